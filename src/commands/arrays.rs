@@ -1,0 +1,185 @@
+//! The first array commands: create, set, array (binary upload) and
+//! tondarray (binary download), for every element type at rank 1. They are
+//! what the client's `zeros`/`ones`/`full`, `ak.array` and `to_ndarray` send.
+
+use super::{CommandMap, Ctx, Kind};
+use crate::error::CommandError;
+use crate::handler;
+use crate::protocol::args::{parse_bool, parse_int};
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, DType};
+
+/// Ranks registered (and advertised by getRegistrationConfig).
+pub const RANKS: [usize; 1] = [1];
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "GenSymIO";
+    for dtype in DType::ALL {
+        for nd in RANKS {
+            let t = format!("<{},{nd}>", dtype.name());
+            map.add(
+                format!("create{t}"),
+                handler!(create),
+                Kind::Tracked,
+                "MsgProcessing",
+            );
+            map.add(
+                format!("set{t}"),
+                handler!(set),
+                Kind::Tracked,
+                "MsgProcessing",
+            );
+            map.add(format!("array{t}"), handler!(array), Kind::Tracked, M);
+            map.add(
+                format!("tondarray{t}"),
+                handler!(tondarray),
+                Kind::Tracked,
+                M,
+            )
+            .binary();
+        }
+    }
+}
+
+/// Element type and rank from the command name, e.g. `create<float64,1>`.
+fn signature(ctx: &Ctx) -> Result<(DType, usize), CommandError> {
+    let params = ctx.type_params();
+    let dtype = params.first().and_then(|d| DType::from_name(d));
+    let nd = params.get(1).and_then(|n| n.parse().ok());
+    match (dtype, nd) {
+        (Some(d), Some(n)) => Ok((d, n)),
+        _ => Err(CommandError::value(format!(
+            "cannot read element type and rank from {}",
+            ctx.cmd
+        ))),
+    }
+}
+
+/// A shape argument: a single integer, or a JSON list of `nd` integers.
+fn shape(args: &Args, key: &str, nd: usize) -> Result<Vec<usize>, CommandError> {
+    let val = args.str(key)?;
+    let dims = match parse_int(val) {
+        Some(n) => vec![n],
+        None => args.int_list(key)?,
+    };
+    if dims.len() != nd {
+        return Err(CommandError::value(format!(
+            "shape {val} does not have {nd} dimension(s)"
+        )));
+    }
+    dims.into_iter()
+        .map(|d| {
+            usize::try_from(d)
+                .map_err(|_| CommandError::value(format!("negative dimension in shape {val}")))
+        })
+        .collect()
+}
+
+pub fn create(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let (dtype, nd) = signature(ctx)?;
+    let shape = shape(args, "shape", nd)?;
+    let symbols = &ctx.shared.symbols;
+    let entry = symbols.new_entry(dtype, shape, |n| ArrayData::zeros(dtype, n))?;
+    let name = symbols.next_name();
+    let msg = entry.created_msg(&name);
+    symbols.insert(name, entry);
+    Ok(Reply::normal(msg))
+}
+
+/// Sets every element to `val` (how `ones` and `full` fill a new array).
+pub fn set(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let (dtype, _) = signature(ctx)?;
+    let name = args.str("array")?;
+    let val = args.str("val")?;
+    let current = ctx.shared.symbols.get(name)?;
+    if current.dtype() != dtype {
+        return Err(CommandError::value(format!(
+            "{name} holds {} but {} was called",
+            current.dtype().name(),
+            ctx.cmd
+        )));
+    }
+    let filled = filled(dtype, val, current.size())?;
+    let entry = ctx
+        .shared
+        .symbols
+        .new_entry(dtype, current.shape.clone(), |_| filled)?;
+    drop(current);
+    ctx.shared.symbols.insert(name.to_string(), entry);
+    Ok(Reply::normal(""))
+}
+
+/// `len` copies of the scalar `val`, read as `dtype`.
+fn filled(dtype: DType, val: &str, len: usize) -> Result<ArrayData, CommandError> {
+    let bad = |ty: &'static str| CommandError::BadScalar {
+        val: val.to_string(),
+        ty,
+    };
+    let int = || parse_int(val).or_else(|| parse_bool(val).map(i64::from));
+    Ok(match dtype {
+        DType::Int64 => ArrayData::Int64(vec![int().ok_or_else(|| bad("int(64)"))?; len]),
+        DType::UInt64 => {
+            let v = val
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .or_else(|| int().and_then(|i| u64::try_from(i).ok()));
+            ArrayData::UInt64(vec![v.ok_or_else(|| bad("uint(64)"))?; len])
+        }
+        DType::UInt8 => {
+            let v = int().and_then(|i| u8::try_from(i).ok());
+            ArrayData::UInt8(vec![v.ok_or_else(|| bad("uint(8)"))?; len])
+        }
+        DType::Float64 => {
+            let v = val
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .or_else(|| parse_bool(val).map(|b| b as u8 as f64));
+            ArrayData::Float64(vec![v.ok_or_else(|| bad("real(64)"))?; len])
+        }
+        DType::Bool => ArrayData::Bool(vec![parse_bool(val).ok_or_else(|| bad("bool"))?; len]),
+    })
+}
+
+/// Binary upload: `shape` and the little-endian elements in frame 2.
+pub fn array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let (dtype, nd) = signature(ctx)?;
+    let shape = shape(args, "shape", nd)?;
+    let payload = args
+        .payload()
+        .ok_or_else(|| CommandError::value("array needs a binary payload"))?;
+    let len: usize = shape.iter().product();
+    let expected = len as u128 * dtype.itemsize() as u128;
+    if payload.len() as u128 != expected {
+        return Err(CommandError::value(format!(
+            "the payload has {} bytes but {} elements of {} need {expected}",
+            payload.len(),
+            len,
+            dtype.name()
+        )));
+    }
+    let symbols = &ctx.shared.symbols;
+    let entry = symbols.new_entry(dtype, shape, |_| {
+        ArrayData::from_le_bytes(dtype, payload).expect("length checked above")
+    })?;
+    let name = symbols.next_name();
+    let msg = entry.created_msg(&name);
+    symbols.insert(name, entry);
+    Ok(Reply::normal(msg))
+}
+
+/// Binary download: the elements as one raw little-endian frame.
+pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let (dtype, _) = signature(ctx)?;
+    let name = args.str("array")?;
+    let entry = ctx.shared.symbols.get(name)?;
+    if entry.dtype() != dtype {
+        return Err(CommandError::value(format!(
+            "{name} holds {} but {} was called",
+            entry.dtype().name(),
+            ctx.cmd
+        )));
+    }
+    Ok(Reply::binary(entry.data.to_le_bytes()))
+}

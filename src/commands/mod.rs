@@ -1,0 +1,153 @@
+//! The command map and the handlers, one file per command family.
+//!
+//! A handler is a plain function `fn(&Args, &Ctx) -> Result<Reply, CommandError>`;
+//! it never sees a socket. The daemon loop owns timing, logging, metrics,
+//! activity tracking and turning errors into replies.
+
+pub mod arrays;
+pub mod clientlog;
+pub mod config;
+pub mod files;
+pub mod memory;
+pub mod metrics;
+pub mod session;
+pub mod status;
+pub mod symbols;
+pub mod testing;
+
+use std::collections::HashMap;
+
+use crate::error::CommandError;
+use crate::protocol::{Args, Reply};
+use crate::state::Shared;
+
+pub type Handler = fn(&Args, &Ctx) -> Result<Reply, CommandError>;
+
+/// What a handler may know about its request and the server.
+pub struct Ctx<'a> {
+    pub shared: &'a Shared,
+    pub cmd: &'a str,
+    pub user: &'a str,
+    pub commands: &'a CommandMap,
+    /// Port of the daemon handling the request (for `connect` texts).
+    pub port: u16,
+    /// `server`, `metrics server` or `status server` (for `connect` texts).
+    pub server_kind: &'static str,
+}
+
+impl Ctx<'_> {
+    /// The template parameters of a typed command name: `create<float64,1>`
+    /// gives `["float64", "1"]`.
+    pub fn type_params(&self) -> Vec<&str> {
+        self.cmd
+            .split_once('<')
+            .and_then(|(_, rest)| rest.strip_suffix('>'))
+            .map(|p| p.split(',').map(str::trim).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// How the daemon treats a command around its handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Answered at once: does not end an idle period or take the activity
+    /// guard (connect, ruok, sleep, ...).
+    Special,
+    /// Ends the idle period and runs under the activity guard.
+    Tracked,
+}
+
+pub struct Command {
+    pub handler: Handler,
+    pub kind: Kind,
+    /// Shown by `getCmdMap` (`sleep` and `note` are not, as in the original).
+    pub listed: bool,
+    /// Success is a raw binary frame, so errors must be `Error: ...` frames.
+    pub binary_reply: bool,
+    /// Module name for `--saveUsedModules`.
+    pub module: &'static str,
+    /// The handler's path, shown as the value in `getCmdMap`.
+    pub signature: &'static str,
+}
+
+impl Command {
+    pub fn hidden(&mut self) -> &mut Self {
+        self.listed = false;
+        self
+    }
+    pub fn binary(&mut self) -> &mut Self {
+        self.binary_reply = true;
+        self
+    }
+}
+
+#[derive(Default)]
+pub struct CommandMap {
+    map: HashMap<String, Command>,
+}
+
+/// `handler!(session::connect)` pairs a handler with its printable path.
+#[macro_export]
+macro_rules! handler {
+    ($f:path) => {
+        ($f as $crate::commands::Handler, stringify!($f))
+    };
+}
+
+impl CommandMap {
+    /// Registers `name`; a second registration of a name keeps the first.
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        (handler, signature): (Handler, &'static str),
+        kind: Kind,
+        module: &'static str,
+    ) -> &mut Command {
+        let name = name.into();
+        if self.map.contains_key(&name) {
+            log::warn!("Command '{name}' already registered. Ignoring registration from {module}");
+        }
+        self.map.entry(name).or_insert(Command {
+            handler,
+            kind,
+            listed: true,
+            binary_reply: false,
+            module,
+            signature,
+        })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Command> {
+        self.map.get(name)
+    }
+
+    /// Listed names, sorted, with their signatures.
+    pub fn listed(&self) -> Vec<(&str, &'static str)> {
+        let mut v: Vec<_> = self
+            .map
+            .iter()
+            .filter(|(_, c)| c.listed)
+            .map(|(k, c)| (k.as_str(), c.signature))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The command daemon's map: every daemon-layer command and the arrays.
+    pub fn for_command_daemon(shared: &Shared) -> CommandMap {
+        let mut map = CommandMap::default();
+        session::register(&mut map);
+        config::register(&mut map);
+        memory::register(&mut map);
+        symbols::register(&mut map);
+        files::register(&mut map);
+        clientlog::register(&mut map);
+        metrics::register(&mut map);
+        status::register(&mut map);
+        arrays::register(&mut map);
+        if shared.config.test_commands {
+            testing::register(&mut map);
+        }
+        map
+    }
+}

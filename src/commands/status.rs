@@ -1,0 +1,39 @@
+//! `serverstatus`: what the server is doing right now, answered without
+//! waiting for the command daemon (symbol count and bytes are atomics).
+
+use serde_json::json;
+
+use super::{CommandMap, Ctx, Kind};
+use crate::error::CommandError;
+use crate::handler;
+use crate::protocol::{Args, Reply};
+use crate::state::Stats;
+
+pub fn register(map: &mut CommandMap) {
+    // Special: asking for the status must not end an idle period.
+    map.add(
+        "serverstatus",
+        handler!(serverstatus),
+        Kind::Special,
+        "StatusMsg",
+    );
+}
+
+pub fn serverstatus(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let s = ctx.shared;
+    let current = s.stats.running().map(|r| {
+        json!({"cmd": r.cmd, "user": r.user, "elapsed_seconds": r.since.elapsed().as_secs_f64()})
+    });
+    let status = json!({
+        "uptime_seconds": s.started.elapsed().as_secs_f64(),
+        "idle_seconds": s.activity.idle_seconds(),
+        "current_command": current,
+        "requests": Stats::count(&s.stats.requests),
+        "errors": Stats::count(&s.stats.errors),
+        "symbols": s.symbols.len(),
+        "bytes_held": s.memory_used(),
+        "memory_limit": s.memory_limit(),
+        "shutting_down": s.shutdown.is_requested(),
+    });
+    Ok(Reply::normal(status.to_string()))
+}

@@ -1,0 +1,205 @@
+//! Symbol-table queries and housekeeping: info, str, repr, delete, clear.
+
+use std::fmt::Write;
+
+use super::{CommandMap, Ctx, Kind};
+use crate::error::CommandError;
+use crate::handler;
+use crate::protocol::reply::json_string;
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, ArrayEntry};
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "MsgProcessing";
+    map.add("info", handler!(info), Kind::Tracked, M);
+    map.add("str", handler!(str_), Kind::Tracked, M);
+    map.add("repr", handler!(repr), Kind::Tracked, M);
+    map.add("delete", handler!(delete), Kind::Tracked, M);
+    map.add("clear", handler!(clear), Kind::Tracked, M);
+}
+
+/// `names` is `__AllSymbols__`, `__RegisteredSymbols__` (none are registered
+/// on this server) or the JSON text of a list of names.
+pub fn info(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let names = args.str("names")?;
+    let entries = match names {
+        "__AllSymbols__" => ctx.shared.symbols.snapshot(),
+        "__RegisteredSymbols__" => Vec::new(),
+        _ => args
+            .str_list("names")?
+            .into_iter()
+            .map(|n| ctx.shared.symbols.get(&n).map(|e| (n, e)))
+            .collect::<Result<_, _>>()?,
+    };
+    let items: Vec<String> = entries.iter().map(|(n, e)| info_entry(n, e)).collect();
+    Ok(Reply::normal(format!("[{}]", items.join(","))))
+}
+
+fn info_entry(name: &str, e: &ArrayEntry) -> String {
+    format!(
+        "{{\"name\":{}, \"dtype\":\"{}\", \"size\":{}, \"ndim\":{}, \"shape\":{}, \"itemsize\":{}, \"registered\":false}}",
+        json_string(name),
+        e.dtype().name(),
+        e.size(),
+        e.shape.len(),
+        e.shape_text(),
+        e.dtype().itemsize()
+    )
+}
+
+pub fn str_(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let entry = ctx.shared.symbols.get(args.str("array")?)?;
+    Ok(Reply::normal(render(
+        &entry.data,
+        args.int("printThresh")?,
+        "[",
+        "]",
+        Style::Str,
+    )))
+}
+
+pub fn repr(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let entry = ctx.shared.symbols.get(args.str("array")?)?;
+    Ok(Reply::normal(render(
+        &entry.data,
+        args.int("printThresh")?,
+        "array([",
+        "])",
+        Style::Repr,
+    )))
+}
+
+pub fn delete(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let name = args.str("name")?;
+    ctx.shared.symbols.remove(name)?;
+    Ok(Reply::normal(format!("deleted {name}")))
+}
+
+pub fn clear(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    ctx.shared.symbols.clear();
+    Ok(Reply::normal("success"))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Shortest round-trip floats (`str`).
+    Str,
+    /// Floats with 17 decimals (`repr`).
+    Repr,
+}
+
+/// All elements if there are at most max(`thresh`, 6), else the first three,
+/// `...` and the last three.
+pub fn render(data: &ArrayData, thresh: i64, prefix: &str, suffix: &str, style: Style) -> String {
+    let n = data.len();
+    let all = n as i64 <= thresh.max(6);
+    let picks: Vec<Option<usize>> = if all {
+        (0..n).map(Some).collect()
+    } else {
+        vec![
+            Some(0),
+            Some(1),
+            Some(2),
+            None,
+            Some(n - 3),
+            Some(n - 2),
+            Some(n - 1),
+        ]
+    };
+    let mut out = String::from(prefix);
+    for (k, pick) in picks.into_iter().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        match pick {
+            None => out.push_str("..."),
+            Some(i) => element(&mut out, data, i, style),
+        }
+    }
+    out.push_str(suffix);
+    out
+}
+
+fn element(out: &mut String, data: &ArrayData, i: usize, style: Style) {
+    let _ = match data {
+        ArrayData::Int64(v) => write!(out, "{}", v[i]),
+        ArrayData::UInt64(v) => write!(out, "{}", v[i]),
+        ArrayData::UInt8(v) => write!(out, "{}", v[i]),
+        ArrayData::Bool(v) => write!(out, "{}", if v[i] { "True" } else { "False" }),
+        ArrayData::Float64(v) => {
+            out.push_str(&match style {
+                Style::Str => format_real(v[i]),
+                Style::Repr => format_real17(v[i]),
+            });
+            Ok(())
+        }
+    };
+}
+
+/// Shortest round-trip form with Chapel's spellings: `1.0`, `0.1`, `1e+20`,
+/// `nan`, `inf`.
+pub fn format_real(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let s = format!("{x:?}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) => format!("{mantissa}{}", exponent(exp)),
+        None => s,
+    }
+}
+
+/// 17 digits after the point (`1.00000000000000000`), switching to exponent
+/// form for very large or small magnitudes.
+pub fn format_real17(x: f64) -> String {
+    if !x.is_finite() {
+        return format_real(x);
+    }
+    let a = x.abs();
+    if a == 0.0 || (1e-4..1e16).contains(&a) {
+        format!("{x:.17}")
+    } else {
+        let s = format!("{x:.17e}");
+        let (mantissa, exp) = s.split_once('e').expect("exponent form");
+        format!("{mantissa}{}", exponent(exp))
+    }
+}
+
+/// `e20` → `e+20`, `e-7` → `e-07`.
+fn exponent(exp: &str) -> String {
+    let (sign, digits) = match exp.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exp),
+    };
+    format!("e{sign}{digits:0>2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendering() {
+        let d = ArrayData::Int64((0..100).collect());
+        assert_eq!(render(&d, 100, "[", "]", Style::Str).len(), 291);
+        assert_eq!(render(&d, 10, "[", "]", Style::Str), "[0 1 2 ... 97 98 99]");
+        let b = ArrayData::Bool(vec![true, false]);
+        assert_eq!(
+            render(&b, 100, "array([", "])", Style::Repr),
+            "array([True False])"
+        );
+        let f = ArrayData::Float64(vec![1.0, 0.5]);
+        assert_eq!(render(&f, 100, "[", "]", Style::Str), "[1.0 0.5]");
+        assert_eq!(
+            render(&f, 100, "array([", "])", Style::Repr),
+            "array([1.00000000000000000 0.50000000000000000])"
+        );
+        assert_eq!(format_real(1e20), "1e+20");
+        assert_eq!(format_real(1.5e-7), "1.5e-07");
+        assert_eq!(format_real(f64::NAN), "nan");
+        assert_eq!(format_real17(1e20), "1.00000000000000000e+20");
+    }
+}

@@ -1,0 +1,27 @@
+//! A Rust re-implementation of the Arkouda server, wire-compatible with Arkouda's
+//! Python client.
+//!
+//! The binary (`src/main.rs`) only loads a [`config::Config`] and hands it to
+//! [`server::Server`]; everything else lives in this library:
+//!
+//! * [`config`]: the flag table, the TOML config file and the environment;
+//! * [`protocol`]: request parsing, argument decoding and reply encoding (no I/O);
+//! * [`daemons`]: the ZeroMQ loops, one file per daemon type;
+//! * [`commands`]: the handlers, one file per command family, in one command map;
+//! * [`state`]: what the daemons share (symbol table, memory, activity, metrics).
+
+pub mod activity;
+pub mod auth;
+pub mod banner;
+pub mod commands;
+pub mod config;
+pub mod daemons;
+pub mod error;
+pub mod logging;
+pub mod machine;
+pub mod memory;
+pub mod metrics;
+pub mod protocol;
+pub mod server;
+pub mod state;
+pub mod symbol_table;

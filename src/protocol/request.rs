@@ -1,0 +1,184 @@
+//! Request envelope parsing: frames in, [`Request`] or [`BadRequest`] out.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+use super::{Args, BINARY_MARKER};
+use crate::error::RequestError;
+
+#[derive(Debug)]
+pub struct Request {
+    pub user: String,
+    pub token: String,
+    pub cmd: String,
+    pub format: String,
+    pub args_text: String,
+    pub size: i64,
+    pub args: Args,
+}
+
+/// A request that cannot be handed to a handler, with whatever could be read
+/// of it so that the error reply can name the command and user.
+#[derive(Debug)]
+pub struct BadRequest {
+    pub cmd: Option<String>,
+    pub user: Option<String>,
+    pub error: RequestError,
+}
+
+impl fmt::Display for BadRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    user: Option<String>,
+    token: Option<String>,
+    cmd: Option<String>,
+    format: Option<String>,
+    args: Option<String>,
+    size: Option<i64>,
+}
+
+impl Request {
+    /// Parses the frames of one multipart message. Every frame has already been
+    /// received, so a malformed message can never leave the socket mid-message.
+    pub fn parse(mut frames: Vec<zmq::Message>) -> Result<Request, BadRequest> {
+        let bad = |error| BadRequest {
+            cmd: None,
+            user: None,
+            error,
+        };
+        if frames.is_empty() {
+            return Err(bad(RequestError::Framing("empty message".into())));
+        }
+        let count = frames.len();
+        let payload = if count > 1 {
+            Some(frames.swap_remove(1))
+        } else {
+            None
+        };
+        let first: &[u8] = &frames[0];
+        let (json, binary) = match find(first, BINARY_MARKER) {
+            Some(at) => (&first[..at], true),
+            None => (first, false),
+        };
+        let json = std::str::from_utf8(json).map_err(|_| bad(RequestError::InvalidUtf8))?;
+        let env: Envelope = serde_json::from_str(json).map_err(|e| {
+            // Salvage cmd and user for the error reply when the JSON is an object.
+            let v: Option<serde_json::Value> = serde_json::from_str(json).ok();
+            let field = |k: &str| {
+                v.as_ref()
+                    .and_then(|v| v.get(k))
+                    .and_then(|s| s.as_str())
+                    .map(str::to_string)
+            };
+            BadRequest {
+                cmd: field("cmd"),
+                user: field("user"),
+                error: RequestError::Json(e.to_string()),
+            }
+        })?;
+        let partial = |error| BadRequest {
+            cmd: env.cmd.clone(),
+            user: env.user.clone(),
+            error,
+        };
+        let framing = |msg: &str| partial(RequestError::Framing(msg.into()));
+        match (binary, count) {
+            (true, 1) => {
+                return Err(framing(
+                    "the request announces BINARY_PAYLOAD but has no payload frame",
+                ));
+            }
+            (false, n) if n > 1 => {
+                return Err(framing(
+                    "a second frame was sent without the BINARY_PAYLOAD marker",
+                ));
+            }
+            (_, n) if n > 2 => return Err(framing("a request has at most two frames")),
+            _ => {}
+        }
+        let user = env
+            .user
+            .clone()
+            .ok_or_else(|| partial(RequestError::MissingField("user")))?;
+        let token = env
+            .token
+            .clone()
+            .ok_or_else(|| partial(RequestError::MissingField("token")))?;
+        let cmd = env
+            .cmd
+            .clone()
+            .ok_or_else(|| partial(RequestError::MissingField("cmd")))?;
+        let format = env
+            .format
+            .clone()
+            .ok_or_else(|| partial(RequestError::MissingField("format")))?;
+        let args_text = env
+            .args
+            .clone()
+            .ok_or_else(|| partial(RequestError::MissingField("args")))?;
+        let size = env
+            .size
+            .ok_or_else(|| partial(RequestError::MissingField("size")))?;
+        let args = Args::parse(&args_text, size, payload).map_err(partial)?;
+        Ok(Request {
+            user,
+            token,
+            cmd,
+            format,
+            args_text,
+            size,
+            args,
+        })
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(parts: &[&[u8]]) -> Vec<zmq::Message> {
+        parts.iter().map(|p| zmq::Message::from(*p)).collect()
+    }
+
+    #[test]
+    fn plain_and_binary() {
+        let r = Request::parse(frames(&[
+            br#"{"user": "bob", "token": "", "cmd": "connect", "format": "STRING", "args": "", "size": -1}"#,
+        ]))
+        .unwrap();
+        assert_eq!(
+            (r.user.as_str(), r.cmd.as_str(), r.size),
+            ("bob", "connect", -1)
+        );
+
+        let head = br#"{"user": "u", "token": "", "cmd": "array<int64,1>", "format": "BINARY", "args": "[\"{\\\"key\\\": \\\"dtype\\\", \\\"dtype\\\": \\\"str\\\", \\\"val\\\": \\\"int64\\\"}\"]", "size": 1}BINARY_PAYLOAD"#;
+        let r = Request::parse(frames(&[head, &[1, 2, 3]])).unwrap();
+        assert_eq!(r.args.payload(), Some(&[1u8, 2, 3][..]));
+        assert_eq!(r.args.str("dtype").unwrap(), "int64");
+    }
+
+    #[test]
+    fn malformed() {
+        let e = Request::parse(frames(&[b"{\"cmd\": \"x\", \"user\": \"u\"}"])).unwrap_err();
+        assert_eq!(e.cmd.as_deref(), Some("x"));
+        assert_eq!(e.to_string(), "field 'token' not found.");
+        let e = Request::parse(frames(&[b"\xff\xfe"])).unwrap_err();
+        assert_eq!(e.to_string(), "Invalid UTF-8 character encountered.");
+        let e = Request::parse(frames(&[
+            br#"{"user":"u","token":"","cmd":"c","format":"","args":"","size":"3"}"#,
+        ]))
+        .unwrap_err();
+        assert_eq!(e.cmd.as_deref(), Some("c"));
+        assert!(e.to_string().starts_with("Incorrect JSON format"));
+    }
+}

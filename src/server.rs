@@ -1,0 +1,246 @@
+//! Start-up and shutdown of the whole server: binds every daemon's socket,
+//! announces the server (connection file, splash), runs one thread per daemon
+//! and, on `shutdown` or a signal, stops them all and exits.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::banner;
+use crate::config::{ARKOUDA_VERSION, CHPL_VERSION, Config, DaemonType, SystemType};
+use crate::daemons::{self, Daemon};
+use crate::machine::Machine;
+use crate::state::{Shared, Stats};
+
+/// How long pending replies may take to drain at shutdown.
+const LINGER_MS: i32 = 2000;
+
+pub struct Server {
+    shared: Arc<Shared>,
+    context: zmq::Context,
+    daemons: Vec<(Daemon, zmq::Socket)>,
+    connection_file: Option<PathBuf>,
+    _logger: flexi_logger::LoggerHandle,
+}
+
+/// Runs a server with `config` until it is shut down.
+pub fn run(config: Config) -> ExitCode {
+    match Server::start(config) {
+        Ok(server) => server.serve(),
+        Err(e) => {
+            eprintln!("arkouda_server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+impl Server {
+    /// Everything up to the moment the daemons start serving. Requests that
+    /// arrive meanwhile wait in the sockets' queues.
+    pub fn start(config: Config) -> Result<Server, String> {
+        let arkouda_dir = std::env::current_dir()
+            .map_err(|e| format!("no working directory: {e}"))?
+            .join(".arkouda");
+        std::fs::create_dir_all(&arkouda_dir)
+            .map_err(|e| format!("cannot create {}: {e}", arkouda_dir.display()))?;
+        let logger = crate::logging::init(&config, &arkouda_dir)?;
+        let machine = Machine::detect();
+        let token = if config.authenticate {
+            let env_token = std::env::var("ARKOUDA_SERVER_TOKEN").ok();
+            Some(
+                crate::auth::load_or_create_token(&arkouda_dir, env_token).map_err(|e| {
+                    format!(
+                        "cannot read or write {}/tokens.txt: {e}",
+                        arkouda_dir.display()
+                    )
+                })?,
+            )
+        } else {
+            None
+        };
+        if config.has_daemon(DaemonType::Integration) {
+            match config.system_type {
+                SystemType::Kubernetes => {
+                    return Err(
+                        "Kubernetes registration (INTEGRATION with SystemType.KUBERNETES) is not \
+                                available in this build; use DEFAULT"
+                            .into(),
+                    );
+                }
+                other => {
+                    log::info!("INTEGRATION daemon with system type {other:?}: nothing to register")
+                }
+            }
+        }
+        let shared = Arc::new(Shared::new(config, machine, token));
+        let context = zmq::Context::new();
+        let mut daemons = Vec::new();
+        for &t in &shared.config.daemon_types {
+            let daemon = match t {
+                DaemonType::Default | DaemonType::Integration => {
+                    daemons::command::daemon(t, &shared, &arkouda_dir).map_err(|e| {
+                        format!("cannot open {}/commands.log: {e}", arkouda_dir.display())
+                    })?
+                }
+                DaemonType::Metrics => daemons::metrics::daemon(&shared),
+                DaemonType::Status => daemons::status::daemon(&shared),
+            };
+            let socket = bind(&context, daemon.port).map_err(|e| {
+                format!(
+                    "cannot bind the {t:?} daemon to port {} (tcp://*:{}): {e}",
+                    daemon.port, daemon.port
+                )
+            })?;
+            daemons.push((daemon, socket));
+        }
+        let connection_file = shared.config.server_connection_info.clone();
+        announce(&shared, connection_file.as_deref())?;
+        Ok(Server {
+            shared,
+            context,
+            daemons,
+            connection_file,
+            _logger: logger,
+        })
+    }
+
+    /// Runs the daemons; returns once the server has been shut down.
+    pub fn serve(self) -> ExitCode {
+        let Server {
+            shared,
+            context,
+            daemons,
+            connection_file,
+            _logger,
+        } = self;
+        std::panic::set_hook(Box::new(|info| log::error!("panic: {info}")));
+        let on_signal = Arc::clone(&shared);
+        if let Err(e) = ctrlc::set_handler(move || on_signal.shutdown.request()) {
+            log::warn!("cannot install the SIGINT/SIGTERM handler: {e}");
+        }
+        let mut threads = Vec::new();
+        for (daemon, socket) in daemons {
+            let mine = Arc::clone(&shared);
+            let name = format!("{:?}-daemon", daemon.daemon_type).to_lowercase();
+            let spawned = std::thread::Builder::new().name(name).spawn(move || {
+                // A daemon ends on `shutdown` or when the context is terminated;
+                // either way the server ends with it.
+                daemon.run(socket, Arc::clone(&mine));
+                mine.shutdown.request();
+            });
+            match spawned {
+                Ok(handle) => threads.push(handle),
+                Err(e) => {
+                    log::error!("cannot start a daemon thread: {e}");
+                    shared.shutdown.request();
+                }
+            }
+        }
+        shared.shutdown.wait();
+        log::info!("shutting down");
+        terminate(context);
+        if let Some(path) = &connection_file {
+            banner::remove_connection_file(path);
+        }
+        if shared.config.save_used_modules {
+            save_used_modules(&shared);
+        }
+        log::info!(
+            "requests = {} responseCount = {} elapsed sec = {:.3}",
+            Stats::count(&shared.stats.requests),
+            Stats::count(&shared.stats.replies),
+            shared.started.elapsed().as_secs_f64()
+        );
+        let _ = std::io::stdout().flush();
+        // Daemon threads may still be unwinding; nothing else needs to run.
+        std::process::exit(0)
+    }
+}
+
+fn bind(context: &zmq::Context, port: u16) -> Result<zmq::Socket, zmq::Error> {
+    let socket = context.socket(zmq::REP)?;
+    socket.set_linger(LINGER_MS)?;
+    socket.bind(&format!("tcp://*:{port}"))?;
+    Ok(socket)
+}
+
+/// Ends every blocking receive with ETERM and waits (bounded) for the sockets
+/// to close, which also flushes the last reply.
+fn terminate(mut context: zmq::Context) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("zmq-term".into())
+        .spawn(move || {
+            let _ = context.destroy();
+            // The C context is gone; dropping the handle would terminate it again.
+            std::mem::forget(context);
+            let _ = done.send(());
+        });
+    if spawned.is_ok()
+        && finished
+            .recv_timeout(Duration::from_millis(LINGER_MS as u64 + 1000))
+            .is_err()
+    {
+        log::warn!("sockets did not close in time; exiting anyway");
+    }
+}
+
+/// Connection-info file, then the splash or the one-line JSON.
+fn announce(shared: &Shared, connection_file: Option<&Path>) -> Result<(), String> {
+    let host = &shared.machine.hostname;
+    let port = shared.config.server_port;
+    let url = banner::connect_url(host, port, shared.token.as_deref());
+    if let Some(path) = connection_file {
+        banner::write_connection_file(path, host, port, &url)
+            .map_err(|e| format!("cannot write the connection file {}: {e}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    let text = if shared.config.server_info_no_splash {
+        format!("{}\n", shared.config_json)
+    } else {
+        let mut info = vec![
+            format!("arkouda server version = {ARKOUDA_VERSION}"),
+            format!("built with chapel version{CHPL_VERSION}"),
+        ];
+        if shared.config.mem_track {
+            info.push(format!("memory limit = {}", shared.memory_limit()));
+            info.push(format!("bytes of memory used = {}", shared.memory_used()));
+        }
+        banner::splash(&url, &info)
+    };
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))
+}
+
+fn save_used_modules(shared: &Shared) {
+    let modules: Vec<&str> = shared
+        .used_modules
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .copied()
+        .collect();
+    let (file, text) = match shared.config.used_modules_fmt.as_str() {
+        "cfg" => (
+            "UsedModules.cfg",
+            modules.iter().map(|m| format!("{m}\n")).collect::<String>(),
+        ),
+        other => {
+            if other != "json" {
+                log::warn!(
+                    "Unrecognized format for used-modules file: '{other}'; defaulting to json"
+                );
+            }
+            (
+                "UsedModules.json",
+                serde_json::to_string(&modules).unwrap_or_default(),
+            )
+        }
+    };
+    if let Err(e) = std::fs::write(file, text) {
+        log::error!("cannot write {file}: {e}");
+    }
+}

@@ -1,0 +1,149 @@
+//! State shared by every daemon thread: the symbol table, memory accounting,
+//! activity tracker, metrics, request statistics and the shutdown signal.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use crate::activity::Activity;
+use crate::config::Config;
+use crate::machine::Machine;
+use crate::memory::MemoryAccount;
+use crate::metrics::Metrics;
+use crate::symbol_table::SymbolTable;
+
+pub struct Shared {
+    pub config: Config,
+    pub machine: Machine,
+    pub symbols: SymbolTable,
+    pub activity: Activity,
+    pub metrics: Metrics,
+    pub stats: Stats,
+    pub shutdown: ShutdownSignal,
+    /// The server token under `--authenticate`.
+    pub token: Option<String>,
+    /// The `getconfig` reply, built once at start-up as in the original.
+    pub config_json: String,
+    pub started: Instant,
+    /// Command modules used so far (`--saveUsedModules`).
+    pub used_modules: Mutex<BTreeSet<&'static str>>,
+}
+
+impl Shared {
+    pub fn new(config: Config, machine: Machine, token: Option<String>) -> Shared {
+        let memory = MemoryAccount::new(&config, machine.physical_memory);
+        let config_json = crate::commands::config::config_json(&config, &machine);
+        Shared {
+            symbols: SymbolTable::new(memory),
+            activity: Activity::default(),
+            metrics: Metrics::default(),
+            stats: Stats::default(),
+            shutdown: ShutdownSignal::default(),
+            token,
+            config_json,
+            started: Instant::now(),
+            used_modules: Mutex::new(BTreeSet::new()),
+            config,
+            machine,
+        }
+    }
+
+    pub fn memory_used(&self) -> u64 {
+        self.symbols.memory().used()
+    }
+
+    pub fn memory_limit(&self) -> u64 {
+        self.symbols.memory().limit()
+    }
+}
+
+/// Request statistics of the command daemon, readable without blocking it.
+#[derive(Default)]
+pub struct Stats {
+    pub requests: AtomicU64,
+    pub replies: AtomicU64,
+    pub errors: AtomicU64,
+    running: Mutex<Option<Running>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Running {
+    pub cmd: String,
+    pub user: String,
+    pub since: Instant,
+}
+
+impl Stats {
+    pub fn set_running(&self, cmd: &str, user: &str) {
+        *self.running.lock().unwrap_or_else(PoisonError::into_inner) = Some(Running {
+            cmd: cmd.to_string(),
+            user: user.to_string(),
+            since: Instant::now(),
+        });
+    }
+
+    pub fn clear_running(&self) {
+        *self.running.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    pub fn running(&self) -> Option<Running> {
+        self.running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn count(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+/// The explicit shutdown signal: a flag for cheap checks plus a condvar so that
+/// sleepers (the `sleep` command, the checkpoint thread, `main`) wake at once.
+#[derive(Default)]
+pub struct ShutdownSignal {
+    flag: AtomicBool,
+    lock: Mutex<()>,
+    cond: Condvar,
+}
+
+impl ShutdownSignal {
+    pub fn request(&self) {
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        self.flag.store(true, Ordering::Release);
+        self.cond.notify_all();
+    }
+
+    pub fn is_requested(&self) -> bool {
+        self.flag.load(Ordering::Acquire)
+    }
+
+    /// Sleeps up to `timeout`; returns true if shutdown was requested.
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        while !self.is_requested() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            guard = self
+                .cond
+                .wait_timeout(guard, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        true
+    }
+
+    pub fn wait(&self) {
+        let mut guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        while !self.is_requested() {
+            guard = self
+                .cond
+                .wait(guard)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
