@@ -74,6 +74,12 @@ impl Server {
                 }
             }
         }
+        let ckpt = &config.checkpoint;
+        if ckpt.idle_time > 0 || ckpt.mem_pct > 0 || ckpt.on_shutdown {
+            log::warn!(
+                "automatic checkpoints are not available in this build yet; the checkpoint flags are ignored"
+            );
+        }
         let shared = Arc::new(Shared::new(config, machine, token));
         let context = zmq::Context::new();
         let mut daemons = Vec::new();

@@ -255,6 +255,27 @@ impl SymbolTable {
         // `old` is dropped here, outside the lock.
     }
 
+    /// Changes an entry's elements in place, without a second allocation when
+    /// nobody else holds the entry (a reader that does gets its own copy kept
+    /// intact: the change then goes to a fresh copy, reserved like any array).
+    pub fn modify(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut ArrayData) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        let mut map = self.write();
+        let slot = map
+            .get_mut(name)
+            .ok_or_else(|| CommandError::UnknownSymbol(name.into()))?;
+        if let Some(entry) = Arc::get_mut(slot) {
+            return change(&mut entry.data);
+        }
+        let mut copy = self.new_entry(slot.dtype(), slot.shape.clone(), |_| slot.data.clone())?;
+        change(&mut copy.data)?;
+        *slot = Arc::new(copy);
+        Ok(())
+    }
+
     pub fn get(&self, name: &str) -> Result<Arc<ArrayEntry>, CommandError> {
         self.read()
             .get(name)

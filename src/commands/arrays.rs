@@ -86,60 +86,58 @@ pub fn create(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     Ok(Reply::normal(msg))
 }
 
-/// Sets every element to `val` (how `ones` and `full` fill a new array).
+/// Sets every element to `val` (how `ones` and `full` fill a new array), in
+/// place: filling must not need twice the array's memory.
 pub fn set(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = signature(ctx)?;
     let name = args.str("array")?;
     let val = args.str("val")?;
-    let current = ctx.shared.symbols.get(name)?;
-    if current.dtype() != dtype {
-        return Err(CommandError::value(format!(
-            "{name} holds {} but {} was called",
-            current.dtype().name(),
-            ctx.cmd
-        )));
-    }
-    let filled = filled(dtype, val, current.size())?;
-    let entry = ctx
-        .shared
-        .symbols
-        .new_entry(dtype, current.shape.clone(), |_| filled)?;
-    drop(current);
-    ctx.shared.symbols.insert(name.to_string(), entry);
+    ctx.shared.symbols.modify(name, |data| {
+        if data.dtype() != dtype {
+            return Err(CommandError::value(format!(
+                "{name} holds {} but {} was called",
+                data.dtype().name(),
+                ctx.cmd
+            )));
+        }
+        fill(data, val)
+    })?;
     Ok(Reply::normal(""))
 }
 
-/// `len` copies of the scalar `val`, read as `dtype`.
-fn filled(dtype: DType, val: &str, len: usize) -> Result<ArrayData, CommandError> {
+/// Overwrites every element with the scalar `val`, read as the array's type.
+fn fill(data: &mut ArrayData, val: &str) -> Result<(), CommandError> {
     let bad = |ty: &'static str| CommandError::BadScalar {
         val: val.to_string(),
         ty,
     };
     let int = || parse_int(val).or_else(|| parse_bool(val).map(i64::from));
-    Ok(match dtype {
-        DType::Int64 => ArrayData::Int64(vec![int().ok_or_else(|| bad("int(64)"))?; len]),
-        DType::UInt64 => {
-            let v = val
+    match data {
+        ArrayData::Int64(v) => v.fill(int().ok_or_else(|| bad("int(64)"))?),
+        ArrayData::UInt64(v) => {
+            let x = val
                 .trim()
                 .parse::<u64>()
                 .ok()
                 .or_else(|| int().and_then(|i| u64::try_from(i).ok()));
-            ArrayData::UInt64(vec![v.ok_or_else(|| bad("uint(64)"))?; len])
+            v.fill(x.ok_or_else(|| bad("uint(64)"))?)
         }
-        DType::UInt8 => {
-            let v = int().and_then(|i| u8::try_from(i).ok());
-            ArrayData::UInt8(vec![v.ok_or_else(|| bad("uint(8)"))?; len])
-        }
-        DType::Float64 => {
-            let v = val
+        ArrayData::UInt8(v) => v.fill(
+            int()
+                .and_then(|i| u8::try_from(i).ok())
+                .ok_or_else(|| bad("uint(8)"))?,
+        ),
+        ArrayData::Float64(v) => {
+            let x = val
                 .trim()
                 .parse::<f64>()
                 .ok()
                 .or_else(|| parse_bool(val).map(|b| b as u8 as f64));
-            ArrayData::Float64(vec![v.ok_or_else(|| bad("real(64)"))?; len])
+            v.fill(x.ok_or_else(|| bad("real(64)"))?)
         }
-        DType::Bool => ArrayData::Bool(vec![parse_bool(val).ok_or_else(|| bad("bool"))?; len]),
-    })
+        ArrayData::Bool(v) => v.fill(parse_bool(val).ok_or_else(|| bad("bool"))?),
+    }
+    Ok(())
 }
 
 /// Binary upload: `shape` and the little-endian elements in frame 2.
