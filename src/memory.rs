@@ -124,12 +124,13 @@ impl std::fmt::Debug for MemoryAccount {
     }
 }
 
-/// `round(part / whole * 100)`, half away from zero, as the original rounds.
+/// `round(part / whole * 100)` with ties to even, like Python's `round`, so
+/// the client's identity checks hold exactly.
 pub fn percent(part: u64, whole: u64) -> u64 {
     if whole == 0 {
         return 0;
     }
-    (part as f64 / whole as f64 * 100.0).round() as u64
+    (part as f64 / whole as f64 * 100.0).round_ties_even() as u64
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ impl ArrayData {
     /// whole number of elements.
     pub fn from_le_bytes(dtype: DType, bytes: &[u8]) -> Option<ArrayData> {
         fn words<const N: usize, T>(b: &[u8], f: impl Fn([u8; N]) -> T) -> Option<Vec<T>> {
-            (b.len() % N == 0).then(|| {
+            b.len().is_multiple_of(N).then(|| {
                 b.chunks_exact(N)
                     .map(|c| f(c.try_into().expect("exact chunk")))
                     .collect()
@@ -233,9 +233,7 @@ impl SymbolTable {
             .iter()
             .try_fold(1usize, |acc, d| acc.checked_mul(*d))
             .ok_or_else(|| CommandError::value(format!("shape {shape:?} is too large")))?;
-        let bytes = (len as u64)
-            .checked_mul(dtype.itemsize() as u64)
-            .unwrap_or(u64::MAX);
+        let bytes = (len as u64).saturating_mul(dtype.itemsize() as u64);
         let reservation = self.memory.reserve(bytes)?;
         let data = fill(len);
         debug_assert_eq!(data.len(), len);

@@ -71,7 +71,7 @@ pub fn memstatus_json(ctx: &Ctx) -> Result<String, CommandError> {
     let avail = (ctx.shared.config.available_memory_pct / 100.0 * available_kb as f64).round()
         as u64
         * 1000;
-    let pct_avail = if total > 0 { avail * 100 / total } else { 0 };
+    let pct_avail = (avail * 100).checked_div(total).unwrap_or(0);
     let alloc = machine::vm_size_kb().unwrap_or(0) * 1000;
     Ok(format!(
         "[{{\"total_mem\":{total}, \"avail_mem\":{avail}, \"pct_avail_mem\":{pct_avail}, \

@@ -125,6 +125,12 @@ impl Request {
         let size = env
             .size
             .ok_or_else(|| partial(RequestError::MissingField("size")))?;
+        if binary && size <= 0 {
+            // Every binary command has arguments; a payload nothing reads is a client bug.
+            return Err(framing(
+                "a binary payload was sent with size <= 0 (no arguments)",
+            ));
+        }
         let args = Args::parse(&args_text, size, payload).map_err(partial)?;
         Ok(Request {
             user,
