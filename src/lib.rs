@@ -8,15 +8,18 @@
 //! * [`protocol`]: request parsing, argument decoding and reply encoding (no I/O);
 //! * [`daemons`]: the ZeroMQ loops, one file per daemon type;
 //! * [`commands`]: the handlers, one file per command family, in one command map;
+//! * [`integration`]: Kubernetes registration of the INTEGRATION daemon type;
 //! * [`state`]: what the daemons share (symbol table, memory, activity, metrics).
 
 pub mod activity;
 pub mod auth;
 pub mod banner;
+pub mod checkpoint;
 pub mod commands;
 pub mod config;
 pub mod daemons;
 pub mod error;
+pub mod integration;
 pub mod logging;
 pub mod machine;
 pub mod memory;

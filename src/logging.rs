@@ -33,6 +33,11 @@ pub fn init(config: &Config, arkouda_dir: &Path) -> Result<LoggerHandle, String>
         .map_err(|e| format!("cannot start logging: {e}"))
 }
 
+thread_local! {
+    /// The last formatted second, per logging thread.
+    static STAMP: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+}
+
 /// `YYYY-MM-DD HH:MM:SS [<module>] Line <n> <LEVEL> [Rust] <message>`.
 fn line_format(
     w: &mut dyn std::io::Write,
@@ -45,7 +50,15 @@ fn line_format(
         log::Level::Warn => "WARN",
         l => l.as_str(),
     };
-    write!(w, "{} [{module}] ", now.format("%Y-%m-%d %H:%M:%S"))?;
+    STAMP.with_borrow_mut(|(second, text)| {
+        // Formatting the time is most of a log line's cost; it changes once a second.
+        let now_second = now.now().timestamp();
+        if *second != now_second {
+            *second = now_second;
+            *text = now.format("%Y-%m-%d %H:%M:%S").to_string();
+        }
+        write!(w, "{text} [{module}] ")
+    })?;
     if let Some(line) = record
         .line()
         .filter(|_| !target.starts_with("ClientGeneratedLog"))

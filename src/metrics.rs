@@ -1,10 +1,14 @@
 //! Per-command request metrics and their export in the original's JSON shape
 //! (what `arkouda_metrics_exporter` consumes). Unlike the original, errors are
-//! really counted and `RESPONSE_TIME` is answered.
+//! really counted and `RESPONSE_TIME` is answered. The same requests also feed
+//! the Prometheus counters that the HTTP daemon's `/metrics` exposes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::{Mutex, PoisonError};
+
+use prometheus::proto::MetricFamily;
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
 
 use crate::protocol::reply::json_string;
 
@@ -26,6 +30,99 @@ struct Inner {
 #[derive(Default)]
 pub struct Metrics {
     inner: Mutex<Inner>,
+    prom: PromRequests,
+    checkpoint: Mutex<Option<CheckpointRecord>>,
+}
+
+/// Why a request failed: the `kind` label of `arkouda_request_errors_total`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadRequest,
+    Auth,
+    UnknownCommand,
+    OverMemory,
+    Handler,
+}
+
+impl ErrorKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Auth => "auth",
+            ErrorKind::UnknownCommand => "unknown_command",
+            ErrorKind::OverMemory => "over_memory",
+            ErrorKind::Handler => "handler_error",
+        }
+    }
+}
+
+/// The `cmd` label of requests naming no registered command, so that junk
+/// names cannot grow the number of Prometheus series without bound.
+pub const UNKNOWN_CMD_LABEL: &str = "unknown";
+
+/// The last completed checkpoint save or load.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CheckpointRecord {
+    /// When it finished, seconds since the Unix epoch.
+    pub finished_unix: f64,
+    pub seconds: f64,
+    pub ok: bool,
+}
+
+/// Request counters in Prometheus form, updated with the JSON tables.
+struct PromRequests {
+    registry: Registry,
+    requests: IntCounterVec,
+    errors: IntCounterVec,
+    duration: HistogramVec,
+}
+
+impl Default for PromRequests {
+    fn default() -> Self {
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "arkouda_requests_total",
+                "Requests handled by the command daemon, by command.",
+            ),
+            &["cmd"],
+        )
+        .expect("valid metric");
+        let errors = IntCounterVec::new(
+            Opts::new(
+                "arkouda_request_errors_total",
+                "Requests answered with an error, by command and kind.",
+            ),
+            &["cmd", "kind"],
+        )
+        .expect("valid metric");
+        // Arkouda commands range from microseconds to minutes.
+        let buckets = vec![
+            0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0,
+        ];
+        let duration = HistogramVec::new(
+            HistogramOpts::new(
+                "arkouda_request_duration_seconds",
+                "Time spent handling a request, by command.",
+            )
+            .buckets(buckets),
+            &["cmd"],
+        )
+        .expect("valid metric");
+        let registry = Registry::new();
+        for c in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(errors.clone()),
+            Box::new(duration.clone()),
+        ] {
+            registry.register(c).expect("distinct metric names");
+        }
+        PromRequests {
+            registry,
+            requests,
+            errors,
+            duration,
+        }
+    }
 }
 
 /// The categories of the `metrics` command.
@@ -90,13 +187,28 @@ pub struct SystemView<'a> {
 impl Metrics {
     /// Records one handled request (`seconds` spent, `memory` bytes held after).
     pub fn record(&self, cmd: &str, user: &str, seconds: f64, memory: u64, error: bool) {
+        let kind = error.then_some(ErrorKind::Handler);
+        self.record_request(cmd, user, seconds, memory, kind, true);
+    }
+
+    /// [`Metrics::record`] with the kind of error. `registered`: `cmd` names a
+    /// command of the daemon (else its Prometheus label is [`UNKNOWN_CMD_LABEL`]).
+    pub fn record_request(
+        &self,
+        cmd: &str,
+        user: &str,
+        seconds: f64,
+        memory: u64,
+        error: Option<ErrorKind>,
+        registered: bool,
+    ) {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let stats = match inner.commands.get_mut(cmd) {
             Some(s) => s,
             None => inner.commands.entry(cmd.to_string()).or_default(),
         };
         stats.count += 1;
-        stats.errors += error as u64;
+        stats.errors += error.is_some() as u64;
         stats.last_seconds = seconds;
         stats.total_seconds += seconds;
         stats.total_memory_gb += memory as f64 / 1e9;
@@ -104,8 +216,49 @@ impl Metrics {
             Some(u) => u,
             None => inner.users.entry(user.to_string()).or_default(),
         };
-        *per_user.entry(cmd.to_string()).or_default() += 1;
-        *per_user.entry("total".to_string()).or_default() += 1;
+        bump(per_user, cmd);
+        bump(per_user, "total");
+        drop(inner);
+        let label = if registered { cmd } else { UNKNOWN_CMD_LABEL };
+        self.prom.requests.with_label_values(&[label]).inc();
+        self.prom
+            .duration
+            .with_label_values(&[label])
+            .observe(seconds);
+        if let Some(kind) = error {
+            self.prom
+                .errors
+                .with_label_values(&[label, kind.label()])
+                .inc();
+        }
+    }
+
+    /// The request counters and histogram in Prometheus form.
+    pub fn prometheus(&self) -> Vec<MetricFamily> {
+        self.prom.registry.gather()
+    }
+
+    /// Records a finished checkpoint save or load (for `/metrics`).
+    pub fn record_checkpoint(&self, seconds: f64, ok: bool) {
+        let finished_unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        *self
+            .checkpoint
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(CheckpointRecord {
+            finished_unix,
+            seconds,
+            ok,
+        });
+    }
+
+    pub fn last_checkpoint(&self) -> Option<CheckpointRecord> {
+        *self
+            .checkpoint
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Per-command request and error counts, sorted by command.
@@ -224,6 +377,16 @@ impl Metrics {
     }
 }
 
+/// Counts one more `key`, allocating the key only the first time.
+fn bump(counts: &mut HashMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
+    }
+}
+
 fn metric(name: &str, cat: Category, scope: &str, ts: &str, value: f64, extra: &str) -> String {
     let value = if value.is_finite() { value } else { 0.0 };
     format!(
@@ -265,7 +428,14 @@ mod tests {
     fn counts_and_errors() {
         let m = Metrics::default();
         m.record("noop", "bob", 0.5, 0, false);
-        m.record("foo", "bob", 0.25, 0, true);
+        m.record_request(
+            "foo",
+            "bob",
+            0.25,
+            0,
+            Some(ErrorKind::UnknownCommand),
+            false,
+        );
         let sys = SystemView {
             hostname: "h",
             version: "v",

@@ -1,6 +1,7 @@
 //! Start-up and shutdown of the whole server: binds every daemon's socket,
-//! announces the server (connection file, splash), runs one thread per daemon
-//! and, on `shutdown` or a signal, stops them all and exits.
+//! registers with Kubernetes (INTEGRATION), announces the server (connection
+//! file, splash), runs one thread per daemon and, on `shutdown` or a signal,
+//! deregisters, stops them all and exits.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,8 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::banner;
-use crate::config::{ARKOUDA_VERSION, CHPL_VERSION, Config, DaemonType, SystemType};
+use crate::config::{ARKOUDA_VERSION, CHPL_VERSION, Config, DaemonType};
 use crate::daemons::{self, Daemon};
+use crate::integration::{self, Registration};
 use crate::machine::Machine;
 use crate::state::{Shared, Stats};
 
@@ -21,6 +23,8 @@ pub struct Server {
     shared: Arc<Shared>,
     context: zmq::Context,
     daemons: Vec<(Daemon, zmq::Socket)>,
+    /// Kubernetes objects to delete at shutdown, exactly once.
+    registration: Option<Registration>,
     connection_file: Option<PathBuf>,
     _logger: flexi_logger::LoggerHandle,
 }
@@ -60,26 +64,9 @@ impl Server {
         } else {
             None
         };
-        if config.has_daemon(DaemonType::Integration) {
-            match config.system_type {
-                SystemType::Kubernetes => {
-                    return Err(
-                        "Kubernetes registration (INTEGRATION with SystemType.KUBERNETES) is not \
-                                available in this build; use DEFAULT"
-                            .into(),
-                    );
-                }
-                other => {
-                    log::info!("INTEGRATION daemon with system type {other:?}: nothing to register")
-                }
-            }
-        }
-        let ckpt = &config.checkpoint;
-        if ckpt.idle_time > 0 || ckpt.mem_pct > 0 || ckpt.on_shutdown {
-            log::warn!(
-                "automatic checkpoints are not available in this build yet; the checkpoint flags are ignored"
-            );
-        }
+        // Settings are checked before any port is bound; registration waits
+        // until every socket is bound.
+        let registrar = integration::prepare(&config, &machine.hostname)?;
         let shared = Arc::new(Shared::new(config, machine, token));
         let context = zmq::Context::new();
         let mut daemons = Vec::new();
@@ -92,6 +79,7 @@ impl Server {
                 }
                 DaemonType::Metrics => daemons::metrics::daemon(&shared),
                 DaemonType::Status => daemons::status::daemon(&shared),
+                DaemonType::Http => continue,
             };
             let socket = bind(&context, daemon.port).map_err(|e| {
                 format!(
@@ -101,12 +89,38 @@ impl Server {
             })?;
             daemons.push((daemon, socket));
         }
+        if shared.config.has_daemon(DaemonType::Http) {
+            // Started now, so that probes answer (/readyz with 503) while
+            // the server registers with Kubernetes.
+            let http = daemons::http::bind(shared.config.http_port)?;
+            let mine = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("http-daemon".into())
+                .spawn(move || http.run(mine))
+                .map_err(|e| format!("cannot start the HTTP daemon thread: {e}"))?;
+        }
+        // Installed before registering, so that a signal during registration
+        // still leads to deregistration (serve() sees the request at once).
+        let on_signal = Arc::clone(&shared);
+        if let Err(e) = ctrlc::set_handler(move || on_signal.shutdown.request()) {
+            log::warn!("cannot install the SIGINT/SIGTERM handler: {e}");
+        }
+        let registration = match registrar {
+            Some(registrar) => Some(registrar.register()?),
+            None => None,
+        };
         let connection_file = shared.config.server_connection_info.clone();
-        announce(&shared, connection_file.as_deref())?;
+        if let Err(e) = announce(&shared, connection_file.as_deref()) {
+            if let Some(registration) = registration {
+                registration.deregister();
+            }
+            return Err(e);
+        }
         Ok(Server {
             shared,
             context,
             daemons,
+            registration,
             connection_file,
             _logger: logger,
         })
@@ -118,14 +132,11 @@ impl Server {
             shared,
             context,
             daemons,
+            registration,
             connection_file,
             _logger,
         } = self;
         std::panic::set_hook(Box::new(|info| log::error!("panic: {info}")));
-        let on_signal = Arc::clone(&shared);
-        if let Err(e) = ctrlc::set_handler(move || on_signal.shutdown.request()) {
-            log::warn!("cannot install the SIGINT/SIGTERM handler: {e}");
-        }
         let mut threads = Vec::new();
         for (daemon, socket) in daemons {
             let mine = Arc::clone(&shared);
@@ -144,8 +155,22 @@ impl Server {
                 }
             }
         }
+        // Started from the command daemon in the original, so only with one.
+        if shared.config.has_daemon(DaemonType::Default)
+            || shared.config.has_daemon(DaemonType::Integration)
+        {
+            crate::checkpoint::auto::start(&shared);
+        }
         shared.shutdown.wait();
         log::info!("shutting down");
+        // Out of service discovery first; the HTTP daemon meanwhile answers
+        // /readyz with 503.
+        if let Some(registration) = registration {
+            registration.deregister();
+        }
+        // While the sockets still take requests (they wait for the guard).
+        crate::checkpoint::auto::at_shutdown(&shared);
+        finish_in_flight(&shared);
         terminate(context);
         if let Some(path) = &connection_file {
             banner::remove_connection_file(path);
@@ -162,6 +187,23 @@ impl Server {
         let _ = std::io::stdout().flush();
         // Daemon threads may still be unwinding; nothing else needs to run.
         std::process::exit(0)
+    }
+}
+
+/// Lets a command that was running when a signal arrived send its reply
+/// (bounded: a handler that never returns cannot hold the exit forever).
+fn finish_in_flight(shared: &Shared) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while shared
+        .stats
+        .in_flight
+        .load(std::sync::atomic::Ordering::Acquire)
+    {
+        if std::time::Instant::now() >= deadline {
+            log::warn!("a command is still running; exiting without its reply");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::activity::Activity;
-use crate::config::Config;
+use crate::config::{Config, DaemonType};
 use crate::machine::Machine;
 use crate::memory::MemoryAccount;
 use crate::metrics::Metrics;
@@ -21,6 +21,10 @@ pub struct Shared {
     pub metrics: Metrics,
     pub stats: Stats,
     pub shutdown: ShutdownSignal,
+    /// Last checkpoint save and what it saved (`serverstatus`, shutdown save).
+    pub checkpoint: crate::checkpoint::CheckpointState,
+    /// What `/readyz` of the HTTP daemon reports.
+    pub readiness: Readiness,
     /// The server token under `--authenticate`.
     pub token: Option<String>,
     /// The `getconfig` reply, built once at start-up as in the original.
@@ -40,6 +44,8 @@ impl Shared {
             metrics: Metrics::default(),
             stats: Stats::default(),
             shutdown: ShutdownSignal::default(),
+            checkpoint: Default::default(),
+            readiness: Readiness::default(),
             token,
             config_json,
             started: Instant::now(),
@@ -64,7 +70,17 @@ pub struct Stats {
     pub requests: AtomicU64,
     pub replies: AtomicU64,
     pub errors: AtomicU64,
-    running: Mutex<Option<Running>>,
+    /// The command daemon holds a request it has not answered yet.
+    pub in_flight: AtomicBool,
+    running: Mutex<RunningSlot>,
+}
+
+/// The command running now; `since` is `None` between commands.
+#[derive(Default)]
+struct RunningSlot {
+    cmd: String,
+    user: String,
+    since: Option<Instant>,
 }
 
 #[derive(Clone, Debug)]
@@ -75,27 +91,81 @@ pub struct Running {
 }
 
 impl Stats {
+    /// Records the command now running; reuses the slot's strings, since this
+    /// runs on every request.
     pub fn set_running(&self, cmd: &str, user: &str) {
-        *self.running.lock().unwrap_or_else(PoisonError::into_inner) = Some(Running {
-            cmd: cmd.to_string(),
-            user: user.to_string(),
-            since: Instant::now(),
-        });
+        let mut slot = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.cmd.clear();
+        slot.cmd.push_str(cmd);
+        slot.user.clear();
+        slot.user.push_str(user);
+        slot.since = Some(Instant::now());
     }
 
     pub fn clear_running(&self) {
-        *self.running.lock().unwrap_or_else(PoisonError::into_inner) = None;
-    }
-
-    pub fn running(&self) -> Option<Running> {
         self.running
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .since = None;
+    }
+
+    pub fn running(&self) -> Option<Running> {
+        let slot = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.since.map(|since| Running {
+            cmd: slot.cmd.clone(),
+            user: slot.user.clone(),
+            since,
+        })
     }
 
     pub fn count(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+}
+
+/// Which daemons have entered their loops, and whether a checkpoint is being
+/// loaded (the symbol table is then incomplete).
+#[derive(Default)]
+pub struct Readiness {
+    serving: Mutex<Vec<DaemonType>>,
+    loading_checkpoint: AtomicBool,
+}
+
+impl Readiness {
+    pub fn mark_serving(&self, t: DaemonType) {
+        let mut serving = self.serving.lock().unwrap_or_else(PoisonError::into_inner);
+        if !serving.contains(&t) {
+            serving.push(t);
+        }
+    }
+
+    /// The daemons of `configured` that are not serving yet.
+    pub fn not_serving(&self, configured: &[DaemonType]) -> Vec<DaemonType> {
+        let serving = self.serving.lock().unwrap_or_else(PoisonError::into_inner);
+        configured
+            .iter()
+            .copied()
+            .filter(|t| !serving.contains(t))
+            .collect()
+    }
+
+    /// Marks a checkpoint load in progress until the guard is dropped.
+    pub fn loading_checkpoint(&self) -> LoadingGuard<'_> {
+        self.loading_checkpoint.store(true, Ordering::Release);
+        LoadingGuard(self)
+    }
+
+    pub fn is_loading_checkpoint(&self) -> bool {
+        self.loading_checkpoint.load(Ordering::Acquire)
+    }
+}
+
+/// Clears the loading mark on drop, also when the load fails or panics.
+pub struct LoadingGuard<'a>(&'a Readiness);
+
+impl Drop for LoadingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.loading_checkpoint.store(false, Ordering::Release);
     }
 }
 

@@ -101,6 +101,19 @@ fn sigterm_exits_cleanly() {
 }
 
 #[test]
+fn sigterm_during_a_command_still_sends_its_reply() {
+    let mut server = Server::start();
+    let c = server.client();
+    c.send_cmd("sleep", &[("seconds", "float64", "30.0")]);
+    std::thread::sleep(Duration::from_millis(300));
+    server.signal(libc::SIGTERM);
+    // The sleep is cut short by the shutdown, but its client still gets the one reply it is owed.
+    c.recv_json().expect_normal("slept");
+    server.expect_clean_exit();
+    assert!(!server.conn_file().exists(), "connection file not deleted");
+}
+
+#[test]
 fn sigint_exits_cleanly() {
     let mut server = Server::start();
     server.client().cmd("ruok", &[]).expect_normal("imok");

@@ -5,6 +5,7 @@
 //! activity tracking and turning errors into replies.
 
 pub mod arrays;
+pub mod checkpoint;
 pub mod clientlog;
 pub mod config;
 pub mod files;
@@ -145,6 +146,7 @@ impl CommandMap {
         metrics::register(&mut map);
         status::register(&mut map);
         arrays::register(&mut map);
+        checkpoint::register(&mut map);
         if shared.config.test_commands {
             testing::register(&mut map);
         }

@@ -34,6 +34,7 @@ pub fn serverstatus(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         "bytes_held": s.memory_used(),
         "memory_limit": s.memory_limit(),
         "shutting_down": s.shutdown.is_requested(),
+        "last_checkpoint": s.checkpoint.last().map(|c| c.to_json()),
     });
     Ok(Reply::normal(status.to_string()))
 }

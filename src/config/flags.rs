@@ -35,7 +35,7 @@ pub struct Flag {
 
 pub const LOG_LEVELS: &[&str] = &["DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"];
 pub const LOG_CHANNELS: &[&str] = &["CONSOLE", "FILE"];
-pub const DAEMON_TYPES: &[&str] = &["DEFAULT", "INTEGRATION", "METRICS", "STATUS"];
+pub const DAEMON_TYPES: &[&str] = &["DEFAULT", "INTEGRATION", "METRICS", "STATUS", "HTTP"];
 pub const DEPLOYMENTS: &[&str] = &["STANDARD", "KUBERNETES"];
 pub const SYSTEM_TYPES: &[&str] = &["KUBERNETES", "REDIS", "CONSUL", "NONE"];
 pub const MEM_MGMT_TYPES: &[&str] = &["STATIC", "DYNAMIC"];
@@ -91,7 +91,15 @@ pub static FLAGS: &[Flag] = &[
         EnumList("ServerDaemonType", DAEMON_TYPES),
         "DEFAULT",
         None,
-        "comma-separated daemons to run: DEFAULT, INTEGRATION, METRICS, STATUS",
+        "comma-separated daemons to run: DEFAULT, INTEGRATION, METRICS, STATUS, HTTP",
+    ),
+    flag(
+        "httpPort",
+        "ServerDaemon",
+        Int,
+        "5558",
+        Some("HTTP_SERVER_PORT"),
+        "port of the HTTP daemon (/metrics, /healthz, /readyz)",
     ),
     flag(
         "authenticate",
@@ -220,6 +228,22 @@ pub static FLAGS: &[Flag] = &[
         "NONE",
         None,
         "external system to register with: KUBERNETES, REDIS, CONSUL or NONE",
+    ),
+    flag(
+        "ExternalIntegration.requestTimeout",
+        "ExternalIntegration",
+        Int,
+        "10",
+        None,
+        "seconds one Kubernetes API request may take",
+    ),
+    flag(
+        "ExternalIntegration.insecureSkipTlsVerify",
+        "ExternalIntegration",
+        Bool,
+        "false",
+        None,
+        "do not verify the Kubernetes API server's certificate (unsafe; logs a warning)",
     ),
     flag(
         "saveUsedModules",
@@ -588,6 +612,12 @@ pub fn help_text() -> String {
         "print build facts",
     ));
     out.push_str("\nOther environment: ARKOUDA_SERVER_TOKEN (token to store when .arkouda/tokens.txt has none).\n");
+    out.push_str(
+        "Kubernetes registration (INTEGRATION + SystemType.KUBERNETES): K8S_HOST, NAMESPACE,\n\
+         SSL_TOKEN, CACERT_FILE, EXTERNAL_SERVICE_NAME, EXTERNAL_SERVICE_PORT,\n\
+         EXTERNAL_SERVICE_TARGET_PORT, METRICS_SERVICE_NAME, METRICS_SERVICE_PORT,\n\
+         METRICS_SERVICE_TARGET_PORT, ENDPOINT_IP (see README.md).\n",
+    );
     out
 }
 

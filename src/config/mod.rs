@@ -39,6 +39,7 @@ pub enum DaemonType {
     Integration,
     Metrics,
     Status,
+    Http,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +82,7 @@ pub struct Config {
     pub server_port: u16,
     pub metrics_port: u16,
     pub status_port: u16,
+    pub http_port: u16,
     pub daemon_types: Vec<DaemonType>,
     pub authenticate: bool,
     pub trace: bool,
@@ -97,6 +99,10 @@ pub struct Config {
     pub available_memory_pct: f64,
     pub deployment: Deployment,
     pub system_type: SystemType,
+    /// Timeout of one Kubernetes API request.
+    pub k8s_request_timeout: std::time::Duration,
+    /// Skip verifying the Kubernetes API server's certificate (explicit opt-in).
+    pub k8s_insecure_skip_tls_verify: bool,
     pub save_used_modules: bool,
     pub used_modules_fmt: String,
     pub checkpoint: CheckpointConfig,
@@ -176,6 +182,7 @@ impl Config {
                 "DEFAULT" => DaemonType::Default,
                 "INTEGRATION" => DaemonType::Integration,
                 "METRICS" => DaemonType::Metrics,
+                "HTTP" => DaemonType::Http,
                 _ => DaemonType::Status,
             })
             .collect();
@@ -210,11 +217,18 @@ impl Config {
                 "invalid value '{mode}' for --checkpointMode: expected preserve_previous, overwrite or error"
             ));
         }
+        let k8s_timeout = int("ExternalIntegration.requestTimeout");
+        if k8s_timeout <= 0 {
+            return Err(format!(
+                "invalid value '{k8s_timeout}' for --ExternalIntegration.requestTimeout: expected seconds > 0"
+            ));
+        }
         let connection_info = v.get("serverConnectionInfo");
         Ok(Config {
             server_port: port("ServerPort")?,
             metrics_port: port("metricsPort")?,
             status_port: port("statusPort")?,
+            http_port: port("httpPort")?,
             daemon_types,
             authenticate: boolean("authenticate"),
             trace: boolean("trace"),
@@ -249,6 +263,8 @@ impl Config {
                 "CONSUL" => SystemType::Consul,
                 _ => SystemType::None,
             },
+            k8s_request_timeout: std::time::Duration::from_secs(k8s_timeout as u64),
+            k8s_insecure_skip_tls_verify: boolean("ExternalIntegration.insecureSkipTlsVerify"),
             save_used_modules: boolean("saveUsedModules"),
             used_modules_fmt: v.get("usedModulesFmt").to_string(),
             checkpoint: CheckpointConfig {

@@ -7,6 +7,7 @@
 //! metrics, panics and turning errors into exactly one reply.
 
 pub mod command;
+pub mod http;
 pub mod metrics;
 pub mod status;
 
@@ -20,6 +21,7 @@ use crate::auth;
 use crate::commands::{CommandMap, Ctx, Kind};
 use crate::config::DaemonType;
 use crate::error::{CommandError, RequestError};
+use crate::metrics::ErrorKind;
 use crate::protocol::reply::{encode_binary_error, encode_json, push_json_string};
 use crate::protocol::{After, BadRequest, Body, Reply, Request};
 use crate::state::Shared;
@@ -46,6 +48,59 @@ pub struct Daemon {
     pub commands_log: Option<File>,
 }
 
+/// One request's outcome, for accounting and sending.
+struct Handled {
+    reply: Reply,
+    /// The command answers in binary: its errors go out as `Error: ` frames.
+    binary: bool,
+    request: Result<Request, BadRequest>,
+    error: Option<ErrorKind>,
+}
+
+impl Handled {
+    fn new(
+        reply: Reply,
+        binary: bool,
+        request: Result<Request, BadRequest>,
+        error: Option<ErrorKind>,
+    ) -> Self {
+        Handled {
+            reply,
+            binary,
+            request,
+            error,
+        }
+    }
+}
+
+/// Marks the command daemon as between receiving a request and sending its
+/// reply, so that a signal-driven shutdown lets that reply go out first.
+struct InFlight<'a>(Option<&'a Shared>);
+
+impl<'a> InFlight<'a> {
+    fn start(shared: &'a Shared, role: Role) -> Self {
+        if role != Role::Command {
+            return InFlight(None);
+        }
+        shared
+            .stats
+            .in_flight
+            .store(true, std::sync::atomic::Ordering::Release);
+        InFlight(Some(shared))
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0 {
+            shared
+                .stats
+                .in_flight
+                .store(false, std::sync::atomic::Ordering::Release);
+        }
+    }
+}
+
 /// Upper bound on frames kept from one message; the rest are drained and
 /// dropped so that a flood of frames cannot exhaust memory.
 const MAX_FRAMES: usize = 3;
@@ -58,6 +113,7 @@ impl Daemon {
             self.daemon_type,
             self.port
         );
+        shared.readiness.mark_serving(self.daemon_type);
         loop {
             if self.role == Role::Command {
                 shared.activity.mark_idle();
@@ -72,17 +128,29 @@ impl Daemon {
                 }
             };
             let started = Instant::now();
-            let (mut reply, binary_command, request) = self.handle(frames, &shared);
+            let in_flight = InFlight::start(&shared, self.role);
+            let Handled {
+                mut reply,
+                binary,
+                request,
+                error,
+            } = self.handle(frames, &shared);
+            // Counted before the reply leaves, so a client that asks for
+            // metrics right after its reply sees its own request.
+            if self.role == Role::Command {
+                self.account(&shared, &request, &reply, error, started);
+            }
             let user = match (&request, reply.anonymous || self.role == Role::Side) {
                 (_, true) => "",
                 (Ok(r), false) => r.user.as_str(),
                 (Err(b), false) => b.user.as_deref().unwrap_or("Unknown"),
             };
             let sent = match &mut reply.body {
-                Body::Text(msg) if binary_command => socket.send(encode_binary_error(msg), 0),
+                Body::Text(msg) if binary => socket.send(encode_binary_error(msg), 0),
                 Body::Text(msg) => socket.send(encode_json(msg, reply.msg_type, user), 0),
                 Body::Binary(data) => socket.send(std::mem::replace(data, zmq::Message::new()), 0),
             };
+            drop(in_flight);
             if let Err(e) = sent {
                 log::error!(
                     "{:?} daemon: could not send the reply: {e}",
@@ -92,23 +160,14 @@ impl Daemon {
                     return After::Continue;
                 }
             }
-            if self.role == Role::Command {
-                self.account(&shared, &request, &reply, started);
-            }
             if reply.after == After::Shutdown {
                 return After::Shutdown;
             }
         }
     }
 
-    /// Produces the one reply for one message. Also returns whether the
-    /// command answers in binary (errors then go out as `Error: ` frames) and
-    /// the parsed request for accounting.
-    fn handle(
-        &mut self,
-        frames: Vec<zmq::Message>,
-        shared: &Shared,
-    ) -> (Reply, bool, Result<Request, BadRequest>) {
+    /// Produces the one reply for one message.
+    fn handle(&mut self, frames: Vec<zmq::Message>, shared: &Shared) -> Handled {
         if self.role == Role::Command {
             shared
                 .stats
@@ -126,7 +185,12 @@ impl Daemon {
                         bad.cmd.as_deref().unwrap_or("Unknown")
                     ),
                 };
-                return (Reply::error(msg), false, Err(bad));
+                return Handled::new(
+                    Reply::error(msg),
+                    false,
+                    Err(bad),
+                    Some(ErrorKind::BadRequest),
+                );
             }
         };
         let cmd = request.cmd.as_str();
@@ -143,7 +207,12 @@ impl Daemon {
                 self.daemon_type,
                 request.user
             );
-            return (Reply::error(e.to_string()), binary, Ok(request));
+            return Handled::new(
+                Reply::error(e.to_string()),
+                binary,
+                Ok(request),
+                Some(ErrorKind::Auth),
+            );
         }
         if self.role == Role::Command {
             if shared.config.trace {
@@ -154,22 +223,24 @@ impl Daemon {
             }
         }
         if cmd.is_empty() {
-            return (
+            return Handled::new(
                 Reply::error("Server received an empty command"),
                 false,
                 Ok(request),
+                Some(ErrorKind::BadRequest),
             );
         }
         let Some(command) = self.commands.get(cmd) else {
             if self.role == Role::Side {
-                return (Reply::normal(""), false, Ok(request));
+                return Handled::new(Reply::normal(""), false, Ok(request), None);
             }
             shared.activity.mark_busy();
             log::error!("Unrecognized command: {cmd}");
-            return (
+            return Handled::new(
                 Reply::error(format!("Unrecognized command: {cmd}")),
                 false,
                 Ok(request),
+                Some(ErrorKind::UnknownCommand),
             );
         };
         let ctx = Ctx {
@@ -204,6 +275,11 @@ impl Daemon {
         if track {
             shared.stats.clear_running();
         }
+        let error = match &outcome {
+            Ok(Err(CommandError::OverMemoryLimit(_))) => Some(ErrorKind::OverMemory),
+            Ok(Ok(_)) => None,
+            _ => Some(ErrorKind::Handler),
+        };
         let reply = match outcome {
             Ok(Ok(reply)) => reply,
             Ok(Err(CommandError::Plain(msg))) => Reply::error(msg),
@@ -219,7 +295,7 @@ impl Daemon {
                 ))
             }
         };
-        (reply, binary, Ok(request))
+        Handled::new(reply, binary, Ok(request), error)
     }
 
     /// Appends the request to `.arkouda/commands.log`, token redacted.
@@ -253,6 +329,7 @@ impl Daemon {
         shared: &Shared,
         request: &Result<Request, BadRequest>,
         reply: &Reply,
+        error: Option<ErrorKind>,
         started: Instant,
     ) {
         use std::sync::atomic::Ordering::Relaxed;
@@ -272,9 +349,12 @@ impl Daemon {
             log::info!("<<< shutdown initiated by {user} took {seconds:.3} sec");
             return;
         }
+        // A handler may also answer with an error reply of its own.
+        let error = error.or_else(|| reply.is_error().then_some(ErrorKind::Handler));
+        let registered = self.commands.get(cmd).is_some();
         shared
             .metrics
-            .record(cmd, user, seconds, shared.memory_used(), reply.is_error());
+            .record_request(cmd, user, seconds, shared.memory_used(), error, registered);
         if shared.config.trace {
             match reply.text_msg() {
                 Some(msg) if reply.is_error() => {

@@ -62,8 +62,10 @@ impl Request {
             None
         };
         let first: &[u8] = &frames[0];
-        let (json, binary) = match find(first, BINARY_MARKER) {
-            Some(at) => (&first[..at], true),
+        // The client appends the marker to the JSON; looking only at the end
+        // also keeps a `BINARY_PAYLOAD` inside a JSON string harmless.
+        let (json, binary) = match first.strip_suffix(BINARY_MARKER) {
+            Some(json) => (json, true),
             None => (first, false),
         };
         let json = std::str::from_utf8(json).map_err(|_| bad(RequestError::InvalidUtf8))?;
@@ -82,70 +84,72 @@ impl Request {
                 error: RequestError::Json(e.to_string()),
             }
         })?;
-        let partial = |error| BadRequest {
-            cmd: env.cmd.clone(),
-            user: env.user.clone(),
-            error,
-        };
-        let framing = |msg: &str| partial(RequestError::Framing(msg.into()));
-        match (binary, count) {
-            (true, 1) => {
-                return Err(framing(
-                    "the request announces BINARY_PAYLOAD but has no payload frame",
-                ));
-            }
+        let problem = match (binary, count) {
+            (true, 1) => Some("the request announces BINARY_PAYLOAD but has no payload frame"),
             (false, n) if n > 1 => {
-                return Err(framing(
-                    "a second frame was sent without the BINARY_PAYLOAD marker",
-                ));
+                Some("a second frame was sent without the BINARY_PAYLOAD marker")
             }
-            (_, n) if n > 2 => return Err(framing("a request has at most two frames")),
-            _ => {}
-        }
-        let user = env
-            .user
-            .clone()
-            .ok_or_else(|| partial(RequestError::MissingField("user")))?;
-        let token = env
-            .token
-            .clone()
-            .ok_or_else(|| partial(RequestError::MissingField("token")))?;
-        let cmd = env
-            .cmd
-            .clone()
-            .ok_or_else(|| partial(RequestError::MissingField("cmd")))?;
-        let format = env
-            .format
-            .clone()
-            .ok_or_else(|| partial(RequestError::MissingField("format")))?;
-        let args_text = env
-            .args
-            .clone()
-            .ok_or_else(|| partial(RequestError::MissingField("args")))?;
-        let size = env
-            .size
-            .ok_or_else(|| partial(RequestError::MissingField("size")))?;
-        if binary && size <= 0 {
+            (_, n) if n > 2 => Some("a request has at most two frames"),
             // Every binary command has arguments; a payload nothing reads is a client bug.
-            return Err(framing(
-                "a binary payload was sent with size <= 0 (no arguments)",
-            ));
-        }
-        let args = Args::parse(&args_text, size, payload).map_err(partial)?;
-        Ok(Request {
-            user,
-            token,
-            cmd,
-            format,
-            args_text,
-            size,
-            args,
+            (true, _) if env.size.is_some_and(|s| s <= 0) => {
+                Some("a binary payload was sent with size <= 0 (no arguments)")
+            }
+            _ => None,
+        };
+        let error = match problem {
+            Some(msg) => RequestError::Framing(msg.into()),
+            None => match env {
+                Envelope {
+                    user: Some(user),
+                    token: Some(token),
+                    cmd: Some(cmd),
+                    format: Some(format),
+                    args: Some(args_text),
+                    size: Some(size),
+                } => {
+                    return match Args::parse(&args_text, size, payload) {
+                        Ok(args) => Ok(Request {
+                            user,
+                            token,
+                            cmd,
+                            format,
+                            args_text,
+                            size,
+                            args,
+                        }),
+                        Err(error) => Err(BadRequest {
+                            cmd: Some(cmd),
+                            user: Some(user),
+                            error,
+                        }),
+                    };
+                }
+                _ => RequestError::MissingField(env.first_missing()),
+            },
+        };
+        Err(BadRequest {
+            cmd: env.cmd,
+            user: env.user,
+            error,
         })
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+impl Envelope {
+    fn first_missing(&self) -> &'static str {
+        [
+            ("user", self.user.is_none()),
+            ("token", self.token.is_none()),
+            ("cmd", self.cmd.is_none()),
+            ("format", self.format.is_none()),
+            ("args", self.args.is_none()),
+            ("size", self.size.is_none()),
+        ]
+        .into_iter()
+        .find(|(_, missing)| *missing)
+        .map(|(name, _)| name)
+        .unwrap_or("size")
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,238 @@
+//! `load_checkpoint` (spec §8.3), all or nothing: every metadata file is
+//! parsed and every data file's footer checked first, then all data is read
+//! and verified, and only then are the arrays put into the symbol table.
+//! Failures change nothing (the original keeps what it loaded before one).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::data;
+use super::format::{ENTRY_TYPE, MdReader, SERVER_MD, join_path};
+use super::save::is_entry_file_name;
+use super::{CkptError, format};
+use crate::state::Shared;
+use crate::symbol_table::{ArrayEntry, DType};
+
+/// Our number of locales.
+const NUM_LOCALES: i64 = 1;
+
+/// One array to load: its chunk files (footers already checked) and their
+/// element counts. Files are reopened for reading so that a checkpoint of many
+/// arrays does not hold a descriptor per array.
+struct Planned {
+    name: String,
+    dtype: DType,
+    size: usize,
+    chunks: Vec<(PathBuf, usize)>,
+}
+
+/// Loads `<base>/<name>`, replacing same-named arrays and keeping the others.
+/// Returns `name`. The caller holds the activity guard.
+pub fn load(shared: &Shared, base: &str, name: &str) -> Result<String, CkptError> {
+    let started = std::time::Instant::now();
+    let loading = shared.readiness.loading_checkpoint();
+    let result = load_inner(shared, base, name);
+    drop(loading);
+    shared
+        .metrics
+        .record_checkpoint(started.elapsed().as_secs_f64(), result.is_ok());
+    match &result {
+        Ok(n) => log::info!(
+            "loaded {n} arrays from checkpoint {}",
+            join_path(base, name)
+        ),
+        Err(e) => log::error!("loading checkpoint {} failed: {e}", join_path(base, name)),
+    }
+    result.map(|_| name.to_string())
+}
+
+fn load_inner(shared: &Shared, base: &str, name: &str) -> Result<usize, CkptError> {
+    if !format::is_plain_name(name) {
+        return Err(CkptError::Value(format!(
+            "invalid checkpoint name '{name}': it must not contain '/' or '..'"
+        )));
+    }
+    if !Path::new(base).exists() {
+        return Err(CkptError::Bare(format!(
+            "The base checkpoint directory not found: {base}"
+        )));
+    }
+    let cp_path = join_path(base, name);
+    let cp_dir = Path::new(&cp_path);
+    if !cp_dir.exists() {
+        return Err(CkptError::Bare(format!(
+            "The checkpoint directory not found: {cp_path}"
+        )));
+    }
+    check_server_md(&join_path(&cp_path, SERVER_MD))?;
+    let dsetname = &shared.config.checkpoint.dsetname;
+    let mut plan = Vec::new();
+    for md_name in md_files(cp_dir).map_err(|e| io_err("cannot list", &cp_path, e))? {
+        plan.push(plan_entry(
+            &join_path(&cp_path, &md_name),
+            cp_dir,
+            dsetname,
+        )?);
+    }
+    // Read everything (memory is reserved before each array is allocated).
+    let mut loaded: Vec<(String, ArrayEntry)> = Vec::with_capacity(plan.len());
+    for p in plan {
+        let mut failure = None;
+        let entry = shared.symbols.new_entry(p.dtype, vec![p.size], |n| {
+            let mut values = data::with_capacity(p.dtype, n);
+            for (path, rows) in &p.chunks {
+                let read = data::open(path, dsetname, p.dtype, *rows)
+                    .and_then(|file| file.read_into(&mut values));
+                if let Err(e) = read {
+                    failure = Some(e);
+                    // Zeroed pages cost nothing; the entry is dropped below.
+                    return crate::symbol_table::ArrayData::zeros(p.dtype, n);
+                }
+            }
+            values
+        });
+        let entry = entry.map_err(|e| match e {
+            crate::error::CommandError::OverMemoryLimit(m) => CkptError::Memory(m),
+            other => CkptError::Value(other.to_string()),
+        })?;
+        if let Some(e) = failure {
+            return Err(CkptError::checkpoint(e));
+        }
+        loaded.push((p.name, entry));
+    }
+    let count = loaded.len();
+    for (name, entry) in loaded {
+        shared.symbols.insert(name, entry);
+    }
+    shared.activity.record_checkpoint();
+    Ok(count)
+}
+
+fn io_err(what: &str, path: &str, e: io::Error) -> CkptError {
+    CkptError::Io(format!("{what} {path}: {e}"))
+}
+
+fn read_text(path: &str) -> Result<String, CkptError> {
+    fs::read_to_string(path).map_err(|e| io_err("cannot read", path, e))
+}
+
+fn locales_differ(saved: i64, conjunction: &str) -> CkptError {
+    CkptError::checkpoint(format!(
+        "Attempting to load a checkpoint that was made with a different number of locales \
+         ({saved}) {conjunction} the current execution ({NUM_LOCALES})"
+    ))
+}
+
+fn check_server_md(md: &str) -> Result<(), CkptError> {
+    let text = read_text(md)?;
+    let mut reader = MdReader::new(md, &text);
+    let server = reader.next("server metadata")?;
+    server.str("serverid")?;
+    let saved = server.int("numLocales")?;
+    if saved != NUM_LOCALES {
+        return Err(locales_differ(saved, "than"));
+    }
+    Ok(())
+}
+
+/// The names the original's `glob(<dir>/*md)` finds, in its (sorted) order,
+/// without `server.md`.
+fn md_files(dir: &Path) -> io::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if name.ends_with("md")
+            && !name.starts_with('.')
+            && name != SERVER_MD
+            && !entry.file_type()?.is_dir()
+        {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The data file a chunk line names. The checkpoint's own copy (same base
+/// name, in the directory being loaded) wins, so that `.prev` checkpoints and
+/// moved checkpoints load their own data; otherwise the recorded path is used
+/// as the original does (relative to the server's working directory).
+fn resolve(cp_dir: &Path, recorded: &str) -> PathBuf {
+    if let Some(base) = Path::new(recorded).file_name() {
+        let local = cp_dir.join(base);
+        if local.is_file() {
+            return local;
+        }
+    }
+    PathBuf::from(recorded)
+}
+
+fn plan_entry(md: &str, cp_dir: &Path, dsetname: &str) -> Result<Planned, CkptError> {
+    let text = read_text(md)?;
+    let mut reader = MdReader::new(md, &text);
+    let entry = reader.next("entry metadata")?;
+    let name = entry.str("entryName")?.to_string();
+    let entry_type = entry.str("entryType")?.to_string();
+    if entry_type != ENTRY_TYPE {
+        return Err(CkptError::NotImplemented(format!(
+            "Loading a checkpoint is not implemented for entry {name} which is a {entry_type} \
+             with metadata file {md}"
+        )));
+    }
+    let array = reader.next("array metadata")?;
+    let dtype_name = array.str("dtype")?.to_string();
+    let size = array.count("size")?;
+    let ndim = array.int("ndim")?;
+    let target_locales = array.int("numTargetLocales")?;
+    let num_chunks = array.count("numChunks")?;
+    if target_locales != NUM_LOCALES {
+        return Err(locales_differ(target_locales, "then"));
+    }
+    let dtype = DType::from_name(&dtype_name)
+        .filter(|_| ndim == 1)
+        .ok_or_else(|| {
+            CkptError::NotImplemented(format!(
+                "Loading an array with {ndim} dimensions and {dtype_name} element type from a \
+                 checkpoint is not implemented for entry {name} which is a {entry_type} with \
+                 metadata file {md}"
+            ))
+        })?;
+    let mut chunk_lines = Vec::with_capacity(num_chunks.min(1024));
+    for k in 1..=num_chunks {
+        let what = format!("chunk {k} metadata");
+        let chunk = reader.next(&what)?;
+        chunk_lines.push((chunk.str("filename")?.to_string(), chunk.count("numElems")?));
+    }
+    if name.is_empty() {
+        return Err(CkptError::checkpoint(format!(
+            "Entry in {md} has empty name"
+        )));
+    }
+    if !is_entry_file_name(&name) {
+        return Err(CkptError::checkpoint(format!(
+            "Entry in {md} has the name '{name}', which is not usable as a file name"
+        )));
+    }
+    let total: u128 = chunk_lines.iter().map(|(_, n)| *n as u128).sum();
+    if total != size as u128 {
+        return Err(CkptError::checkpoint(format!(
+            "Entry {name} in {md} has size {size} but its chunks hold {total} elements"
+        )));
+    }
+    let mut chunks = Vec::with_capacity(chunk_lines.len());
+    for (recorded, n) in chunk_lines {
+        let path = resolve(cp_dir, &recorded);
+        data::open(&path, dsetname, dtype, n).map_err(CkptError::checkpoint)?;
+        chunks.push((path, n));
+    }
+    Ok(Planned {
+        name,
+        dtype,
+        size,
+        chunks,
+    })
+}

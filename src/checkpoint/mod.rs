@@ -1,0 +1,173 @@
+//! Checkpoints (spec §8): `save_checkpoint`, `load_checkpoint` and the
+//! automatic checkpoint thread, in the original server's on-disk layout so that
+//! checkpoints move between it and us in both directions.
+//!
+//! Unlike the original, a save is crash-safe (built in a temporary directory,
+//! fsynced, then renamed into place; see [`fsops`]) and a load is all or
+//! nothing (every file is checked and read before the symbol table changes).
+
+pub mod auto;
+mod data;
+mod format;
+mod fsops;
+mod hash;
+mod load;
+mod save;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+pub use load::load;
+pub use save::{SaveReport, save};
+
+use crate::error::CommandError;
+use crate::memory::OverMemoryLimit;
+use crate::symbol_table::ArrayEntry;
+
+/// What to do when the checkpoint already exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Overwrite,
+    Error,
+    PreservePrevious,
+}
+
+impl Mode {
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "overwrite" => Some(Mode::Overwrite),
+            "error" => Some(Mode::Error),
+            "preserve_previous" => Some(Mode::PreservePrevious),
+            _ => None,
+        }
+    }
+}
+
+/// Why a save or load failed, classified by how the reply shows it.
+#[derive(Debug)]
+pub enum CkptError {
+    /// Sent as is, without `Error executing command ...` (the original
+    /// returns these rather than throwing them).
+    Bare(String),
+    /// The original's LoadCheckpointError/SaveCheckpointError: the prefix and
+    /// the message, no error class.
+    Checkpoint(String),
+    NotImplemented(String),
+    Io(String),
+    Value(String),
+    Memory(OverMemoryLimit),
+}
+
+impl CkptError {
+    pub fn checkpoint(msg: impl Into<String>) -> Self {
+        CkptError::Checkpoint(msg.into())
+    }
+
+    /// The error a command handler returns for this failure of `cmd`.
+    pub fn into_command_error(self, cmd: &str) -> CommandError {
+        match self {
+            CkptError::Bare(m) => CommandError::Plain(m),
+            CkptError::Checkpoint(m) => {
+                CommandError::Plain(format!("Error executing command {cmd}: {m}"))
+            }
+            CkptError::NotImplemented(m) => CommandError::Plain(format!(
+                "Error executing command {cmd}: NotImplementedError: {m}"
+            )),
+            CkptError::Io(m) => CommandError::Io(m),
+            CkptError::Value(m) => CommandError::Value(m),
+            CkptError::Memory(e) => CommandError::OverMemoryLimit(e),
+        }
+    }
+}
+
+impl std::fmt::Display for CkptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CkptError::Bare(m) | CkptError::Checkpoint(m) => f.write_str(m),
+            CkptError::NotImplemented(m) => write!(f, "NotImplementedError: {m}"),
+            CkptError::Io(m) => write!(f, "IOError: {m}"),
+            CkptError::Value(m) => write!(f, "ValueError: {m}"),
+            CkptError::Memory(e) => write!(f, "OverMemoryLimitError: {e}"),
+        }
+    }
+}
+
+/// The last save, client or automatic, for `serverstatus`.
+#[derive(Clone, Debug)]
+pub struct LastCheckpoint {
+    pub name: String,
+    /// `<path>/<name>` as given.
+    pub path: String,
+    /// Local time the save ended, `YYYY-MM-DDThh:mm:ss.ffffff`.
+    pub time: String,
+    pub duration_seconds: f64,
+    /// Bytes written (data and metadata files).
+    pub bytes: u64,
+    /// `ok`, or `failed: <message>`.
+    pub outcome: String,
+}
+
+impl LastCheckpoint {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name,
+            "path": self.path,
+            "time": self.time,
+            "duration_seconds": self.duration_seconds,
+            "bytes": self.bytes,
+            "outcome": self.outcome,
+        })
+    }
+}
+
+/// Checkpoint state shared by the command handlers, the automatic thread and
+/// the shutdown path.
+#[derive(Default)]
+pub struct CheckpointState {
+    last: Mutex<Option<LastCheckpoint>>,
+    /// The table as of the last successful save: names and entry identities.
+    /// Entries are immutable `Arc`s that are replaced on every change, so
+    /// pointer identity tells whether anything changed; `Weak` keeps the
+    /// allocation (not the data) so an address is never reused meanwhile.
+    saved: Mutex<Vec<(String, Weak<ArrayEntry>)>>,
+    /// An automatic save is running (shutdown waits for it).
+    auto_saving: AtomicBool,
+}
+
+impl CheckpointState {
+    pub fn last(&self) -> Option<LastCheckpoint> {
+        self.last
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_last(&self, last: LastCheckpoint) {
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(last);
+    }
+
+    fn set_saved(&self, table: &[(String, Arc<ArrayEntry>)]) {
+        *self.saved.lock().unwrap_or_else(PoisonError::into_inner) = table
+            .iter()
+            .map(|(n, e)| (n.clone(), Arc::downgrade(e)))
+            .collect();
+    }
+
+    /// Whether `table` (sorted by name) differs from the last saved one.
+    pub fn changed_since_save(&self, table: &[(String, Arc<ArrayEntry>)]) -> bool {
+        let saved = self.saved.lock().unwrap_or_else(PoisonError::into_inner);
+        saved.len() != table.len()
+            || saved
+                .iter()
+                .zip(table)
+                .any(|((sn, se), (n, e))| sn != n || !std::ptr::eq(se.as_ptr(), Arc::as_ptr(e)))
+    }
+
+    pub fn auto_saving(&self) -> bool {
+        self.auto_saving.load(Ordering::Acquire)
+    }
+
+    fn set_auto_saving(&self, on: bool) {
+        self.auto_saving.store(on, Ordering::Release);
+    }
+}

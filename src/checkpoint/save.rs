@@ -1,0 +1,299 @@
+//! `save_checkpoint` and the automatic saves (spec §8.1), crash-safe: the
+//! checkpoint is written into `<path>/.<name>.tmp-<pid>-<n>`, every file and
+//! the directory are fsynced, and only then is it moved into place.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::format::{self, SERVER_MD, data_file_name, entry_md, join_path, server_md};
+use super::{CkptError, LastCheckpoint, Mode, data, fsops};
+use crate::state::Shared;
+use crate::symbol_table::ArrayEntry;
+
+/// What a successful save wrote.
+#[derive(Clone, Debug)]
+pub struct SaveReport {
+    /// The effective name (the server id when none was given).
+    pub name: String,
+    /// `<path>/<name>`.
+    pub path: String,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+/// Saves every array into `<base>/<name>` (`name` empty: the server id),
+/// records the outcome for `serverstatus` and logs failures at ERROR. The
+/// caller holds the activity guard.
+pub fn save(shared: &Shared, base: &str, name: &str, mode: Mode) -> Result<SaveReport, CkptError> {
+    let started = Instant::now();
+    let name = if name.is_empty() {
+        shared.symbols.server_id()
+    } else {
+        name
+    };
+    let cp_path = join_path(base, name);
+    let result = save_inner(shared, base, name, &cp_path, mode);
+    let seconds = started.elapsed().as_secs_f64();
+    shared.metrics.record_checkpoint(seconds, result.is_ok());
+    let (bytes, outcome) = match &result {
+        Ok(bytes) => (*bytes, "ok".to_string()),
+        Err(e) => (0, format!("failed: {e}")),
+    };
+    shared.checkpoint.set_last(LastCheckpoint {
+        name: name.to_string(),
+        path: cp_path.clone(),
+        time: crate::metrics::timestamp(),
+        duration_seconds: seconds,
+        bytes,
+        outcome,
+    });
+    match result {
+        Ok(bytes) => {
+            log::info!("checkpoint saved into {cp_path}: {bytes} bytes in {seconds:.3} sec");
+            Ok(SaveReport {
+                name: name.to_string(),
+                path: cp_path,
+                bytes,
+                seconds,
+            })
+        }
+        Err(e) => {
+            log::error!("checkpoint save into {cp_path} failed: {e}");
+            Err(e)
+        }
+    }
+}
+
+fn io_err(what: &str, path: &Path, e: io::Error) -> CkptError {
+    CkptError::Io(format!("{what} {}: {e}", path.display()))
+}
+
+fn save_inner(
+    shared: &Shared,
+    base: &str,
+    name: &str,
+    cp_path: &str,
+    mode: Mode,
+) -> Result<u64, CkptError> {
+    if !format::is_plain_name(name) {
+        return Err(CkptError::Value(format!(
+            "invalid checkpoint name '{name}': it must not contain '/' or '..'"
+        )));
+    }
+    if base.is_empty() {
+        return Err(CkptError::Value("the checkpoint path is empty".into()));
+    }
+    let base_dir = Path::new(base);
+    match fs::metadata(base_dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(CkptError::Io(format!(
+                "the checkpoint path {base} is not a directory"
+            )));
+        }
+        // Not recursive, as in the original: a missing parent is an error.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(base_dir)
+            .map_err(|e| io_err("cannot create the checkpoint directory", base_dir, e))?,
+        Err(e) => return Err(io_err("cannot use the checkpoint directory", base_dir, e)),
+    }
+    let target = Path::new(cp_path);
+    if mode == Mode::Error && fs::symlink_metadata(target).is_ok() {
+        return Err(already_exists(cp_path));
+    }
+    fsops::remove_stale_temps(base_dir, name);
+    let tmp = fsops::temp_path(base_dir, name, "tmp");
+    fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
+    let crash = CrashPoint::from_env(shared);
+    let written = write_tree(shared, &tmp, cp_path).and_then(|(bytes, table)| {
+        crash.at("written");
+        commit(base_dir, name, &tmp, target, mode, crash)?;
+        Ok((bytes, table))
+    });
+    match written {
+        Ok((bytes, table)) => {
+            shared.activity.record_checkpoint();
+            shared.checkpoint.set_saved(&table);
+            Ok(bytes)
+        }
+        Err(e) => {
+            let _ = fsops::remove_any(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Test aid: with ARKOUDA_ENABLE_TEST_COMMANDS=1, the environment variable
+/// ARKOUDA_TEST_CHECKPOINT_CRASH_AT=<step> kills the process (SIGKILL) at that
+/// step of a save, so that tests can prove each step leaves complete
+/// checkpoints.
+#[derive(Clone, Copy)]
+struct CrashPoint(Option<&'static str>);
+
+impl CrashPoint {
+    fn from_env(shared: &Shared) -> CrashPoint {
+        const STEPS: [&str; 3] = ["written", "rotated", "replaced"];
+        if !shared.config.test_commands {
+            return CrashPoint(None);
+        }
+        let wanted = std::env::var("ARKOUDA_TEST_CHECKPOINT_CRASH_AT").unwrap_or_default();
+        CrashPoint(STEPS.into_iter().find(|s| *s == wanted))
+    }
+
+    fn at(self, step: &str) {
+        if self.0 == Some(step) {
+            log::error!("killing the server at checkpoint step '{step}' as the test asked");
+            // SAFETY: raise(3) has no memory-safety preconditions.
+            unsafe { libc::raise(libc::SIGKILL) };
+        }
+    }
+}
+
+fn already_exists(cp_path: &str) -> CkptError {
+    CkptError::checkpoint(format!(
+        "A file already exists in {cp_path}. If you want to overwrite, use \
+         `mode=\"overwrite\"`, which will delete the file"
+    ))
+}
+
+/// A name that round-trips through a file name: not `server` (that is
+/// `server.md`) and not hidden (the load's `*md` glob skips hidden files).
+pub(super) fn is_entry_file_name(entry: &str) -> bool {
+    format::is_plain_name(entry) && entry != "server" && !entry.starts_with('.')
+}
+
+fn write_file(path: &Path, text: &str) -> Result<u64, CkptError> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| io_err("cannot create", path, e))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| io_err("cannot write", path, e))?;
+    fsops::start_writeback(&f);
+    Ok(text.len() as u64)
+}
+
+type Table = Vec<(String, Arc<ArrayEntry>)>;
+
+/// Writes server.md and every entry's files into `dir`, fsyncs them all and
+/// the directory; returns the bytes written and the table that was saved.
+fn write_tree(shared: &Shared, dir: &Path, cp_path: &str) -> Result<(u64, Table), CkptError> {
+    let table = shared.symbols.snapshot();
+    let dsetname = &shared.config.checkpoint.dsetname;
+    let mut files = vec![dir.join(SERVER_MD)];
+    let mut bytes = write_file(&files[0], &server_md(shared.symbols.server_id()))?;
+    for (entry, array) in &table {
+        if !is_entry_file_name(entry) {
+            return Err(CkptError::Value(format!(
+                "cannot save the array '{entry}': its name is not usable as a file name"
+            )));
+        }
+        let data_name = data_file_name(entry);
+        let data_path = dir.join(&data_name);
+        bytes += data::write(&data_path, dsetname, &array.data).map_err(CkptError::Io)?;
+        files.push(data_path);
+        // The path the original records: where the file is once in place.
+        let md = entry_md(
+            entry,
+            array.dtype(),
+            array.size(),
+            &join_path(cp_path, &data_name),
+        );
+        let md_path = dir.join(format!("{entry}.md"));
+        bytes += write_file(&md_path, &md)?;
+        files.push(md_path);
+    }
+    // All at the end and in parallel: one journal commit serves many files.
+    fsops::sync_files(&files).map_err(|(path, e)| io_err("cannot sync", &path, e))?;
+    fsops::sync_dir(dir).map_err(|e| io_err("cannot sync", dir, e))?;
+    Ok((bytes, table))
+}
+
+/// Moves the complete, synced `tmp` to `target` as `mode` says.
+fn commit(
+    base: &Path,
+    name: &str,
+    tmp: &Path,
+    target: &Path,
+    mode: Mode,
+    crash: CrashPoint,
+) -> Result<(), CkptError> {
+    let sync_base = || fsops::sync_dir(base).map_err(|e| io_err("cannot sync", base, e));
+    let moved = |e| io_err("cannot move the checkpoint into", target, e);
+    if fs::symlink_metadata(target).is_err() {
+        return match fsops::rename_new(tmp, target) {
+            Ok(()) => sync_base(),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && mode == Mode::Error => {
+                Err(already_exists(&target.display().to_string()))
+            }
+            Err(e) => Err(moved(e)),
+        };
+    }
+    let mut leftovers = Vec::new();
+    match mode {
+        Mode::Error => return Err(already_exists(&target.display().to_string())),
+        Mode::Overwrite => {}
+        Mode::PreservePrevious => {
+            let prev = base.join(format!("{name}.prev"));
+            let prev_err = |e| io_err("cannot rotate the previous checkpoint into", &prev, e);
+            match fsops::link_copy(target, base, name).map_err(prev_err)? {
+                // The previous checkpoint stays under its name while a
+                // hard-linked copy of it becomes `.prev`.
+                Some(copy) => {
+                    if fs::symlink_metadata(&prev).is_ok() {
+                        let old = fsops::replace(&copy, &prev, base, name).map_err(|e| {
+                            let _ = fsops::remove_any(&copy);
+                            prev_err(e)
+                        })?;
+                        leftovers.push(old);
+                    } else {
+                        fsops::rename_new(&copy, &prev).map_err(|e| {
+                            let _ = fsops::remove_any(&copy);
+                            prev_err(e)
+                        })?;
+                    }
+                    sync_base()?;
+                    crash.at("rotated");
+                }
+                // No hard links: the original's rotation by renames; for a
+                // moment the previous checkpoint exists only as `.prev`.
+                None => {
+                    let mut older = None;
+                    if fs::symlink_metadata(&prev).is_ok() {
+                        let old = fsops::temp_path(base, name, "old");
+                        fs::rename(&prev, &old).map_err(prev_err)?;
+                        older = Some(old);
+                    }
+                    if let Err(e) = fs::rename(target, &prev) {
+                        if let Some(old) = &older {
+                            let _ = fs::rename(old, &prev);
+                        }
+                        return Err(prev_err(e));
+                    }
+                    leftovers.extend(older);
+                    sync_base()?;
+                    fsops::rename_new(tmp, target).map_err(moved)?;
+                    sync_base()?;
+                    remove_leftovers(&leftovers);
+                    return Ok(());
+                }
+            }
+        }
+    }
+    leftovers.push(fsops::replace(tmp, target, base, name).map_err(moved)?);
+    sync_base()?;
+    crash.at("replaced");
+    remove_leftovers(&leftovers);
+    Ok(())
+}
+
+fn remove_leftovers(paths: &[std::path::PathBuf]) {
+    for p in paths {
+        if let Err(e) = fsops::remove_any(p) {
+            log::warn!("cannot remove {}: {e}", p.display());
+        }
+    }
+}

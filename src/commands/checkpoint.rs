@@ -1,0 +1,59 @@
+//! `save_checkpoint` and `load_checkpoint` (spec §8.1, §8.3); the work is in
+//! [`crate::checkpoint`].
+
+use super::{CommandMap, Ctx, Kind};
+use crate::checkpoint::{self, Mode};
+use crate::error::CommandError;
+use crate::handler;
+use crate::protocol::{Args, Reply};
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "CheckpointMsg";
+    map.add(
+        "save_checkpoint",
+        handler!(save_checkpoint),
+        Kind::Tracked,
+        M,
+    );
+    map.add(
+        "load_checkpoint",
+        handler!(load_checkpoint),
+        Kind::Tracked,
+        M,
+    );
+}
+
+/// An argument the client always sends, with the client's default otherwise.
+fn arg_or<'a>(args: &'a Args, key: &str, default: &'a str) -> Result<&'a str, CommandError> {
+    if args.contains(key) {
+        args.str(key)
+    } else {
+        Ok(default)
+    }
+}
+
+/// Args `path` (default `.akdata`), `name` (default: the server id), `mode`
+/// (default `overwrite`); replies with the checkpoint's name.
+pub fn save_checkpoint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let path = arg_or(args, "path", ".akdata")?;
+    let name = arg_or(args, "name", "")?;
+    let mode_text = arg_or(args, "mode", "overwrite")?;
+    // The original treats unknown modes as overwrite; refusing is safer.
+    let mode = Mode::parse(mode_text).ok_or_else(|| {
+        CommandError::value(format!(
+            "invalid checkpointing mode \"{mode_text}\"; allowed modes are: \"overwrite\", \"error\", \"preserve_previous\""
+        ))
+    })?;
+    checkpoint::save(ctx.shared, path, name, mode)
+        .map(|report| Reply::normal(report.name))
+        .map_err(|e| e.into_command_error(ctx.cmd))
+}
+
+/// Args `name`, `path` (default `.akdata`); replies with the name.
+pub fn load_checkpoint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let name = args.str("name")?;
+    let path = arg_or(args, "path", ".akdata")?;
+    checkpoint::load(ctx.shared, path, name)
+        .map(Reply::normal)
+        .map_err(|e| e.into_command_error(ctx.cmd))
+}
