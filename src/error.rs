@@ -28,6 +28,13 @@ pub enum CommandError {
     #[error("IllegalArgumentError: {0}")]
     IllegalArgument(String),
 
+    #[error("NotImplementedError: {0}")]
+    NotImplemented(String),
+
+    /// A message that carries no error class (the original's checkpoint errors).
+    #[error("{0}")]
+    Unclassed(String),
+
     /// Text sent without the `Error executing command` prefix, for the handlers
     /// whose original replies are bare (e.g. `getfiletype`, `lsany`).
     #[error("{0}")]

@@ -137,7 +137,6 @@ impl Server {
             _logger,
         } = self;
         std::panic::set_hook(Box::new(|info| log::error!("panic: {info}")));
-        let mut threads = Vec::new();
         for (daemon, socket) in daemons {
             let mine = Arc::clone(&shared);
             let name = format!("{:?}-daemon", daemon.daemon_type).to_lowercase();
@@ -147,12 +146,9 @@ impl Server {
                 daemon.run(socket, Arc::clone(&mine));
                 mine.shutdown.request();
             });
-            match spawned {
-                Ok(handle) => threads.push(handle),
-                Err(e) => {
-                    log::error!("cannot start a daemon thread: {e}");
-                    shared.shutdown.request();
-                }
+            if let Err(e) = spawned {
+                log::error!("cannot start a daemon thread: {e}");
+                shared.shutdown.request();
             }
         }
         // Started from the command daemon in the original, so only with one.

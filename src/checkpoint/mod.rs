@@ -63,16 +63,12 @@ impl CkptError {
         CkptError::Checkpoint(msg.into())
     }
 
-    /// The error a command handler returns for this failure of `cmd`.
-    pub fn into_command_error(self, cmd: &str) -> CommandError {
+    /// The error a command handler returns for this failure.
+    pub fn into_command_error(self) -> CommandError {
         match self {
             CkptError::Bare(m) => CommandError::Plain(m),
-            CkptError::Checkpoint(m) => {
-                CommandError::Plain(format!("Error executing command {cmd}: {m}"))
-            }
-            CkptError::NotImplemented(m) => CommandError::Plain(format!(
-                "Error executing command {cmd}: NotImplementedError: {m}"
-            )),
+            CkptError::Checkpoint(m) => CommandError::Unclassed(m),
+            CkptError::NotImplemented(m) => CommandError::NotImplemented(m),
             CkptError::Io(m) => CommandError::Io(m),
             CkptError::Value(m) => CommandError::Value(m),
             CkptError::Memory(e) => CommandError::OverMemoryLimit(e),

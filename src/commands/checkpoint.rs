@@ -2,7 +2,7 @@
 //! [`crate::checkpoint`].
 
 use super::{CommandMap, Ctx, Kind};
-use crate::checkpoint::{self, Mode};
+use crate::checkpoint::{self, CkptError, Mode};
 use crate::error::CommandError;
 use crate::handler;
 use crate::protocol::{Args, Reply};
@@ -46,7 +46,7 @@ pub fn save_checkpoint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     })?;
     checkpoint::save(ctx.shared, path, name, mode)
         .map(|report| Reply::normal(report.name))
-        .map_err(|e| e.into_command_error(ctx.cmd))
+        .map_err(CkptError::into_command_error)
 }
 
 /// Args `name`, `path` (default `.akdata`); replies with the name.
@@ -55,5 +55,5 @@ pub fn load_checkpoint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let path = arg_or(args, "path", ".akdata")?;
     checkpoint::load(ctx.shared, path, name)
         .map(Reply::normal)
-        .map_err(|e| e.into_command_error(ctx.cmd))
+        .map_err(CkptError::into_command_error)
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::auth;
-use crate::commands::{CommandMap, Ctx, Kind};
+use crate::commands::{CommandMap, Ctx, Handler, Kind};
 use crate::config::DaemonType;
 use crate::error::{CommandError, RequestError};
 use crate::metrics::ErrorKind;
@@ -106,6 +106,28 @@ impl Drop for InFlight<'_> {
 const MAX_FRAMES: usize = 3;
 
 impl Daemon {
+    /// A METRICS or STATUS daemon: a few commands, all answered at once
+    /// without touching the activity guard.
+    pub fn side(
+        daemon_type: DaemonType,
+        port: u16,
+        server_kind: &'static str,
+        commands: &[(&str, (Handler, &'static str))],
+    ) -> Daemon {
+        let mut map = CommandMap::default();
+        for (name, handler) in commands {
+            map.add(*name, *handler, Kind::Special, "ServerDaemon");
+        }
+        Daemon {
+            daemon_type,
+            port,
+            server_kind,
+            role: Role::Side,
+            commands: map,
+            commands_log: None,
+        }
+    }
+
     /// Serves until the context is terminated or a command asks for shutdown.
     pub fn run(mut self, socket: zmq::Socket, shared: Arc<Shared>) -> After {
         log::info!(
