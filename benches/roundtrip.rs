@@ -202,6 +202,65 @@ impl Drop for EchoServer {
     }
 }
 
+/// The like-for-like baseline: the same echo loop, but in a child process
+/// (this bench binary re-run with `ROUNDTRIP_ECHO_ENDPOINT`), so that it
+/// crosses the same process boundary as the real server does.
+struct EchoProcess {
+    endpoint: String,
+    child: Child,
+}
+
+impl EchoProcess {
+    fn start(ctx: &zmq::Context) -> Result<Self, String> {
+        let endpoint = format!("tcp://127.0.0.1:{}", free_port()?);
+        let exe =
+            std::env::current_exe().map_err(|e| format!("cannot find the bench binary: {e}"))?;
+        let child = Command::new(exe)
+            .env(ECHO_ENV, &endpoint)
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot spawn the echo process: {e}"))?;
+        let echo = Self { endpoint, child };
+        let req = request("noop");
+        let mut last = String::new();
+        for _ in 0..50 {
+            match one_shot(ctx, &echo.endpoint, &req, 200) {
+                Ok(reply) if reply == req => return Ok(echo),
+                Ok(_) => return Err("echo process returned different bytes".into()),
+                Err(e) => last = e,
+            }
+        }
+        Err(format!("echo process did not answer: {last}"))
+    }
+}
+
+impl Drop for EchoProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The child side of [`EchoProcess`]: echo until killed.
+fn serve_echo(endpoint: &str) -> Result<(), String> {
+    let ctx = zmq::Context::new();
+    let sock = ctx
+        .socket(zmq::REP)
+        .map_err(|e| zmq_err("REP socket for", endpoint, e))?;
+    sock.bind(endpoint)
+        .map_err(|e| zmq_err("bind", endpoint, e))?;
+    loop {
+        let msg = sock
+            .recv_msg(0)
+            .map_err(|e| zmq_err("echo recv on", endpoint, e))?;
+        sock.send(msg, 0)
+            .map_err(|e| zmq_err("echo send on", endpoint, e))?;
+    }
+}
+
+/// Set in the environment of the echo child process.
+const ECHO_ENV: &str = "ROUNDTRIP_ECHO_ENDPOINT";
+
 /// The real server process. Dropping it kills the process if it is still
 /// running, so an error path never leaves a server behind.
 struct ServerProcess {
@@ -461,12 +520,20 @@ fn run() -> Result<(), String> {
     let echo = EchoServer::start()?;
     // Clients get their own context, the same one for echo and server runs.
     let ctx = zmq::Context::new();
+    let echo_process = EchoProcess::start(&ctx)?;
     let server = ServerProcess::start(&ctx)?;
 
+    // The first target is the baseline of the ratios. The echo baselines send
+    // the noop request bytes.
     let targets = [
-        // The echo baseline sends the noop request bytes.
         Target {
-            name: "echo",
+            name: "echo-proc",
+            endpoint: &echo_process.endpoint,
+            cmd: "noop",
+            expect: Expect::Echo,
+        },
+        Target {
+            name: "echo-thread",
             endpoint: &echo.endpoint,
             cmd: "noop",
             expect: Expect::Echo,
@@ -495,7 +562,7 @@ fn run() -> Result<(), String> {
     println!();
     println!(
         "{:<12} {:>7} {:>8} {:>10} {:>10} {:>10} {:>12} {:>9}",
-        "scenario", "clients", "req/cl", "median_us", "p99_us", "req/s", "median/echo", "p99/echo"
+        "scenario", "clients", "req/cl", "median_us", "p99_us", "req/s", "median/base", "p99/base"
     );
 
     let mut noop_ratios = Vec::new();
@@ -519,7 +586,7 @@ fn run() -> Result<(), String> {
         let stats: Vec<Stats> = samples.into_iter().map(Samples::stats).collect();
         let base = &stats[0];
         for (t, st) in targets.iter().zip(&stats) {
-            let (median_ratio, p99_ratio) = if t.expect == Expect::Echo {
+            let (median_ratio, p99_ratio) = if std::ptr::eq(st, base) {
                 ("-".to_string(), "-".to_string())
             } else {
                 let m = st.median_us / base.median_us;
@@ -544,16 +611,24 @@ fn run() -> Result<(), String> {
         })
         .collect();
     println!(
-        "verdict: noop median vs echo median, target within {:.0}%: {}",
+        "verdict: noop median vs echo-proc median, target within {:.0}%: {}",
         (TARGET_RATIO - 1.0) * 100.0,
         parts.join("; ")
     );
     println!("{}", server.shutdown(&ctx));
     drop(echo);
+    drop(echo_process);
     Ok(())
 }
 
 fn main() {
+    if let Ok(endpoint) = std::env::var(ECHO_ENV) {
+        if let Err(e) = serve_echo(&endpoint) {
+            eprintln!("echo process: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("roundtrip bench failed: {e}");
         std::process::exit(1);

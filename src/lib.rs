@@ -20,6 +20,7 @@ pub mod config;
 pub mod daemons;
 pub mod error;
 pub mod integration;
+pub mod kernels;
 pub mod logging;
 pub mod machine;
 pub mod memory;

@@ -5,12 +5,15 @@
 //! activity tracking and turning errors into replies.
 
 pub mod arrays;
+pub mod binops;
 pub mod checkpoint;
 pub mod clientlog;
 pub mod config;
+pub mod creation;
 pub mod files;
 pub mod memory;
 pub mod metrics;
+pub mod reductions;
 pub mod session;
 pub mod status;
 pub mod symbols;
@@ -146,6 +149,9 @@ impl CommandMap {
         metrics::register(&mut map);
         status::register(&mut map);
         arrays::register(&mut map);
+        creation::register(&mut map);
+        binops::register(&mut map);
+        reductions::register(&mut map);
         checkpoint::register(&mut map);
         if shared.config.test_commands {
             testing::register(&mut map);

@@ -1,0 +1,738 @@
+//! Element-wise binary operators: `binopvv` (array op array), `binopvs`
+//! (array op scalar) and `binopsv` (scalar op array), with NumPy 2's result
+//! types and integer semantics.
+//!
+//! The command names carry the operand types, `binopvv<int64,float64,1>`;
+//! for `binopsv` the first type is the array's and the second the scalar's,
+//! as the client sends them. Arguments: `op`, `a` (an array name) and `b`
+//! (an array name) or `value` (a scalar read as the second type).
+//!
+//! Result types: `/` gives float64; comparisons give bool; otherwise the
+//! operands' promoted type (int64 with uint64 gives float64; anything with
+//! float64 gives float64; bool with X gives X). Where NumPy would give int8
+//! (bool with bool under `//`, `%`, `**`, `<<`, `>>`) the result is uint8,
+//! as in the original server, with the same values. Integer arithmetic wraps;
+//! integer `//` and `%` by zero give 0, and their signs follow the divisor as
+//! in NumPy; float division by zero gives inf or nan. Comparisons of int64
+//! with uint64 are exact.
+
+use std::mem::MaybeUninit;
+
+use super::{CommandMap, Ctx, Kind};
+use crate::error::CommandError;
+use crate::handler;
+use crate::kernels;
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, ArrayEntry, DType};
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "OperatorMsg";
+    for a in DType::ALL {
+        for b in DType::ALL {
+            let t = format!("<{},{},1>", a.name(), b.name());
+            map.add(format!("binopvv{t}"), handler!(binopvv), Kind::Tracked, M);
+            map.add(format!("binopvs{t}"), handler!(binopvs), Kind::Tracked, M);
+            map.add(format!("binopsv{t}"), handler!(binopsv), Kind::Tracked, M);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+}
+
+impl Op {
+    fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "+" => Op::Add,
+            "-" => Op::Sub,
+            "*" => Op::Mul,
+            "/" => Op::Div,
+            "//" => Op::FloorDiv,
+            "%" => Op::Mod,
+            "**" => Op::Pow,
+            "==" => Op::Eq,
+            "!=" => Op::Ne,
+            "<" => Op::Lt,
+            ">" => Op::Gt,
+            "<=" => Op::Le,
+            ">=" => Op::Ge,
+            "&" => Op::And,
+            "|" => Op::Or,
+            "^" => Op::Xor,
+            "<<" => Op::Shl,
+            ">>" => Op::Shr,
+            _ => return None,
+        })
+    }
+}
+
+/// A scalar operand, already read as its declared type.
+#[derive(Clone, Copy, Debug)]
+enum Scalar {
+    I(i64),
+    U(u64),
+    U8(u8),
+    F(f64),
+    B(bool),
+}
+
+/// One operand.
+enum Side<'a> {
+    Arr(&'a ArrayData),
+    Val(Scalar),
+}
+
+impl Side<'_> {
+    fn dtype(&self) -> DType {
+        match self {
+            Side::Arr(d) => d.dtype(),
+            Side::Val(Scalar::I(_)) => DType::Int64,
+            Side::Val(Scalar::U(_)) => DType::UInt64,
+            Side::Val(Scalar::U8(_)) => DType::UInt8,
+            Side::Val(Scalar::F(_)) => DType::Float64,
+            Side::Val(Scalar::B(_)) => DType::Bool,
+        }
+    }
+}
+
+/// NumPy's promotion of two array dtypes.
+fn promote(a: DType, b: DType) -> DType {
+    use DType::*;
+    match (a, b) {
+        _ if a == b => a,
+        (Bool, x) | (x, Bool) => x,
+        (Float64, _) | (_, Float64) => Float64,
+        (Int64, UInt64) | (UInt64, Int64) => Float64,
+        (Int64, UInt8) | (UInt8, Int64) => Int64,
+        _ => UInt64, // uint64 with uint8
+    }
+}
+
+/// The type comparisons are evaluated in.
+#[derive(Clone, Copy)]
+enum CmpIn {
+    Same(DType),
+    /// int64 with uint64: exact, in i128.
+    Wide,
+}
+
+/// How a (type, type, op) triple is computed.
+#[derive(Clone, Copy)]
+enum Plan {
+    /// Both operands converted to this type; the result has it too.
+    Arith(DType),
+    Bits(DType),
+    TrueDiv,
+    Cmp(CmpIn),
+}
+
+impl Plan {
+    fn out(self) -> DType {
+        match self {
+            Plan::Arith(t) | Plan::Bits(t) => t,
+            Plan::TrueDiv => DType::Float64,
+            Plan::Cmp(_) => DType::Bool,
+        }
+    }
+}
+
+fn plan(a: DType, b: DType, op: Op) -> Option<Plan> {
+    let p = promote(a, b);
+    Some(match op {
+        Op::Div => Plan::TrueDiv,
+        Op::Eq | Op::Ne | Op::Lt | Op::Gt | Op::Le | Op::Ge => {
+            let wide = matches!(
+                (a, b),
+                (DType::Int64, DType::UInt64) | (DType::UInt64, DType::Int64)
+            );
+            Plan::Cmp(if wide { CmpIn::Wide } else { CmpIn::Same(p) })
+        }
+        Op::Add | Op::Mul => Plan::Arith(p),
+        Op::Sub if p == DType::Bool => return None,
+        Op::Sub => Plan::Arith(p),
+        Op::FloorDiv | Op::Mod | Op::Pow if p == DType::Bool => Plan::Arith(DType::UInt8),
+        Op::FloorDiv | Op::Mod | Op::Pow => Plan::Arith(p),
+        _ if p == DType::Float64 => return None,
+        Op::And | Op::Or | Op::Xor => Plan::Bits(p),
+        Op::Shl | Op::Shr if p == DType::Bool => Plan::Bits(DType::UInt8),
+        Op::Shl | Op::Shr => Plan::Bits(p),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Element types
+// ---------------------------------------------------------------------------
+
+/// A type operands are converted to before an operation.
+trait Elem: Copy + Default + PartialOrd + Send + Sync + 'static {
+    fn from_i64(x: i64) -> Self;
+    fn from_u64(x: u64) -> Self;
+    fn from_u8(x: u8) -> Self;
+    fn from_f64(x: f64) -> Self;
+    fn from_bool(x: bool) -> Self;
+    fn from_scalar(s: Scalar) -> Self {
+        match s {
+            Scalar::I(x) => Self::from_i64(x),
+            Scalar::U(x) => Self::from_u64(x),
+            Scalar::U8(x) => Self::from_u8(x),
+            Scalar::F(x) => Self::from_f64(x),
+            Scalar::B(x) => Self::from_bool(x),
+        }
+    }
+}
+
+macro_rules! numeric_elem {
+    ($($t:ty),*) => {$(
+        impl Elem for $t {
+            fn from_i64(x: i64) -> Self { x as $t }
+            fn from_u64(x: u64) -> Self { x as $t }
+            fn from_u8(x: u8) -> Self { x as $t }
+            fn from_f64(x: f64) -> Self { x as $t }
+            fn from_bool(x: bool) -> Self { x as u8 as $t }
+        }
+    )*};
+}
+numeric_elem!(i64, u64, u8, f64, i128);
+
+impl Elem for bool {
+    fn from_i64(x: i64) -> Self {
+        x != 0
+    }
+    fn from_u64(x: u64) -> Self {
+        x != 0
+    }
+    fn from_u8(x: u8) -> Self {
+        x != 0
+    }
+    fn from_f64(x: f64) -> Self {
+        x != 0.0
+    }
+    fn from_bool(x: bool) -> Self {
+        x
+    }
+}
+
+/// Types that results are stored as.
+trait Stored: Elem {
+    fn wrap(v: Vec<Self>) -> ArrayData;
+}
+impl Stored for i64 {
+    fn wrap(v: Vec<Self>) -> ArrayData {
+        ArrayData::Int64(v)
+    }
+}
+impl Stored for u64 {
+    fn wrap(v: Vec<Self>) -> ArrayData {
+        ArrayData::UInt64(v)
+    }
+}
+impl Stored for u8 {
+    fn wrap(v: Vec<Self>) -> ArrayData {
+        ArrayData::UInt8(v)
+    }
+}
+impl Stored for f64 {
+    fn wrap(v: Vec<Self>) -> ArrayData {
+        ArrayData::Float64(v)
+    }
+}
+impl Stored for bool {
+    fn wrap(v: Vec<Self>) -> ArrayData {
+        ArrayData::Bool(v)
+    }
+}
+
+/// Arithmetic with NumPy's semantics for the type.
+trait Arith: Stored {
+    fn add(a: Self, b: Self) -> Self;
+    fn sub(a: Self, b: Self) -> Self;
+    fn mul(a: Self, b: Self) -> Self;
+    fn floordiv(a: Self, b: Self) -> Self;
+    fn rem(a: Self, b: Self) -> Self;
+    fn pow(a: Self, b: Self) -> Self;
+}
+
+/// Bitwise operations and shifts with NumPy's semantics for the type.
+trait Bits: Stored {
+    fn and(a: Self, b: Self) -> Self;
+    fn or(a: Self, b: Self) -> Self;
+    fn xor(a: Self, b: Self) -> Self;
+    fn shl(a: Self, b: Self) -> Self;
+    fn shr(a: Self, b: Self) -> Self;
+}
+
+macro_rules! unsigned_ops {
+    ($($t:ty),*) => {$(
+        impl Arith for $t {
+            fn add(a: Self, b: Self) -> Self { a.wrapping_add(b) }
+            fn sub(a: Self, b: Self) -> Self { a.wrapping_sub(b) }
+            fn mul(a: Self, b: Self) -> Self { a.wrapping_mul(b) }
+            fn floordiv(a: Self, b: Self) -> Self { if b == 0 { 0 } else { a / b } }
+            fn rem(a: Self, b: Self) -> Self { if b == 0 { 0 } else { a % b } }
+            fn pow(a: Self, b: Self) -> Self {
+                let (mut base, mut e, mut acc) = (a, b, 1 as $t);
+                while e > 0 {
+                    if e & 1 == 1 { acc = acc.wrapping_mul(base); }
+                    base = base.wrapping_mul(base);
+                    e >>= 1;
+                }
+                acc
+            }
+        }
+        impl Bits for $t {
+            fn and(a: Self, b: Self) -> Self { a & b }
+            fn or(a: Self, b: Self) -> Self { a | b }
+            fn xor(a: Self, b: Self) -> Self { a ^ b }
+            fn shl(a: Self, b: Self) -> Self {
+                if b < <$t>::BITS as $t { a << b } else { 0 }
+            }
+            fn shr(a: Self, b: Self) -> Self {
+                if b < <$t>::BITS as $t { a >> b } else { 0 }
+            }
+        }
+    )*};
+}
+unsigned_ops!(u64, u8);
+
+impl Arith for i64 {
+    fn add(a: Self, b: Self) -> Self {
+        a.wrapping_add(b)
+    }
+    fn sub(a: Self, b: Self) -> Self {
+        a.wrapping_sub(b)
+    }
+    fn mul(a: Self, b: Self) -> Self {
+        a.wrapping_mul(b)
+    }
+    fn floordiv(a: Self, b: Self) -> Self {
+        if b == 0 {
+            0
+        } else if b == -1 {
+            a.wrapping_neg()
+        } else {
+            let q = a / b;
+            if a % b != 0 && ((a < 0) != (b < 0)) {
+                q - 1
+            } else {
+                q
+            }
+        }
+    }
+    fn rem(a: Self, b: Self) -> Self {
+        if b == 0 {
+            return 0;
+        }
+        let r = a.wrapping_rem(b);
+        if r != 0 && ((r < 0) != (b < 0)) {
+            r + b
+        } else {
+            r
+        }
+    }
+    /// Negative exponents are refused before any element is computed.
+    fn pow(a: Self, b: Self) -> Self {
+        let (mut base, mut e, mut acc) = (a, b.max(0) as u64, 1i64);
+        while e > 0 {
+            if e & 1 == 1 {
+                acc = acc.wrapping_mul(base);
+            }
+            base = base.wrapping_mul(base);
+            e >>= 1;
+        }
+        acc
+    }
+}
+
+impl Bits for i64 {
+    fn and(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn or(a: Self, b: Self) -> Self {
+        a | b
+    }
+    fn xor(a: Self, b: Self) -> Self {
+        a ^ b
+    }
+    /// Shift counts outside 0..64 (negative ones too) shift everything out.
+    fn shl(a: Self, b: Self) -> Self {
+        if (0..64).contains(&b) { a << b } else { 0 }
+    }
+    fn shr(a: Self, b: Self) -> Self {
+        if (0..64).contains(&b) {
+            a >> b
+        } else if a < 0 {
+            -1
+        } else {
+            0
+        }
+    }
+}
+
+impl Arith for f64 {
+    fn add(a: Self, b: Self) -> Self {
+        a + b
+    }
+    fn sub(a: Self, b: Self) -> Self {
+        a - b
+    }
+    fn mul(a: Self, b: Self) -> Self {
+        a * b
+    }
+    /// NumPy's `npy_floor_divide`.
+    fn floordiv(a: Self, b: Self) -> Self {
+        if b == 0.0 {
+            return a / b;
+        }
+        float_divmod(a, b).0
+    }
+    /// NumPy's `npy_remainder`: the sign of the divisor.
+    fn rem(a: Self, b: Self) -> Self {
+        if b == 0.0 {
+            return a % b;
+        }
+        float_divmod(a, b).1
+    }
+    fn pow(a: Self, b: Self) -> Self {
+        a.powf(b)
+    }
+}
+
+/// NumPy's `npy_divmod` for a non-zero divisor.
+fn float_divmod(a: f64, b: f64) -> (f64, f64) {
+    let mut m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m += b;
+            div -= 1.0;
+        }
+    } else {
+        m = 0f64.copysign(b);
+    }
+    let floordiv = if div != 0.0 {
+        let f = div.floor();
+        if div - f > 0.5 { f + 1.0 } else { f }
+    } else {
+        0f64.copysign(a / b)
+    };
+    (floordiv, m)
+}
+
+/// bool `+` is `or` and `*` is `and`, as in NumPy; the other operations
+/// are computed as uint8 or refused (see [`plan`]).
+impl Arith for bool {
+    fn add(a: Self, b: Self) -> Self {
+        a | b
+    }
+    fn sub(a: Self, b: Self) -> Self {
+        a ^ b
+    }
+    fn mul(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn floordiv(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn rem(_: Self, _: Self) -> Self {
+        false
+    }
+    fn pow(a: Self, b: Self) -> Self {
+        a | !b
+    }
+}
+
+impl Bits for bool {
+    fn and(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn or(a: Self, b: Self) -> Self {
+        a | b
+    }
+    fn xor(a: Self, b: Self) -> Self {
+        a ^ b
+    }
+    fn shl(a: Self, b: Self) -> Self {
+        a & !b
+    }
+    fn shr(a: Self, b: Self) -> Self {
+        a & !b
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Kernels
+// ---------------------------------------------------------------------------
+
+/// Elements converted per block, so both operands stay in cache.
+const BLOCK: usize = 1024;
+
+fn convert<S: Copy, C>(src: &[S], dst: &mut [C], f: impl Fn(S) -> C) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = f(*s);
+    }
+}
+
+/// Operand elements `start..start + buf.len()` converted to `C`.
+fn load<C: Elem>(side: &Side, start: usize, buf: &mut [C]) {
+    let r = start..start + buf.len();
+    match side {
+        Side::Arr(ArrayData::Int64(v)) => convert(&v[r], buf, C::from_i64),
+        Side::Arr(ArrayData::UInt64(v)) => convert(&v[r], buf, C::from_u64),
+        Side::Arr(ArrayData::UInt8(v)) => convert(&v[r], buf, C::from_u8),
+        Side::Arr(ArrayData::Float64(v)) => convert(&v[r], buf, C::from_f64),
+        Side::Arr(ArrayData::Bool(v)) => convert(&v[r], buf, C::from_bool),
+        Side::Val(s) => buf.fill(C::from_scalar(*s)),
+    }
+}
+
+/// `f(a[i], b[i])` for every i, both operands converted to `C`.
+fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O + Sync) -> Vec<O> {
+    kernels::build(n, |start, out: &mut [MaybeUninit<O>]| {
+        let mut xa = [C::default(); BLOCK];
+        let mut xb = [C::default(); BLOCK];
+        for (k, block) in out.chunks_mut(BLOCK).enumerate() {
+            let s = start + k * BLOCK;
+            let m = block.len();
+            load(a, s, &mut xa[..m]);
+            load(b, s, &mut xb[..m]);
+            for ((o, x), y) in block.iter_mut().zip(&xa[..m]).zip(&xb[..m]) {
+                o.write(f(*x, *y));
+            }
+        }
+    })
+}
+
+fn arith<C: Arith>(op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {
+    C::wrap(match op {
+        Op::Add => apply(n, a, b, C::add),
+        Op::Sub => apply(n, a, b, C::sub),
+        Op::Mul => apply(n, a, b, C::mul),
+        Op::FloorDiv => apply(n, a, b, C::floordiv),
+        Op::Mod => apply(n, a, b, C::rem),
+        _ => apply(n, a, b, C::pow),
+    })
+}
+
+fn bits<C: Bits>(op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {
+    C::wrap(match op {
+        Op::And => apply(n, a, b, C::and),
+        Op::Or => apply(n, a, b, C::or),
+        Op::Xor => apply(n, a, b, C::xor),
+        Op::Shl => apply(n, a, b, C::shl),
+        _ => apply(n, a, b, C::shr),
+    })
+}
+
+fn compare<C: Elem>(op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {
+    ArrayData::Bool(match op {
+        Op::Eq => apply(n, a, b, |x: C, y: C| x == y),
+        Op::Ne => apply(n, a, b, |x: C, y: C| x != y),
+        Op::Lt => apply(n, a, b, |x: C, y: C| x < y),
+        Op::Gt => apply(n, a, b, |x: C, y: C| x > y),
+        Op::Le => apply(n, a, b, |x: C, y: C| x <= y),
+        _ => apply(n, a, b, |x: C, y: C| x >= y),
+    })
+}
+
+fn compute(plan: Plan, op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {
+    match plan {
+        Plan::TrueDiv => ArrayData::Float64(apply(n, a, b, |x: f64, y: f64| x / y)),
+        Plan::Arith(t) => match t {
+            DType::Int64 => arith::<i64>(op, n, a, b),
+            DType::UInt64 => arith::<u64>(op, n, a, b),
+            DType::UInt8 => arith::<u8>(op, n, a, b),
+            DType::Float64 => arith::<f64>(op, n, a, b),
+            DType::Bool => arith::<bool>(op, n, a, b),
+        },
+        Plan::Bits(t) => match t {
+            DType::Int64 => bits::<i64>(op, n, a, b),
+            DType::UInt64 => bits::<u64>(op, n, a, b),
+            DType::UInt8 => bits::<u8>(op, n, a, b),
+            _ => bits::<bool>(op, n, a, b),
+        },
+        Plan::Cmp(CmpIn::Wide) => compare::<i128>(op, n, a, b),
+        Plan::Cmp(CmpIn::Same(t)) => match t {
+            DType::Int64 => compare::<i64>(op, n, a, b),
+            DType::UInt64 => compare::<u64>(op, n, a, b),
+            DType::UInt8 => compare::<u8>(op, n, a, b),
+            DType::Float64 => compare::<f64>(op, n, a, b),
+            DType::Bool => compare::<bool>(op, n, a, b),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Handlers
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    VV,
+    VS,
+    SV,
+}
+
+pub fn binopvv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    binop(args, ctx, Form::VV)
+}
+
+pub fn binopvs(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    binop(args, ctx, Form::VS)
+}
+
+pub fn binopsv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    binop(args, ctx, Form::SV)
+}
+
+fn operand_types(ctx: &Ctx) -> Result<(DType, DType), CommandError> {
+    let params = ctx.type_params();
+    let dtype = |i: usize| params.get(i).and_then(|d| DType::from_name(d));
+    match (dtype(0), dtype(1)) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(CommandError::value(format!(
+            "cannot read the operand types from {}",
+            ctx.cmd
+        ))),
+    }
+}
+
+/// The array named by `key`, which must hold `dtype`.
+fn array_arg(
+    args: &Args,
+    ctx: &Ctx,
+    key: &str,
+    dtype: DType,
+) -> Result<std::sync::Arc<ArrayEntry>, CommandError> {
+    let name = args.str(key)?;
+    let entry = ctx.shared.symbols.get(name)?;
+    if entry.dtype() != dtype {
+        return Err(CommandError::value(format!(
+            "{name} holds {} but {} was called",
+            entry.dtype().name(),
+            ctx.cmd
+        )));
+    }
+    Ok(entry)
+}
+
+/// `value`, read as `dtype`.
+fn scalar_arg(args: &Args, dtype: DType) -> Result<Scalar, CommandError> {
+    let val = args.str("value")?;
+    let bad = |ty: &'static str| CommandError::BadScalar {
+        val: val.to_string(),
+        ty,
+    };
+    let t = val.trim();
+    Ok(match dtype {
+        DType::Int64 => Scalar::I(args.int("value")?),
+        DType::UInt64 => Scalar::U(t.parse().map_err(|_| bad("uint(64)"))?),
+        DType::UInt8 => Scalar::U8(t.parse().map_err(|_| bad("uint(8)"))?),
+        DType::Float64 => Scalar::F(args.real("value")?),
+        DType::Bool => Scalar::B(args.bool("value")?),
+    })
+}
+
+fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
+    let (ta, tb) = operand_types(ctx)?;
+    let op_text = args.str("op")?;
+    let op = Op::parse(op_text)
+        .ok_or_else(|| CommandError::value(format!("Unrecognized operator: {op_text}")))?;
+    let a = array_arg(args, ctx, "a", ta)?;
+    let b = match form {
+        Form::VV => Some(array_arg(args, ctx, "b", tb)?),
+        _ => None,
+    };
+    let (left, right) = match (&b, form) {
+        (Some(b), _) => {
+            if a.size() != b.size() {
+                return Err(CommandError::value(format!(
+                    "size mismatch: {} has {} elements but {} has {}",
+                    args.str("a")?,
+                    a.size(),
+                    args.str("b")?,
+                    b.size()
+                )));
+            }
+            (Side::Arr(&a.data), Side::Arr(&b.data))
+        }
+        (None, Form::SV) => (Side::Val(scalar_arg(args, tb)?), Side::Arr(&a.data)),
+        (None, _) => (Side::Arr(&a.data), Side::Val(scalar_arg(args, tb)?)),
+    };
+    let (da, db) = (left.dtype(), right.dtype());
+    let plan = plan(da, db, op).ok_or_else(|| {
+        CommandError::Unclassed(format!(
+            "TypeError: {}: operator {op_text} is not supported for {} and {}",
+            ctx.cmd,
+            da.name(),
+            db.name()
+        ))
+    })?;
+    if op == Op::Pow && plan.out() == DType::Int64 && has_negative(&right) {
+        return Err(CommandError::value(
+            "Integers to negative integer powers are not allowed.",
+        ));
+    }
+    let n = a.size();
+    let symbols = &ctx.shared.symbols;
+    let entry = symbols.new_entry(plan.out(), vec![n], |_| compute(plan, op, n, &left, &right))?;
+    let name = symbols.next_name();
+    let msg = entry.created_msg(&name);
+    symbols.insert(name, entry);
+    Ok(Reply::normal(msg))
+}
+
+fn has_negative(side: &Side) -> bool {
+    match side {
+        Side::Arr(ArrayData::Int64(v)) => kernels::fold_chunks(v, |c| c.iter().any(|x| *x < 0))
+            .into_iter()
+            .any(|x| x),
+        Side::Val(Scalar::I(x)) => *x < 0,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_division_follows_numpy() {
+        // np.array([7, -7, 7, -7]) // np.array([3, 3, -3, -3]) and %.
+        let q: Vec<i64> = [(7, 3), (-7, 3), (7, -3), (-7, -3)]
+            .iter()
+            .map(|&(a, b)| i64::floordiv(a, b))
+            .collect();
+        assert_eq!(q, [2, -3, -3, 2]);
+        let r: Vec<i64> = [(7, 3), (-7, 3), (7, -3), (-7, -3)]
+            .iter()
+            .map(|&(a, b)| i64::rem(a, b))
+            .collect();
+        assert_eq!(r, [1, 2, -2, -1]);
+        assert_eq!(i64::floordiv(i64::MIN, -1), i64::MIN);
+        assert_eq!(i64::rem(i64::MIN, -1), 0);
+        assert_eq!((i64::floordiv(5, 0), i64::rem(5, 0)), (0, 0));
+        assert_eq!(f64::floordiv(-5.0, 3.0), -2.0);
+        assert_eq!(f64::rem(5.0, -3.0), -1.0);
+        assert!(f64::rem(1.0, 0.0).is_nan());
+        assert_eq!(f64::floordiv(-1.0, 0.0), f64::NEG_INFINITY);
+    }
+}

@@ -1,0 +1,101 @@
+//! Array creation from a formula: `arange`.
+//!
+//! The client sends `arange<int64,1>` (or `arange<uint64,1>` when an argument
+//! is a uint64) with `start`, `stop` and `step`; for negative steps it has
+//! already added 2 to `stop`, so that the original's length formula
+//! `(stop - start + step - 1) / step` (truncating) gives NumPy's length.
+
+use std::mem::MaybeUninit;
+
+use super::{CommandMap, Ctx, Kind};
+use crate::error::CommandError;
+use crate::handler;
+use crate::kernels;
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, DType};
+
+/// Element types `arange` is registered for (as in the original).
+pub const ARANGE_DTYPES: [DType; 2] = [DType::Int64, DType::UInt64];
+
+pub fn register(map: &mut CommandMap) {
+    for dtype in ARANGE_DTYPES {
+        map.add(
+            format!("arange<{},1>", dtype.name()),
+            handler!(arange),
+            Kind::Tracked,
+            "SequenceMsg",
+        );
+    }
+}
+
+fn parse_u64(args: &Args, key: &str) -> Result<u64, CommandError> {
+    let val = args.str(key)?;
+    val.trim()
+        .parse::<u64>()
+        .map_err(|_| CommandError::BadScalar {
+            val: val.to_string(),
+            ty: "uint(64)",
+        })
+}
+
+/// The number of elements, never negative.
+fn length(start: i128, stop: i128, step: i128) -> Result<usize, CommandError> {
+    if step == 0 {
+        return Err(CommandError::value("arange step must not be zero"));
+    }
+    let len = (stop - start + step - 1) / step;
+    usize::try_from(len.max(0))
+        .map_err(|_| CommandError::value(format!("arange of {len} elements is too large")))
+}
+
+fn progression<T: Copy + Send>(
+    n: usize,
+    at: impl Fn(usize) -> T + Sync,
+) -> impl FnOnce(usize) -> Vec<T> {
+    move |len| {
+        debug_assert_eq!(len, n);
+        kernels::build(len, |start, chunk: &mut [MaybeUninit<T>]| {
+            for (k, o) in chunk.iter_mut().enumerate() {
+                o.write(at(start + k));
+            }
+        })
+    }
+}
+
+pub fn arange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = ctx
+        .type_params()
+        .first()
+        .and_then(|d| DType::from_name(d))
+        .filter(|d| ARANGE_DTYPES.contains(d))
+        .ok_or_else(|| {
+            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
+        })?;
+    let symbols = &ctx.shared.symbols;
+    let entry = match dtype {
+        DType::UInt64 => {
+            let (start, stop, step) = (
+                parse_u64(args, "start")?,
+                parse_u64(args, "stop")?,
+                parse_u64(args, "step")?,
+            );
+            let n = length(start.into(), stop.into(), step.into())?;
+            let fill = progression(n, move |i| {
+                start.wrapping_add((i as u64).wrapping_mul(step))
+            });
+            symbols.new_entry(dtype, vec![n], |len| ArrayData::UInt64(fill(len)))?
+        }
+        _ => {
+            let (start, stop, step) = (args.int("start")?, args.int("stop")?, args.int("step")?);
+            let n = length(start.into(), stop.into(), step.into())?;
+            let fill = progression(n, move |i| {
+                start.wrapping_add((i as i64).wrapping_mul(step))
+            });
+            symbols.new_entry(dtype, vec![n], |len| ArrayData::Int64(fill(len)))?
+        }
+    };
+    let name = symbols.next_name();
+    let msg = entry.created_msg(&name);
+    symbols.insert(name, entry);
+    Ok(Reply::normal(msg))
+}

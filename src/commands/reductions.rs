@@ -1,0 +1,215 @@
+//! Whole-array reductions: `sumAll`, `prodAll`, `minAll`, `maxAll`,
+//! `anyAll`, `allAll` (`<dtype,1>`, arguments `x` and `skipNan`), replying
+//! with a scalar `<dtype> <value>`.
+//!
+//! Result types are NumPy's: sum and product of bool or int64 give int64
+//! and of uint64 or uint8 give uint64 (wrapping on overflow, as NumPy);
+//! min and max keep the type (a NaN wins unless `skipNan`; an empty array
+//! is an error); any and all give bool (NaN counts as true). With `skipNan`,
+//! NaNs are left out of float sums, products, minima and maxima.
+
+use super::{CommandMap, Ctx, Kind};
+use crate::commands::symbols::format_real;
+use crate::error::CommandError;
+use crate::handler;
+use crate::kernels::fold_chunks;
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, DType};
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "ReductionMsg";
+    for dtype in DType::ALL {
+        let t = format!("<{},1>", dtype.name());
+        map.add(format!("sumAll{t}"), handler!(sum_all), Kind::Tracked, M);
+        map.add(format!("prodAll{t}"), handler!(prod_all), Kind::Tracked, M);
+        map.add(format!("minAll{t}"), handler!(min_all), Kind::Tracked, M);
+        map.add(format!("maxAll{t}"), handler!(max_all), Kind::Tracked, M);
+        map.add(format!("anyAll{t}"), handler!(any_all), Kind::Tracked, M);
+        map.add(format!("allAll{t}"), handler!(all_all), Kind::Tracked, M);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Red {
+    Sum,
+    Prod,
+    Min,
+    Max,
+    Any,
+    All,
+}
+
+pub fn sum_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    reduce(args, ctx, Red::Sum)
+}
+pub fn prod_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    reduce(args, ctx, Red::Prod)
+}
+pub fn min_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    reduce(args, ctx, Red::Min)
+}
+pub fn max_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    reduce(args, ctx, Red::Max)
+}
+pub fn any_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    reduce(args, ctx, Red::Any)
+}
+pub fn all_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    reduce(args, ctx, Red::All)
+}
+
+/// Folds `v` per chunk with `f` from `init`, then combines the chunk results.
+fn fold<T: Copy + Sync, R: Copy + Send + Sync>(
+    v: &[T],
+    init: R,
+    f: impl Fn(R, T) -> R + Sync,
+    combine: impl Fn(R, R) -> R,
+) -> R {
+    fold_chunks(v, |c| c.iter().fold(init, |acc, x| f(acc, *x)))
+        .into_iter()
+        .fold(init, combine)
+}
+
+/// Smallest (`max == false`) or largest element; `None` when empty.
+fn extreme<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<T> {
+    let best = |a: Option<T>, b: Option<T>| match (a, b) {
+        (Some(x), Some(y)) => Some(if max { x.max(y) } else { x.min(y) }),
+        (x, None) => x,
+        (None, y) => y,
+    };
+    fold(v, None, |acc, x| best(acc, Some(x)), best)
+}
+
+/// Float minimum or maximum: `None` when empty (or, skipping NaNs, when
+/// there is nothing else); NaN when a NaN is met and not skipped.
+fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
+    let best = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(x), Some(y)) if x.is_nan() || y.is_nan() => Some(f64::NAN),
+        (Some(x), Some(y)) => Some(if max { x.max(y) } else { x.min(y) }),
+        (x, None) => x,
+        (None, y) => y,
+    };
+    fold(
+        v,
+        None,
+        |acc, x| {
+            if skip_nan && x.is_nan() {
+                acc
+            } else {
+                best(acc, Some(x))
+            }
+        },
+        best,
+    )
+}
+
+fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
+    let dtype = ctx
+        .type_params()
+        .first()
+        .and_then(|d| DType::from_name(d))
+        .ok_or_else(|| {
+            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
+        })?;
+    let name = args.str("x")?;
+    let skip_nan = if args.contains("skipNan") {
+        args.bool("skipNan")?
+    } else {
+        false
+    };
+    let entry = ctx.shared.symbols.get(name)?;
+    if entry.dtype() != dtype {
+        return Err(CommandError::value(format!(
+            "{name} holds {} but {} was called",
+            entry.dtype().name(),
+            ctx.cmd
+        )));
+    }
+    let empty = || {
+        let what = if red == Red::Max {
+            "maximum"
+        } else {
+            "minimum"
+        };
+        CommandError::value(format!(
+            "zero-size array to reduction operation {what} which has no identity"
+        ))
+    };
+    let max = red == Red::Max;
+    let int = |x: i64| format!("int64 {x}");
+    let uint = |x: u64| format!("uint64 {x}");
+    let boolean = |b: bool| format!("bool {}", if b { "True" } else { "False" });
+    let real = |x: f64| format!("float64 {}", format_real(x));
+    let any = |v: &[bool]| fold(v, false, |a, x| a | x, |a, b| a | b);
+    let all = |v: &[bool]| fold(v, true, |a, x| a & x, |a, b| a & b);
+    let msg = match (&entry.data, red) {
+        (_, Red::Any) | (_, Red::All) => {
+            let found = match (&entry.data, red) {
+                (ArrayData::Bool(v), Red::Any) => any(v),
+                (ArrayData::Bool(v), _) => all(v),
+                (ArrayData::Int64(v), Red::Any) => {
+                    fold(v, false, |a, x| a | (x != 0), |a, b| a | b)
+                }
+                (ArrayData::Int64(v), _) => fold(v, true, |a, x| a & (x != 0), |a, b| a & b),
+                (ArrayData::UInt64(v), Red::Any) => {
+                    fold(v, false, |a, x| a | (x != 0), |a, b| a | b)
+                }
+                (ArrayData::UInt64(v), _) => fold(v, true, |a, x| a & (x != 0), |a, b| a & b),
+                (ArrayData::UInt8(v), Red::Any) => {
+                    fold(v, false, |a, x| a | (x != 0), |a, b| a | b)
+                }
+                (ArrayData::UInt8(v), _) => fold(v, true, |a, x| a & (x != 0), |a, b| a & b),
+                (ArrayData::Float64(v), Red::Any) => {
+                    fold(v, false, |a, x| a | (x != 0.0), |a, b| a | b)
+                }
+                (ArrayData::Float64(v), _) => fold(v, true, |a, x| a & (x != 0.0), |a, b| a & b),
+            };
+            boolean(found)
+        }
+        (ArrayData::Int64(v), Red::Sum) => int(fold(v, 0, i64::wrapping_add, i64::wrapping_add)),
+        (ArrayData::Int64(v), Red::Prod) => int(fold(v, 1, i64::wrapping_mul, i64::wrapping_mul)),
+        (ArrayData::Int64(v), _) => int(extreme(v, max).ok_or_else(empty)?),
+        (ArrayData::UInt64(v), Red::Sum) => uint(fold(v, 0, u64::wrapping_add, u64::wrapping_add)),
+        (ArrayData::UInt64(v), Red::Prod) => uint(fold(v, 1, u64::wrapping_mul, u64::wrapping_mul)),
+        (ArrayData::UInt64(v), _) => uint(extreme(v, max).ok_or_else(empty)?),
+        (ArrayData::UInt8(v), Red::Sum) => uint(fold(
+            v,
+            0,
+            |a, x| a.wrapping_add(x.into()),
+            u64::wrapping_add,
+        )),
+        (ArrayData::UInt8(v), Red::Prod) => uint(fold(
+            v,
+            1,
+            |a, x| a.wrapping_mul(x.into()),
+            u64::wrapping_mul,
+        )),
+        (ArrayData::UInt8(v), _) => format!("uint8 {}", extreme(v, max).ok_or_else(empty)?),
+        (ArrayData::Bool(v), Red::Sum) => int(fold(v, 0, |a, x| a + x as i64, |a, b| a + b)),
+        (ArrayData::Bool(v), Red::Prod) => int(all(v) as i64),
+        (ArrayData::Bool(v), _) => {
+            if v.is_empty() {
+                return Err(empty());
+            }
+            boolean(if max { any(v) } else { all(v) })
+        }
+        (ArrayData::Float64(v), Red::Sum) => real(fold(
+            v,
+            0.0,
+            move |a, x| if skip_nan && x.is_nan() { a } else { a + x },
+            |a, b| a + b,
+        )),
+        (ArrayData::Float64(v), Red::Prod) => real(fold(
+            v,
+            1.0,
+            move |a, x| if skip_nan && x.is_nan() { a } else { a * x },
+            |a, b| a * b,
+        )),
+        (ArrayData::Float64(v), _) => match extreme_f64(v, max, skip_nan) {
+            Some(x) => real(x),
+            None if v.is_empty() => return Err(empty()),
+            None => real(f64::NAN),
+        },
+    };
+    Ok(Reply::normal(msg))
+}

@@ -1,0 +1,2815 @@
+//! arange, binary operators and reductions, end to end through the binary.
+
+mod common;
+
+use common::*;
+
+/// Typed values of one array, for uploads, downloads and expectations.
+#[derive(Clone, Debug, PartialEq)]
+enum Vals {
+    I(Vec<i64>),
+    U(Vec<u64>),
+    U8(Vec<u8>),
+    F(Vec<f64>),
+    B(Vec<bool>),
+}
+
+impl Vals {
+    fn dtype(&self) -> &'static str {
+        match self {
+            Vals::I(_) => "int64",
+            Vals::U(_) => "uint64",
+            Vals::U8(_) => "uint8",
+            Vals::F(_) => "float64",
+            Vals::B(_) => "bool",
+        }
+    }
+    fn len(&self) -> usize {
+        match self {
+            Vals::I(v) => v.len(),
+            Vals::U(v) => v.len(),
+            Vals::U8(v) => v.len(),
+            Vals::F(v) => v.len(),
+            Vals::B(v) => v.len(),
+        }
+    }
+    fn bytes(&self) -> Vec<u8> {
+        match self {
+            Vals::I(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            Vals::U(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            Vals::U8(v) => v.clone(),
+            Vals::F(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            Vals::B(v) => v.iter().map(|x| *x as u8).collect(),
+        }
+    }
+    fn from_bytes(dtype: &str, b: &[u8]) -> Vals {
+        let w = |b: &[u8]| -> Vec<[u8; 8]> {
+            assert_eq!(
+                b.len() % 8,
+                0,
+                "not whole words: {:?}",
+                String::from_utf8_lossy(b)
+            );
+            b.chunks(8).map(|c| c.try_into().unwrap()).collect()
+        };
+        match dtype {
+            "int64" => Vals::I(w(b).into_iter().map(i64::from_le_bytes).collect()),
+            "uint64" => Vals::U(w(b).into_iter().map(u64::from_le_bytes).collect()),
+            "uint8" => Vals::U8(b.to_vec()),
+            "float64" => Vals::F(w(b).into_iter().map(f64::from_le_bytes).collect()),
+            "bool" => Vals::B(b.iter().map(|x| *x != 0).collect()),
+            _ => panic!("unknown dtype {dtype}"),
+        }
+    }
+}
+
+/// Same values, with NaNs equal to each other and -0.0 distinct from 0.0.
+fn same(a: &Vals, b: &Vals) -> bool {
+    match (a, b) {
+        (Vals::F(x), Vals::F(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
+        }
+        _ => a == b,
+    }
+}
+
+fn put(c: &Client, v: &Vals) -> String {
+    upload(c, v.dtype(), v.len(), &v.bytes())
+}
+
+fn get(c: &Client, dtype: &str, name: &str) -> Vals {
+    Vals::from_bytes(dtype, &to_ndarray(c, dtype, name))
+}
+
+/// Parses a `created` reply of any length and returns (name, dtype, size).
+fn created(reply: &Reply) -> (String, String, usize) {
+    let msg = reply.normal();
+    let parts: Vec<&str> = msg.split(' ').collect();
+    assert_eq!(parts.len(), 7, "bad created reply {msg:?}");
+    let n: usize = parts[3].parse().unwrap();
+    let name = expect_created(reply, parts[2], n);
+    (name, parts[2].to_string(), n)
+}
+
+/// Runs a creating command and downloads its result.
+fn result_of(c: &Client, cmd: &str, args: &[(&str, &str, &str)]) -> Vals {
+    let (name, dtype, n) = created(&c.cmd(cmd, args));
+    let v = get(c, &dtype, &name);
+    assert_eq!(v.len(), n);
+    v
+}
+
+fn arange(c: &Client, dtype: &str, start: &str, stop: &str, step: &str) -> Vals {
+    result_of(
+        c,
+        &format!("arange<{dtype},1>"),
+        &[
+            ("start", dtype, start),
+            ("stop", dtype, stop),
+            ("step", dtype, step),
+        ],
+    )
+}
+
+/// What the client sends for `ak.arange(start, stop, step)` (int64).
+fn client_arange(c: &Client, start: i64, stop: i64, step: i64) -> Vals {
+    let stop = if step < 0 { stop + 2 } else { stop };
+    arange(
+        c,
+        "int64",
+        &start.to_string(),
+        &stop.to_string(),
+        &step.to_string(),
+    )
+}
+
+/// NumPy's arange, written out plainly.
+fn np_arange(start: i64, stop: i64, step: i64) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut x = start;
+    while (step > 0 && x < stop) || (step < 0 && x > stop) {
+        out.push(x);
+        x += step;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// arange
+// ---------------------------------------------------------------------------
+
+#[test]
+fn arange_matches_numpy_lengths_and_values() {
+    let server = Server::start();
+    let c = server.client();
+    for (start, stop, step) in [
+        (0, 10, 1),
+        (0, 10, 3),
+        (-5, 5, 2),
+        (3, 4, 1),
+        (10, 0, -1),
+        (10, 0, -3),
+        (10, 1, -3),
+        (-1, -20, -7),
+        (5, 5, 1),
+        (5, 0, 1),
+    ] {
+        let want = np_arange(start, stop, step);
+        assert_eq!(
+            client_arange(&c, start, stop, step),
+            Vals::I(want),
+            "arange({start}, {stop}, {step})"
+        );
+    }
+    // Large enough to be built in parallel chunks.
+    let n = 300_001i64;
+    let Vals::I(v) = client_arange(&c, 7, 7 + 2 * n, 2) else {
+        panic!("int64 expected")
+    };
+    assert_eq!(v.len() as i64, n);
+    assert!(v.iter().enumerate().all(|(i, x)| *x == 7 + 2 * i as i64));
+}
+
+#[test]
+fn arange_uint64_reaches_beyond_int64() {
+    let server = Server::start();
+    let c = server.client();
+    let start = u64::MAX - 10;
+    let got = arange(&c, "uint64", &start.to_string(), &u64::MAX.to_string(), "4");
+    assert_eq!(got, Vals::U(vec![start, start + 4, start + 8]));
+    assert_eq!(
+        arange(&c, "uint64", "0", "5", "1"),
+        Vals::U(vec![0, 1, 2, 3, 4])
+    );
+}
+
+#[test]
+fn arange_errors_change_nothing() {
+    let server = Server::start();
+    let c = server.client();
+    let before = info_all(&c);
+    c.cmd(
+        "arange<int64,1>",
+        &[("start", "int64", "0"), ("stop", "int64", "10")],
+    )
+    .expect_error(
+        "Error executing command arange<int64,1>: KeyNotFound: JSON argument key Not Found: step",
+    );
+    c.cmd(
+        "arange<int64,1>",
+        &[("start", "int64", "0"), ("stop", "int64", "x"), ("step", "int64", "1")],
+    )
+    .expect_error(
+        "Error executing command arange<int64,1>: TypeError: Json Argument 'x' cannot be cast as a scalar int(64)",
+    );
+    c.cmd(
+        "arange<uint64,1>",
+        &[("start", "uint64", "-1"), ("stop", "uint64", "3"), ("step", "uint64", "1")],
+    )
+    .expect_error(
+        "Error executing command arange<uint64,1>: TypeError: Json Argument '-1' cannot be cast as a scalar uint(64)",
+    );
+    c.cmd(
+        "arange<int64,1>",
+        &[
+            ("start", "int64", "0"),
+            ("stop", "int64", "3"),
+            ("step", "int64", "0"),
+        ],
+    )
+    .expect_error(
+        "Error executing command arange<int64,1>: ValueError: arange step must not be zero",
+    );
+    let huge = c.cmd(
+        "arange<int64,1>",
+        &[
+            ("start", "int64", "0"),
+            ("stop", "int64", &i64::MAX.to_string()),
+            ("step", "int64", "1"),
+        ],
+    );
+    assert!(
+        huge.error()
+            .starts_with("Error executing command arange<int64,1>: OverMemoryLimitError"),
+        "{}",
+        huge.text()
+    );
+    assert_eq!(info_all(&c), before);
+    assert_eq!(mem_used(&c, 1, false), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Binary operators
+// ---------------------------------------------------------------------------
+
+/// The second operand of a binop case: an array, or a scalar (dtype, text).
+enum Arg {
+    V(Vals),
+    S(&'static str, &'static str),
+}
+
+/// (form, a, second operand, op, expected result). The expectations were
+/// computed with NumPy 2.4 on the same inputs (scalars as NumPy scalars of
+/// the declared type; NumPy's int8 results of bool-with-bool appear as uint8).
+fn binop_cases() -> Vec<(&'static str, Vals, Arg, &'static str, Vals)> {
+    vec![
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "+",
+            Vals::I(vec![
+                10,
+                -4,
+                4,
+                -10,
+                0,
+                i64::MIN,
+                9223372036854775807,
+                5,
+                -9223372036854775806,
+                69,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "-",
+            Vals::I(vec![
+                4,
+                -10,
+                10,
+                -4,
+                0,
+                9223372036854775806,
+                -9223372036854775807,
+                5,
+                9223372036854775806,
+                -71,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "*",
+            Vals::I(vec![
+                21,
+                -21,
+                -21,
+                21,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                0,
+                0,
+                -70,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "/",
+            Vals::F(vec![
+                2.3333333333333335_f64,
+                -2.3333333333333335_f64,
+                -2.3333333333333335_f64,
+                2.3333333333333335_f64,
+                f64::NAN,
+                9.223372036854776e+18_f64,
+                9.223372036854776e+18_f64,
+                f64::INFINITY,
+                -4.611686018427388e+18_f64,
+                -0.014285714285714285_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "//",
+            Vals::I(vec![
+                2,
+                -3,
+                -3,
+                2,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                0,
+                -4611686018427387904,
+                -1,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "%",
+            Vals::I(vec![1, 2, -2, -1, 0, 0, 0, 0, 0, 69]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "==",
+            Vals::B(vec![
+                false, false, false, false, true, false, false, false, false, false,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "!=",
+            Vals::B(vec![
+                true, true, true, true, false, true, true, true, true, true,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "<",
+            Vals::B(vec![
+                false, true, false, true, false, false, true, false, true, true,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            ">",
+            Vals::B(vec![
+                true, false, true, false, false, true, false, true, false, false,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "<=",
+            Vals::B(vec![
+                false, true, false, true, true, false, true, false, true, true,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            ">=",
+            Vals::B(vec![
+                true, false, true, false, true, true, false, true, false, false,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "&",
+            Vals::I(vec![3, 1, 5, -7, 0, 1, i64::MIN, 0, 0, 70]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "|",
+            Vals::I(vec![
+                7,
+                -5,
+                -1,
+                -3,
+                0,
+                9223372036854775807,
+                -1,
+                5,
+                -9223372036854775806,
+                -1,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "^",
+            Vals::I(vec![
+                4,
+                -6,
+                -6,
+                4,
+                0,
+                9223372036854775806,
+                9223372036854775807,
+                5,
+                -9223372036854775806,
+                -71,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            "<<",
+            Vals::I(vec![56, -56, 0, 0, 0, -2, 0, 5, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![
+                7,
+                -7,
+                7,
+                -7,
+                0,
+                9223372036854775807,
+                i64::MIN,
+                5,
+                i64::MIN,
+                -1,
+            ]),
+            Arg::V(Vals::I(vec![3, 3, -3, -3, 0, 1, -1, 0, 2, 70])),
+            ">>",
+            Vals::I(vec![
+                0,
+                -1,
+                0,
+                -1,
+                0,
+                4611686018427387903,
+                -1,
+                5,
+                -2305843009213693952,
+                -1,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![3, -3, 2, 7, 0, -1]),
+            Arg::V(Vals::I(vec![40, 3, 63, 0, 0, 5])),
+            "**",
+            Vals::I(vec![-6289078614652622815, -27, i64::MIN, 1, 1, -1]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "+",
+            Vals::U(vec![10, 1, 1, 5, 65, 9223372036854775809]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "-",
+            Vals::U(vec![
+                4,
+                18446744073709551615,
+                18446744073709551613,
+                5,
+                18446744073709551553,
+                9223372036854775807,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "*",
+            Vals::U(vec![
+                21,
+                0,
+                18446744073709551614,
+                0,
+                64,
+                9223372036854775808,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "/",
+            Vals::F(vec![
+                2.3333333333333335_f64,
+                0.0_f64,
+                9.223372036854776e+18_f64,
+                f64::INFINITY,
+                0.015625_f64,
+                9.223372036854776e+18_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "//",
+            Vals::U(vec![2, 0, 9223372036854775807, 0, 0, 9223372036854775808]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "%",
+            Vals::U(vec![1, 0, 1, 0, 1, 0]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "==",
+            Vals::B(vec![false, false, false, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "!=",
+            Vals::B(vec![true, true, true, true, true, true]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "<",
+            Vals::B(vec![false, true, false, false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            ">",
+            Vals::B(vec![true, false, true, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "<=",
+            Vals::B(vec![false, true, false, false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            ">=",
+            Vals::B(vec![true, false, true, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "&",
+            Vals::U(vec![3, 0, 2, 0, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "|",
+            Vals::U(vec![7, 1, 18446744073709551615, 5, 65, 9223372036854775809]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "^",
+            Vals::U(vec![4, 1, 18446744073709551613, 5, 65, 9223372036854775809]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "<<",
+            Vals::U(vec![56, 0, 18446744073709551612, 5, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            ">>",
+            Vals::U(vec![0, 0, 4611686018427387903, 5, 0, 4611686018427387904]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![7, 0, 18446744073709551615, 5, 1, 9223372036854775808]),
+            Arg::V(Vals::U(vec![3, 1, 2, 0, 64, 1])),
+            "**",
+            Vals::U(vec![343, 0, 1, 1, 1, 9223372036854775808]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "+",
+            Vals::U8(vec![44, 8, 1, 255, 15, 11]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "-",
+            Vals::U8(vec![100, 2, 255, 255, 255, 7]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "*",
+            Vals::U8(vec![32, 15, 0, 0, 56, 18]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "/",
+            Vals::F(vec![
+                2.0_f64,
+                1.6666666666666667_f64,
+                0.0_f64,
+                f64::INFINITY,
+                0.875_f64,
+                4.5_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "//",
+            Vals::U8(vec![2, 1, 0, 0, 0, 4]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "%",
+            Vals::U8(vec![0, 2, 0, 0, 7, 1]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "==",
+            Vals::B(vec![false, false, false, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "!=",
+            Vals::B(vec![true, true, true, true, true, true]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "<",
+            Vals::B(vec![false, false, true, false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            ">",
+            Vals::B(vec![true, true, false, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "<=",
+            Vals::B(vec![false, false, true, false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            ">=",
+            Vals::B(vec![true, true, false, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "&",
+            Vals::U8(vec![64, 1, 0, 0, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "|",
+            Vals::U8(vec![236, 7, 1, 255, 15, 11]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "^",
+            Vals::U8(vec![172, 6, 1, 255, 15, 11]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "<<",
+            Vals::U8(vec![0, 40, 0, 255, 0, 36]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            ">>",
+            Vals::U8(vec![0, 0, 0, 255, 0, 2]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 5, 0, 255, 7, 9]),
+            Arg::V(Vals::U8(vec![100, 3, 1, 0, 8, 2])),
+            "**",
+            Vals::U8(vec![0, 125, 0, 1, 193, 81]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "+",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                2.0_f64,
+                -2.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "-",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                8.0_f64,
+                -8.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                3.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "*",
+            Vals::F(vec![
+                0.0_f64,
+                -0.0_f64,
+                0.0_f64,
+                -15.0_f64,
+                -15.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                -1.25_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "/",
+            Vals::F(vec![
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NAN,
+                -1.6666666666666667_f64,
+                -1.6666666666666667_f64,
+                f64::NAN,
+                f64::INFINITY,
+                -5.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "//",
+            Vals::F(vec![
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NAN,
+                -2.0_f64,
+                -2.0_f64,
+                f64::NAN,
+                f64::NAN,
+                -5.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "%",
+            Vals::F(vec![
+                f64::NAN,
+                f64::NAN,
+                f64::NAN,
+                -1.0_f64,
+                1.0_f64,
+                f64::NAN,
+                f64::NAN,
+                -0.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "==",
+            Vals::B(vec![false, false, true, false, false, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "!=",
+            Vals::B(vec![true, true, false, true, true, true, true, true]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "<",
+            Vals::B(vec![false, true, false, false, true, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            ">",
+            Vals::B(vec![true, false, false, true, false, false, true, true]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "<=",
+            Vals::B(vec![false, true, true, false, true, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            ">=",
+            Vals::B(vec![true, false, true, true, false, false, true, true]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![
+                1.0_f64,
+                -1.0_f64,
+                0.0_f64,
+                5.0_f64,
+                -5.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                2.5_f64,
+            ]),
+            Arg::V(Vals::F(vec![
+                0.0_f64, 0.0_f64, 0.0_f64, -3.0_f64, 3.0_f64, 1.0_f64, 2.0_f64, -0.5_f64,
+            ])),
+            "**",
+            Vals::F(vec![
+                1.0_f64,
+                1.0_f64,
+                1.0_f64,
+                0.008_f64,
+                -125.0_f64,
+                f64::NAN,
+                f64::INFINITY,
+                0.6324555320336759_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "+",
+            Vals::B(vec![true, true, true, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "*",
+            Vals::B(vec![true, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "/",
+            Vals::F(vec![1.0_f64, f64::INFINITY, 0.0_f64, f64::NAN]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "==",
+            Vals::B(vec![true, false, false, true]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "!=",
+            Vals::B(vec![false, true, true, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "<",
+            Vals::B(vec![false, false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            ">",
+            Vals::B(vec![false, true, false, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "<=",
+            Vals::B(vec![true, false, true, true]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            ">=",
+            Vals::B(vec![true, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "&",
+            Vals::B(vec![true, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "|",
+            Vals::B(vec![true, true, true, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "^",
+            Vals::B(vec![false, true, true, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "//",
+            Vals::U8(vec![1, 0, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "%",
+            Vals::U8(vec![0, 0, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "**",
+            Vals::U8(vec![1, 1, 0, 1]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            "<<",
+            Vals::U8(vec![2, 1, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, true, false, false]),
+            Arg::V(Vals::B(vec![true, false, true, false])),
+            ">>",
+            Vals::U8(vec![0, 1, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "+",
+            Vals::F(vec![
+                9.223372036854776e+18_f64,
+                10.0_f64,
+                4.611686018427388e+18_f64,
+                0.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "-",
+            Vals::F(vec![
+                -9.223372036854776e+18_f64,
+                0.0_f64,
+                4.611686018427388e+18_f64,
+                0.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "*",
+            Vals::F(vec![
+                -9.223372036854776e+18_f64,
+                25.0_f64,
+                1.3835058055282164e+19_f64,
+                0.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "/",
+            Vals::F(vec![
+                -1.0842021724855044e-19_f64,
+                1.0_f64,
+                1.5372286728091292e+18_f64,
+                f64::NAN,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "//",
+            Vals::F(vec![
+                -1.0_f64,
+                1.0_f64,
+                1.5372286728091292e+18_f64,
+                f64::NAN,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "%",
+            Vals::F(vec![9.223372036854776e+18_f64, 0.0_f64, 1.0_f64, f64::NAN]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "==",
+            Vals::B(vec![false, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "!=",
+            Vals::B(vec![true, false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "<",
+            Vals::B(vec![true, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            ">",
+            Vals::B(vec![false, false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            "<=",
+            Vals::B(vec![true, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 5, 4611686018427387904, 0]),
+            Arg::V(Vals::U(vec![9223372036854775809, 5, 3, 0])),
+            ">=",
+            Vals::B(vec![false, true, true, true]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![9223372036854775809, 5, 3, 0]),
+            Arg::V(Vals::I(vec![-1, 5, 4611686018427387904, 0])),
+            "<",
+            Vals::B(vec![false, false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![9223372036854775809, 5, 3, 0]),
+            Arg::V(Vals::I(vec![-1, 5, 4611686018427387904, 0])),
+            ">=",
+            Vals::B(vec![true, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![9223372036854775809, 5, 3, 0]),
+            Arg::V(Vals::I(vec![-1, 5, 4611686018427387904, 0])),
+            "==",
+            Vals::B(vec![false, true, false, true]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![9223372036854775809, 5, 3, 0]),
+            Arg::V(Vals::I(vec![-1, 5, 4611686018427387904, 0])),
+            "+",
+            Vals::F(vec![
+                9.223372036854776e+18_f64,
+                10.0_f64,
+                4.611686018427388e+18_f64,
+                0.0_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "+",
+            Vals::I(vec![254, 302, 10, -5]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "-",
+            Vals::I(vec![-256, 298, 4, -11]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "*",
+            Vals::I(vec![-255, 600, 21, -24]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "/",
+            Vals::F(vec![
+                -0.00392156862745098_f64,
+                150.0_f64,
+                2.3333333333333335_f64,
+                -2.6666666666666665_f64,
+            ]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "//",
+            Vals::I(vec![-1, 150, 2, -3]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "%",
+            Vals::I(vec![254, 0, 1, 1]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "==",
+            Vals::B(vec![false, false, false, false]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "!=",
+            Vals::B(vec![true, true, true, true]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "<",
+            Vals::B(vec![true, false, false, true]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            ">",
+            Vals::B(vec![false, true, true, false]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "<=",
+            Vals::B(vec![true, false, false, true]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            ">=",
+            Vals::B(vec![false, true, true, false]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "&",
+            Vals::I(vec![255, 0, 3, 0]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "|",
+            Vals::I(vec![-1, 302, 7, -5]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "^",
+            Vals::I(vec![-256, 302, 4, -5]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "<<",
+            Vals::I(vec![0, 1200, 56, -64]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            ">>",
+            Vals::I(vec![-1, 75, 0, -1]),
+        ),
+        (
+            "vv",
+            Vals::I(vec![-1, 300, 7, -8]),
+            Arg::V(Vals::U8(vec![255, 2, 3, 3])),
+            "**",
+            Vals::I(vec![-1, 90000, 343, -512]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![255, 2, 3, 3]),
+            Arg::V(Vals::I(vec![-1, 300, 7, -8])),
+            "-",
+            Vals::I(vec![256, -298, -4, 11]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![255, 2, 3, 3]),
+            Arg::V(Vals::I(vec![-1, 300, 7, -8])),
+            "//",
+            Vals::I(vec![-255, 0, 0, -1]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![255, 2, 3, 3]),
+            Arg::V(Vals::I(vec![-1, 300, 7, -8])),
+            "%",
+            Vals::I(vec![0, 2, 3, -5]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![255, 2, 3, 3]),
+            Arg::V(Vals::I(vec![-1, 300, 7, -8])),
+            "<",
+            Vals::B(vec![false, true, true, false]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![255, 2, 3, 3]),
+            Arg::V(Vals::I(vec![-1, 300, 7, -8])),
+            ">>",
+            Vals::I(vec![0, 0, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![18446744073709551615, 2, 3]),
+            Arg::V(Vals::U8(vec![1, 200, 3])),
+            "+",
+            Vals::U(vec![0, 202, 6]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![18446744073709551615, 2, 3]),
+            Arg::V(Vals::U8(vec![1, 200, 3])),
+            "-",
+            Vals::U(vec![18446744073709551614, 18446744073709551418, 0]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![18446744073709551615, 2, 3]),
+            Arg::V(Vals::U8(vec![1, 200, 3])),
+            "*",
+            Vals::U(vec![18446744073709551615, 400, 9]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![18446744073709551615, 2, 3]),
+            Arg::V(Vals::U8(vec![1, 200, 3])),
+            "&",
+            Vals::U(vec![1, 0, 3]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![18446744073709551615, 2, 3]),
+            Arg::V(Vals::U8(vec![1, 200, 3])),
+            "<<",
+            Vals::U(vec![18446744073709551614, 0, 24]),
+        ),
+        (
+            "vv",
+            Vals::U(vec![18446744073709551615, 2, 3]),
+            Arg::V(Vals::U8(vec![1, 200, 3])),
+            "<",
+            Vals::B(vec![false, true, false]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, false, true]),
+            Arg::V(Vals::I(vec![-5, 6, 7])),
+            "+",
+            Vals::I(vec![-4, 6, 8]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, false, true]),
+            Arg::V(Vals::I(vec![-5, 6, 7])),
+            "-",
+            Vals::I(vec![6, -6, -6]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, false, true]),
+            Arg::V(Vals::I(vec![-5, 6, 7])),
+            "*",
+            Vals::I(vec![-5, 0, 7]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, false, true]),
+            Arg::V(Vals::I(vec![-5, 6, 7])),
+            "//",
+            Vals::I(vec![-1, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, false, true]),
+            Arg::V(Vals::I(vec![-5, 6, 7])),
+            "&",
+            Vals::I(vec![1, 0, 1]),
+        ),
+        (
+            "vv",
+            Vals::B(vec![true, false, true]),
+            Arg::V(Vals::I(vec![-5, 6, 7])),
+            "<",
+            Vals::B(vec![false, true, true]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64, 0.0_f64]),
+            Arg::V(Vals::I(vec![2, -3, 0])),
+            "+",
+            Vals::F(vec![3.5_f64, -5.0_f64, 0.0_f64]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64, 0.0_f64]),
+            Arg::V(Vals::I(vec![2, -3, 0])),
+            "*",
+            Vals::F(vec![3.0_f64, 6.0_f64, 0.0_f64]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64, 0.0_f64]),
+            Arg::V(Vals::I(vec![2, -3, 0])),
+            "/",
+            Vals::F(vec![0.75_f64, 0.6666666666666666_f64, f64::NAN]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64, 0.0_f64]),
+            Arg::V(Vals::I(vec![2, -3, 0])),
+            "//",
+            Vals::F(vec![0.0_f64, 0.0_f64, f64::NAN]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64, 0.0_f64]),
+            Arg::V(Vals::I(vec![2, -3, 0])),
+            "%",
+            Vals::F(vec![1.5_f64, -2.0_f64, f64::NAN]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64, 0.0_f64]),
+            Arg::V(Vals::I(vec![2, -3, 0])),
+            "**",
+            Vals::F(vec![2.25_f64, -0.125_f64, 1.0_f64]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64, 0.0_f64]),
+            Arg::V(Vals::I(vec![2, -3, 0])),
+            "<",
+            Vals::B(vec![true, false, false]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 1, 0]),
+            Arg::V(Vals::B(vec![true, true, false])),
+            "+",
+            Vals::U8(vec![201, 2, 0]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 1, 0]),
+            Arg::V(Vals::B(vec![true, true, false])),
+            "-",
+            Vals::U8(vec![199, 0, 0]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 1, 0]),
+            Arg::V(Vals::B(vec![true, true, false])),
+            "*",
+            Vals::U8(vec![200, 1, 0]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 1, 0]),
+            Arg::V(Vals::B(vec![true, true, false])),
+            "|",
+            Vals::U8(vec![201, 1, 0]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 1, 0]),
+            Arg::V(Vals::B(vec![true, true, false])),
+            "<<",
+            Vals::U8(vec![144, 2, 0]),
+        ),
+        (
+            "vv",
+            Vals::U8(vec![200, 1, 0]),
+            Arg::V(Vals::B(vec![true, true, false])),
+            "==",
+            Vals::B(vec![false, true, true]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64]),
+            Arg::V(Vals::B(vec![true, false])),
+            "+",
+            Vals::F(vec![2.5_f64, -2.0_f64]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64]),
+            Arg::V(Vals::B(vec![true, false])),
+            "-",
+            Vals::F(vec![0.5_f64, -2.0_f64]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64]),
+            Arg::V(Vals::B(vec![true, false])),
+            "/",
+            Vals::F(vec![1.5_f64, f64::NEG_INFINITY]),
+        ),
+        (
+            "vv",
+            Vals::F(vec![1.5_f64, -2.0_f64]),
+            Arg::V(Vals::B(vec![true, false])),
+            "==",
+            Vals::B(vec![false, false]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "+",
+            Vals::I(vec![10, -4, 3, -9223372036854775806]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "-",
+            Vals::I(vec![4, -10, -3, 9223372036854775804]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "*",
+            Vals::I(vec![21, -21, 0, 9223372036854775805]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "/",
+            Vals::F(vec![
+                2.3333333333333335_f64,
+                -2.3333333333333335_f64,
+                0.0_f64,
+                3.0744573456182584e+18_f64,
+            ]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "//",
+            Vals::I(vec![2, -3, 0, 3074457345618258602]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "%",
+            Vals::I(vec![1, 2, 0, 1]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "==",
+            Vals::B(vec![false, false, false, false]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "!=",
+            Vals::B(vec![true, true, true, true]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "<",
+            Vals::B(vec![false, true, true, false]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            ">",
+            Vals::B(vec![true, false, false, true]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "<=",
+            Vals::B(vec![false, true, true, false]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            ">=",
+            Vals::B(vec![true, false, false, true]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "&",
+            Vals::I(vec![3, 1, 0, 3]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "|",
+            Vals::I(vec![7, -5, 3, 9223372036854775807]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "^",
+            Vals::I(vec![4, -6, 3, 9223372036854775804]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "<<",
+            Vals::I(vec![56, -56, 0, -8]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            ">>",
+            Vals::I(vec![0, -1, 0, 1152921504606846975]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0, 9223372036854775807]),
+            Arg::S("int64", "3"),
+            "**",
+            Vals::I(vec![343, -343, 0, 9223372036854775807]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0]),
+            Arg::S("int64", "0"),
+            "/",
+            Vals::F(vec![f64::INFINITY, f64::NEG_INFINITY, f64::NAN]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0]),
+            Arg::S("int64", "0"),
+            "//",
+            Vals::I(vec![0, 0, 0]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![7, -7, 0]),
+            Arg::S("int64", "0"),
+            "%",
+            Vals::I(vec![0, 0, 0]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("uint8", "10"),
+            "+",
+            Vals::U8(vec![4, 13, 10]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("uint8", "10"),
+            "-",
+            Vals::U8(vec![240, 249, 246]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("uint8", "10"),
+            "*",
+            Vals::U8(vec![196, 30, 0]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("uint8", "10"),
+            "//",
+            Vals::U8(vec![25, 0, 0]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("uint8", "10"),
+            "<<",
+            Vals::U8(vec![0, 0, 0]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("uint8", "10"),
+            "==",
+            Vals::B(vec![false, false, false]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("int64", "300"),
+            "+",
+            Vals::I(vec![550, 303, 300]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("int64", "300"),
+            "-",
+            Vals::I(vec![-50, -297, -300]),
+        ),
+        (
+            "vs",
+            Vals::U8(vec![250, 3, 0]),
+            Arg::S("int64", "300"),
+            "<",
+            Vals::B(vec![true, true, true]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![1, 2, 3]),
+            Arg::S("float64", "2.5"),
+            "<",
+            Vals::B(vec![true, true, false]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![1, 2, 3]),
+            Arg::S("float64", "2.5"),
+            "*",
+            Vals::F(vec![2.5_f64, 5.0_f64, 7.5_f64]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![1, 2, 3]),
+            Arg::S("float64", "2.5"),
+            "/",
+            Vals::F(vec![0.4_f64, 0.8_f64, 1.2_f64]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![1, 2, 3]),
+            Arg::S("float64", "2.5"),
+            "//",
+            Vals::F(vec![0.0_f64, 0.0_f64, 1.0_f64]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![1, 2, 3]),
+            Arg::S("float64", "2.5"),
+            "%",
+            Vals::F(vec![1.0_f64, 2.0_f64, 0.5_f64]),
+        ),
+        (
+            "vs",
+            Vals::F(vec![4.0_f64, -1.0_f64, 0.0_f64]),
+            Arg::S("float64", "0.5"),
+            "**",
+            Vals::F(vec![2.0_f64, f64::NAN, 0.0_f64]),
+        ),
+        (
+            "vs",
+            Vals::F(vec![4.0_f64, -1.0_f64, 0.0_f64]),
+            Arg::S("float64", "0.5"),
+            "+",
+            Vals::F(vec![4.5_f64, -0.5_f64, 0.5_f64]),
+        ),
+        (
+            "vs",
+            Vals::F(vec![4.0_f64, -1.0_f64, 0.0_f64]),
+            Arg::S("float64", "0.5"),
+            "//",
+            Vals::F(vec![8.0_f64, -2.0_f64, 0.0_f64]),
+        ),
+        (
+            "vs",
+            Vals::F(vec![4.0_f64, -1.0_f64, 0.0_f64]),
+            Arg::S("float64", "0.5"),
+            "%",
+            Vals::F(vec![0.0_f64, 0.0_f64, 0.0_f64]),
+        ),
+        (
+            "vs",
+            Vals::B(vec![true, false]),
+            Arg::S("bool", "True"),
+            "^",
+            Vals::B(vec![false, true]),
+        ),
+        (
+            "vs",
+            Vals::B(vec![true, false]),
+            Arg::S("bool", "True"),
+            "&",
+            Vals::B(vec![true, false]),
+        ),
+        (
+            "vs",
+            Vals::B(vec![true, false]),
+            Arg::S("bool", "True"),
+            "+",
+            Vals::B(vec![true, true]),
+        ),
+        (
+            "vs",
+            Vals::B(vec![true, false]),
+            Arg::S("bool", "True"),
+            "==",
+            Vals::B(vec![true, false]),
+        ),
+        (
+            "vs",
+            Vals::U(vec![5, 18446744073709551615]),
+            Arg::S("uint64", "2"),
+            "*",
+            Vals::U(vec![10, 18446744073709551614]),
+        ),
+        (
+            "vs",
+            Vals::U(vec![5, 18446744073709551615]),
+            Arg::S("uint64", "2"),
+            "+",
+            Vals::U(vec![7, 1]),
+        ),
+        (
+            "vs",
+            Vals::U(vec![5, 18446744073709551615]),
+            Arg::S("uint64", "2"),
+            ">>",
+            Vals::U(vec![1, 4611686018427387903]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![5, -5]),
+            Arg::S("uint64", "9223372036854775808"),
+            "+",
+            Vals::F(vec![9.223372036854776e+18_f64, 9.223372036854776e+18_f64]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![5, -5]),
+            Arg::S("uint64", "9223372036854775808"),
+            "<",
+            Vals::B(vec![true, true]),
+        ),
+        (
+            "vs",
+            Vals::I(vec![5, -5]),
+            Arg::S("uint64", "9223372036854775808"),
+            "==",
+            Vals::B(vec![false, false]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0, -3]),
+            Arg::S("int64", "10"),
+            "-",
+            Vals::I(vec![9, 8, 10, 13]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0, -3]),
+            Arg::S("int64", "10"),
+            "//",
+            Vals::I(vec![10, 5, 0, -4]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0, -3]),
+            Arg::S("int64", "10"),
+            "%",
+            Vals::I(vec![0, 0, 0, -2]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0, -3]),
+            Arg::S("int64", "10"),
+            "<",
+            Vals::B(vec![false, false, false, false]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0, -3]),
+            Arg::S("int64", "10"),
+            "/",
+            Vals::F(vec![
+                10.0_f64,
+                5.0_f64,
+                f64::INFINITY,
+                -3.3333333333333335_f64,
+            ]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0, -3]),
+            Arg::S("int64", "10"),
+            ">>",
+            Vals::I(vec![5, 2, 10, 0]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0, -3]),
+            Arg::S("int64", "10"),
+            "<<",
+            Vals::I(vec![20, 40, 10, 0]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![0, 1, 2, 62, 63]),
+            Arg::S("int64", "2"),
+            "**",
+            Vals::I(vec![1, 2, 4, 4611686018427387904, i64::MIN]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0]),
+            Arg::S("float64", "1.0"),
+            "/",
+            Vals::F(vec![1.0_f64, 0.5_f64, f64::INFINITY]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0]),
+            Arg::S("float64", "1.0"),
+            "-",
+            Vals::F(vec![0.0_f64, -1.0_f64, 1.0_f64]),
+        ),
+        (
+            "sv",
+            Vals::I(vec![1, 2, 0]),
+            Arg::S("float64", "1.0"),
+            "//",
+            Vals::F(vec![1.0_f64, 0.0_f64, f64::INFINITY]),
+        ),
+        (
+            "sv",
+            Vals::B(vec![true, false]),
+            Arg::S("bool", "True"),
+            "^",
+            Vals::B(vec![false, true]),
+        ),
+        (
+            "sv",
+            Vals::B(vec![true, false]),
+            Arg::S("bool", "True"),
+            "&",
+            Vals::B(vec![true, false]),
+        ),
+        (
+            "sv",
+            Vals::U8(vec![3, 0, 200]),
+            Arg::S("uint8", "100"),
+            "-",
+            Vals::U8(vec![97, 100, 156]),
+        ),
+        (
+            "sv",
+            Vals::U8(vec![3, 0, 200]),
+            Arg::S("uint8", "100"),
+            "//",
+            Vals::U8(vec![33, 0, 0]),
+        ),
+        (
+            "sv",
+            Vals::U8(vec![3, 0, 200]),
+            Arg::S("uint8", "100"),
+            "%",
+            Vals::U8(vec![1, 0, 100]),
+        ),
+        (
+            "sv",
+            Vals::F(vec![2.0_f64, 0.0_f64, -1.5_f64]),
+            Arg::S("float64", "3.0"),
+            "**",
+            Vals::F(vec![9.0_f64, 1.0_f64, 0.19245008972987526_f64]),
+        ),
+        (
+            "sv",
+            Vals::F(vec![2.0_f64, 0.0_f64, -1.5_f64]),
+            Arg::S("float64", "3.0"),
+            "%",
+            Vals::F(vec![1.0_f64, f64::NAN, -0.0_f64]),
+        ),
+        (
+            "sv",
+            Vals::F(vec![2.0_f64, 0.0_f64, -1.5_f64]),
+            Arg::S("float64", "3.0"),
+            "-",
+            Vals::F(vec![1.0_f64, 3.0_f64, 4.5_f64]),
+        ),
+    ]
+}
+
+/// Runs one binop case and returns the created result.
+fn run_binop(c: &Client, form: &str, a: &Vals, b: &Arg, op: &str) -> Vals {
+    let an = put(c, a);
+    match b {
+        Arg::V(bv) => {
+            let bn = put(c, bv);
+            let cmd = format!("binopvv<{},{},1>", a.dtype(), bv.dtype());
+            result_of(
+                c,
+                &cmd,
+                &[
+                    ("op", "str", op),
+                    ("a", a.dtype(), &an),
+                    ("b", bv.dtype(), &bn),
+                ],
+            )
+        }
+        Arg::S(dt, val) => {
+            let cmd = format!("binop{form}<{},{dt},1>", a.dtype());
+            result_of(
+                c,
+                &cmd,
+                &[("op", "str", op), ("a", a.dtype(), &an), ("value", dt, val)],
+            )
+        }
+    }
+}
+
+#[test]
+fn binops_match_numpy() {
+    let server = Server::start();
+    let c = server.client();
+    let mut failures = Vec::new();
+    let cases = binop_cases();
+    for (form, a, b, op, want) in &cases {
+        let got = run_binop(&c, form, a, b, op);
+        if !same(&got, want) {
+            let b = match b {
+                Arg::V(v) => format!("{v:?}"),
+                Arg::S(d, v) => format!("{d} {v}"),
+            };
+            failures.push(format!("{form} {a:?} {op} {b}: got {got:?}, want {want:?}"));
+        }
+        c.cmd("clear", &[]).normal();
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn binops_on_large_arrays_run_in_chunks() {
+    let server = Server::start();
+    let c = server.client();
+    let n = 200_003usize;
+    let a: Vec<i64> = (0..n as i64).map(|i| i * 7 - 300_000).collect();
+    let b: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+    let an = put(&c, &Vals::I(a.clone()));
+    let bn = put(&c, &Vals::U8(b.clone()));
+    let got = result_of(
+        &c,
+        "binopvv<int64,uint8,1>",
+        &[("op", "str", "%"), ("a", "int64", &an), ("b", "uint8", &bn)],
+    );
+    let want: Vec<i64> = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| if *y == 0 { 0 } else { x.rem_euclid(*y as i64) })
+        .collect();
+    assert_eq!(got, Vals::I(want));
+    let got = result_of(
+        &c,
+        "binopsv<int64,float64,1>",
+        &[
+            ("op", "str", "/"),
+            ("a", "int64", &an),
+            ("value", "float64", "1.5"),
+        ],
+    );
+    let want: Vec<f64> = a.iter().map(|x| 1.5 / *x as f64).collect();
+    assert!(same(&got, &Vals::F(want)));
+    let got = result_of(
+        &c,
+        "binopvs<int64,int64,1>",
+        &[
+            ("op", "str", ">="),
+            ("a", "int64", &an),
+            ("value", "int64", "0"),
+        ],
+    );
+    assert_eq!(got, Vals::B(a.iter().map(|x| *x >= 0).collect()));
+}
+
+#[test]
+fn binop_errors_are_named_and_change_nothing() {
+    let server = Server::start();
+    let c = server.client();
+    let i = put(&c, &Vals::I(vec![1, 2, 3]));
+    let i2 = put(&c, &Vals::I(vec![1, 2]));
+    let f = put(&c, &Vals::F(vec![1.0, 2.0, 3.0]));
+    let u = put(&c, &Vals::U(vec![1, 2, 3]));
+    let b = put(&c, &Vals::B(vec![true, false, true]));
+    let before = info_all(&c);
+    let used = mem_used(&c, 1, false);
+    let vv = |ta: &str, tb: &str, op: &str, a: &str, b: &str| {
+        c.cmd(
+            &format!("binopvv<{ta},{tb},1>"),
+            &[("op", "str", op), ("a", ta, a), ("b", tb, b)],
+        )
+    };
+    let pre = |cmd: &str| format!("Error executing command {cmd}: ");
+    vv("int64", "int64", "@", &i, &i).expect_error(&format!(
+        "{}ValueError: Unrecognized operator: @",
+        pre("binopvv<int64,int64,1>")
+    ));
+    vv("float64", "int64", "&", &f, &i).expect_error(&format!(
+        "{}TypeError: binopvv<float64,int64,1>: operator & is not supported for float64 and int64",
+        pre("binopvv<float64,int64,1>")
+    ));
+    vv("int64", "uint64", "<<", &i, &u).expect_error(&format!(
+        "{}TypeError: binopvv<int64,uint64,1>: operator << is not supported for int64 and uint64",
+        pre("binopvv<int64,uint64,1>")
+    ));
+    vv("bool", "bool", "-", &b, &b).expect_error(&format!(
+        "{}TypeError: binopvv<bool,bool,1>: operator - is not supported for bool and bool",
+        pre("binopvv<bool,bool,1>")
+    ));
+    vv("int64", "int64", "+", &i, &i2).expect_error(&format!(
+        "{}ValueError: size mismatch: {i} has 3 elements but {i2} has 2",
+        pre("binopvv<int64,int64,1>")
+    ));
+    vv("int64", "int64", "+", &i, "nope").expect_error(&format!(
+        "{}UnknownSymbolError: unknown symbol: nope",
+        pre("binopvv<int64,int64,1>")
+    ));
+    vv("int64", "int64", "+", &i, &f).expect_error(&format!(
+        "{}ValueError: {f} holds float64 but binopvv<int64,int64,1> was called",
+        pre("binopvv<int64,int64,1>")
+    ));
+    let (sq, _, _) = created(&vv("int64", "int64", "**", &i, &i));
+    c.cmd("delete", &[("name", "str", &sq)]).normal();
+    let neg = put(&c, &Vals::I(vec![1, -1, 2]));
+    vv("int64", "int64", "**", &i, &neg).expect_error(&format!(
+        "{}ValueError: Integers to negative integer powers are not allowed.",
+        pre("binopvv<int64,int64,1>")
+    ));
+    c.cmd("delete", &[("name", "str", &neg)]).normal();
+    c.cmd(
+        "binopvs<int64,int64,1>",
+        &[
+            ("op", "str", "**"),
+            ("a", "int64", &i),
+            ("value", "int64", "-2"),
+        ],
+    )
+    .expect_error(&format!(
+        "{}ValueError: Integers to negative integer powers are not allowed.",
+        pre("binopvs<int64,int64,1>")
+    ));
+    c.cmd(
+        "binopvs<int64,int64,1>",
+        &[
+            ("op", "str", "+"),
+            ("a", "int64", &i),
+            ("value", "int64", "x"),
+        ],
+    )
+    .expect_error(&format!(
+        "{}TypeError: Json Argument 'x' cannot be cast as a scalar int(64)",
+        pre("binopvs<int64,int64,1>")
+    ));
+    c.cmd(
+        "binopsv<int64,uint8,1>",
+        &[
+            ("op", "str", "+"),
+            ("a", "int64", &i),
+            ("value", "uint8", "256"),
+        ],
+    )
+    .expect_error(&format!(
+        "{}TypeError: Json Argument '256' cannot be cast as a scalar uint(8)",
+        pre("binopsv<int64,uint8,1>")
+    ));
+    c.cmd(
+        "binopvs<int64,int64,1>",
+        &[("op", "str", "+"), ("a", "int64", &i)],
+    )
+    .expect_error(&format!(
+        "{}KeyNotFound: JSON argument key Not Found: value",
+        pre("binopvs<int64,int64,1>")
+    ));
+    let unregistered = c.cmd(
+        "binopvv<int64,int64,2>",
+        &[("op", "str", "+"), ("a", "int64", &i), ("b", "int64", &i)],
+    );
+    assert!(
+        unregistered.error().contains("binopvv<int64,int64,2>"),
+        "{}",
+        unregistered.text()
+    );
+    assert_eq!(info_all(&c), before);
+    assert_eq!(mem_used(&c, 1, false), used);
+}
+
+// ---------------------------------------------------------------------------
+// Reductions
+// ---------------------------------------------------------------------------
+
+/// `<kind>All<dtype,1>` x=name skipNan=..., as the client sends it: the reply msg.
+fn reduce(c: &Client, kind: &str, dtype: &str, name: &str, skip_nan: bool) -> String {
+    let skip = if skip_nan { "True" } else { "False" };
+    c.cmd(
+        &format!("{kind}All<{dtype},1>"),
+        &[("x", dtype, name), ("skipNan", "bool", skip)],
+    )
+    .normal()
+    .to_string()
+}
+
+/// All six reductions of one array, without skipping NaNs.
+fn reductions(c: &Client, v: &Vals) -> Vec<String> {
+    let name = put(c, v);
+    ["sum", "prod", "min", "max", "any", "all"]
+        .iter()
+        .map(|k| reduce(c, k, v.dtype(), &name, false))
+        .collect()
+}
+
+#[test]
+fn reductions_give_numpy_types_and_values() {
+    let server = Server::start();
+    let c = server.client();
+    let v = [3i64, -7, 11, 0, 5];
+    assert_eq!(
+        reductions(&c, &Vals::I(v.to_vec())),
+        [
+            format!("int64 {}", v.iter().sum::<i64>()),
+            "int64 0".to_string(),
+            "int64 -7".to_string(),
+            "int64 11".to_string(),
+            "bool True".to_string(),
+            "bool False".to_string(),
+        ]
+    );
+    let wraps = Vals::I(vec![i64::MAX, 2]);
+    assert_eq!(
+        reductions(&c, &wraps)[..2],
+        [
+            format!("int64 {}", i64::MAX.wrapping_add(2)),
+            format!("int64 {}", i64::MAX.wrapping_mul(2)),
+        ]
+    );
+    assert_eq!(
+        reductions(&c, &Vals::U(vec![u64::MAX, 2, 1])),
+        [
+            &format!("uint64 {}", u64::MAX.wrapping_add(2).wrapping_add(1)),
+            &format!("uint64 {}", u64::MAX.wrapping_mul(2)),
+            "uint64 1",
+            &format!("uint64 {}", u64::MAX),
+            "bool True",
+            "bool True"
+        ]
+    );
+    assert_eq!(
+        reductions(&c, &Vals::U8(vec![200, 100, 7])),
+        [
+            "uint64 307",
+            &format!("uint64 {}", 200u64 * 100 * 7),
+            "uint8 7",
+            "uint8 200",
+            "bool True",
+            "bool True"
+        ]
+    );
+    assert_eq!(
+        reductions(&c, &Vals::B(vec![true, false, true])),
+        [
+            "int64 2",
+            "int64 0",
+            "bool False",
+            "bool True",
+            "bool True",
+            "bool False"
+        ]
+    );
+    assert_eq!(
+        reductions(&c, &Vals::B(vec![true, true])),
+        [
+            "int64 2",
+            "int64 1",
+            "bool True",
+            "bool True",
+            "bool True",
+            "bool True"
+        ]
+    );
+    assert_eq!(
+        reductions(&c, &Vals::F(vec![0.5, -2.25, 4.0, 0.0])),
+        [
+            "float64 2.25",
+            "float64 -0.0",
+            "float64 -2.25",
+            "float64 4.0",
+            "bool True",
+            "bool False"
+        ]
+    );
+    // Formatting as Python's repr.
+    assert_eq!(
+        reductions(&c, &Vals::F(vec![0.1, 0.2]))[0],
+        format!("float64 {:?}", 0.1 + 0.2)
+    );
+    assert_eq!(reductions(&c, &Vals::F(vec![1e20]))[0], "float64 1e+20");
+    assert_eq!(
+        reductions(&c, &Vals::F(vec![f64::INFINITY, 1.0]))[0],
+        "float64 inf"
+    );
+}
+
+#[test]
+fn reductions_honour_skip_nan() {
+    let server = Server::start();
+    let c = server.client();
+    let name = put(&c, &Vals::F(vec![1.5, -2.25, f64::NAN, 4.0]));
+    let r = |k: &str, skip: bool| reduce(&c, k, "float64", &name, skip);
+    for k in ["sum", "prod", "min", "max"] {
+        assert_eq!(r(k, false), "float64 nan", "{k}");
+    }
+    assert_eq!(r("sum", true), format!("float64 {:?}", 1.5 - 2.25 + 4.0));
+    assert_eq!(r("prod", true), format!("float64 {:?}", 1.5 * -2.25 * 4.0));
+    assert_eq!(r("min", true), "float64 -2.25");
+    assert_eq!(r("max", true), "float64 4.0");
+    // NaN is true for any/all, as in NumPy.
+    assert_eq!(r("any", false), "bool True");
+    assert_eq!(r("all", false), "bool True");
+    let nans = put(&c, &Vals::F(vec![f64::NAN, f64::NAN]));
+    assert_eq!(reduce(&c, "min", "float64", &nans, true), "float64 nan");
+    assert_eq!(reduce(&c, "sum", "float64", &nans, true), "float64 0.0");
+    // skipNan may be left out (any/all callers).
+    let reply = c.cmd("anyAll<float64,1>", &[("x", "float64", &name)]);
+    reply.expect_normal("bool True");
+}
+
+#[test]
+fn reductions_of_empty_and_large_arrays() {
+    let server = Server::start();
+    let c = server.client();
+    let e = create(&c, "int64", 0);
+    assert_eq!(reduce(&c, "sum", "int64", &e, false), "int64 0");
+    assert_eq!(reduce(&c, "prod", "int64", &e, false), "int64 1");
+    assert_eq!(reduce(&c, "any", "int64", &e, false), "bool False");
+    assert_eq!(reduce(&c, "all", "int64", &e, false), "bool True");
+    c.cmd("minAll<int64,1>", &[("x", "int64", &e), ("skipNan", "bool", "False")])
+        .expect_error("Error executing command minAll<int64,1>: ValueError: zero-size array to reduction operation minimum which has no identity");
+    c.cmd("maxAll<int64,1>", &[("x", "int64", &e), ("skipNan", "bool", "False")])
+        .expect_error("Error executing command maxAll<int64,1>: ValueError: zero-size array to reduction operation maximum which has no identity");
+
+    let n = 300_007i64;
+    let (a, _, _) = created(&c.cmd(
+        "arange<int64,1>",
+        &[
+            ("start", "int64", "0"),
+            ("stop", "int64", &n.to_string()),
+            ("step", "int64", "1"),
+        ],
+    ));
+    assert_eq!(
+        reduce(&c, "sum", "int64", &a, false),
+        format!("int64 {}", n * (n - 1) / 2)
+    );
+    assert_eq!(reduce(&c, "min", "int64", &a, false), "int64 0");
+    assert_eq!(
+        reduce(&c, "max", "int64", &a, false),
+        format!("int64 {}", n - 1)
+    );
+    assert_eq!(reduce(&c, "all", "int64", &a, false), "bool False");
+    let halves: Vec<f64> = (0..n).map(|i| i as f64 * 0.5).collect();
+    let h = put(&c, &Vals::F(halves));
+    assert_eq!(
+        reduce(&c, "sum", "float64", &h, false),
+        format!("float64 {:?}", (n * (n - 1) / 2) as f64 * 0.5)
+    );
+    assert_eq!(
+        reduce(&c, "max", "float64", &h, false),
+        format!("float64 {:?}", (n - 1) as f64 * 0.5)
+    );
+}
+
+#[test]
+fn reduction_errors_change_nothing() {
+    let server = Server::start();
+    let c = server.client();
+    let i = put(&c, &Vals::I(vec![1, 2]));
+    let before = info_all(&c);
+    c.cmd(
+        "sumAll<int64,1>",
+        &[("x", "int64", "nope"), ("skipNan", "bool", "False")],
+    )
+    .expect_error(
+        "Error executing command sumAll<int64,1>: UnknownSymbolError: unknown symbol: nope",
+    );
+    c.cmd("sumAll<float64,1>", &[("x", "float64", &i), ("skipNan", "bool", "False")])
+        .expect_error(&format!(
+            "Error executing command sumAll<float64,1>: ValueError: {i} holds int64 but sumAll<float64,1> was called"
+        ));
+    c.cmd("prodAll<int64,1>", &[("skipNan", "bool", "False")])
+        .expect_error(
+            "Error executing command prodAll<int64,1>: KeyNotFound: JSON argument key Not Found: x",
+        );
+    c.cmd("maxAll<int64,1>", &[("x", "int64", &i), ("skipNan", "bool", "maybe")])
+        .expect_error("Error executing command maxAll<int64,1>: TypeError: Json Argument 'maybe' cannot be cast as a scalar bool");
+    assert_eq!(info_all(&c), before);
+}
+
+#[test]
+fn cmd_map_lists_exactly_these_array_commands() {
+    let server = Server::start();
+    let c = server.client();
+    let map = c.cmd("getCmdMap", &[]).msg_json();
+    let map = map.as_object().expect("getCmdMap is an object");
+    let dtypes = ["int64", "uint64", "uint8", "float64", "bool"];
+    let mut want = vec![
+        "arange<int64,1>".to_string(),
+        "arange<uint64,1>".to_string(),
+    ];
+    for a in dtypes {
+        for b in dtypes {
+            for form in ["vv", "vs", "sv"] {
+                want.push(format!("binop{form}<{a},{b},1>"));
+            }
+        }
+        for k in ["sum", "prod", "min", "max", "any", "all"] {
+            want.push(format!("{k}All<{a},1>"));
+        }
+    }
+    want.sort();
+    let mut got: Vec<String> = map
+        .keys()
+        .filter(|k| k.starts_with("arange") || k.starts_with("binop") || k.contains("All<"))
+        .cloned()
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+}
