@@ -2,7 +2,7 @@
 //! tondarray (binary download), for every element type at rank 1. They are
 //! what the client's `zeros`/`ones`/`full`, `ak.array` and `to_ndarray` send.
 
-use super::{CommandMap, Ctx, Kind};
+use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::error::CommandError;
 use crate::handler;
 use crate::protocol::args::{parse_bool, parse_int};
@@ -80,10 +80,7 @@ pub fn create(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let shape = shape(args, "shape", nd)?;
     let symbols = &ctx.shared.symbols;
     let entry = symbols.new_entry(dtype, shape, |n| ArrayData::zeros(dtype, n))?;
-    let name = symbols.next_name();
-    let msg = entry.created_msg(&name);
-    symbols.insert(name, entry);
-    Ok(Reply::normal(msg))
+    Ok(ctx.created(entry))
 }
 
 /// Sets every element to `val` (how `ones` and `full` fill a new array), in
@@ -93,13 +90,7 @@ pub fn set(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let name = args.str("array")?;
     let val = args.str("val")?;
     ctx.shared.symbols.modify(name, |data| {
-        if data.dtype() != dtype {
-            return Err(CommandError::value(format!(
-                "{name} holds {} but {} was called",
-                data.dtype().name(),
-                ctx.cmd
-            )));
-        }
+        check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         fill(data, val)
     })?;
     Ok(Reply::normal(""))
@@ -161,23 +152,12 @@ pub fn array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let entry = symbols.new_entry(dtype, shape, |_| {
         ArrayData::from_le_bytes(dtype, payload).expect("length checked above")
     })?;
-    let name = symbols.next_name();
-    let msg = entry.created_msg(&name);
-    symbols.insert(name, entry);
-    Ok(Reply::normal(msg))
+    Ok(ctx.created(entry))
 }
 
 /// Binary download: the elements as one raw little-endian frame.
 pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = signature(ctx)?;
-    let name = args.str("array")?;
-    let entry = ctx.shared.symbols.get(name)?;
-    if entry.dtype() != dtype {
-        return Err(CommandError::value(format!(
-            "{name} holds {} but {} was called",
-            entry.dtype().name(),
-            ctx.cmd
-        )));
-    }
+    let entry = ctx.typed_array(args, "array", dtype)?;
     Ok(Reply::binary(entry.data.to_le_bytes()))
 }

@@ -23,7 +23,7 @@ use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
 use crate::protocol::{Args, Reply};
-use crate::symbol_table::{ArrayData, ArrayEntry, DType};
+use crate::symbol_table::{ArrayData, DType};
 
 pub fn register(map: &mut CommandMap) {
     const M: &str = "OperatorMsg";
@@ -615,25 +615,6 @@ fn operand_types(ctx: &Ctx) -> Result<(DType, DType), CommandError> {
     }
 }
 
-/// The array named by `key`, which must hold `dtype`.
-fn array_arg(
-    args: &Args,
-    ctx: &Ctx,
-    key: &str,
-    dtype: DType,
-) -> Result<std::sync::Arc<ArrayEntry>, CommandError> {
-    let name = args.str(key)?;
-    let entry = ctx.shared.symbols.get(name)?;
-    if entry.dtype() != dtype {
-        return Err(CommandError::value(format!(
-            "{name} holds {} but {} was called",
-            entry.dtype().name(),
-            ctx.cmd
-        )));
-    }
-    Ok(entry)
-}
-
 /// `value`, read as `dtype`.
 fn scalar_arg(args: &Args, dtype: DType) -> Result<Scalar, CommandError> {
     let val = args.str("value")?;
@@ -656,9 +637,9 @@ fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
     let op_text = args.str("op")?;
     let op = Op::parse(op_text)
         .ok_or_else(|| CommandError::value(format!("Unrecognized operator: {op_text}")))?;
-    let a = array_arg(args, ctx, "a", ta)?;
+    let a = ctx.typed_array(args, "a", ta)?;
     let b = match form {
-        Form::VV => Some(array_arg(args, ctx, "b", tb)?),
+        Form::VV => Some(ctx.typed_array(args, "b", tb)?),
         _ => None,
     };
     let (left, right) = match (&b, form) {
@@ -694,10 +675,7 @@ fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
     let n = a.size();
     let symbols = &ctx.shared.symbols;
     let entry = symbols.new_entry(plan.out(), vec![n], |_| compute(plan, op, n, &left, &right))?;
-    let name = symbols.next_name();
-    let msg = entry.created_msg(&name);
-    symbols.insert(name, entry);
-    Ok(Reply::normal(msg))
+    Ok(ctx.created(entry))
 }
 
 fn has_negative(side: &Side) -> bool {

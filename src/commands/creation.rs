@@ -94,8 +94,5 @@ pub fn arange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             symbols.new_entry(dtype, vec![n], |len| ArrayData::Int64(fill(len)))?
         }
     };
-    let name = symbols.next_name();
-    let msg = entry.created_msg(&name);
-    symbols.insert(name, entry);
-    Ok(Reply::normal(msg))
+    Ok(ctx.created(entry))
 }

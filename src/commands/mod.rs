@@ -20,10 +20,12 @@ pub mod symbols;
 pub mod testing;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::error::CommandError;
 use crate::protocol::{Args, Reply};
 use crate::state::Shared;
+use crate::symbol_table::{ArrayEntry, DType};
 
 pub type Handler = fn(&Args, &Ctx) -> Result<Reply, CommandError>;
 
@@ -40,6 +42,28 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The array named by argument `key`, which must hold `dtype` (the type
+    /// the command's name was built for).
+    pub fn typed_array(
+        &self,
+        args: &Args,
+        key: &str,
+        dtype: DType,
+    ) -> Result<Arc<ArrayEntry>, CommandError> {
+        let name = args.str(key)?;
+        let entry = self.shared.symbols.get(name)?;
+        check_dtype(name, entry.dtype(), dtype, self.cmd)?;
+        Ok(entry)
+    }
+
+    /// Stores a new array under a fresh name; the reply is `created ...`.
+    pub fn created(&self, entry: ArrayEntry) -> Reply {
+        let symbols = &self.shared.symbols;
+        let name = symbols.next_name();
+        let msg = entry.created_msg(&name);
+        symbols.insert(name, entry);
+        Reply::normal(msg)
+    }
     /// The template parameters of a typed command name: `create<float64,1>`
     /// gives `["float64", "1"]`.
     pub fn type_params(&self) -> Vec<&str> {
@@ -49,6 +73,22 @@ impl Ctx<'_> {
             .map(|p| p.split(',').map(str::trim).collect())
             .unwrap_or_default()
     }
+}
+
+/// Fails when array `name` holds `actual` but `cmd` was built for `expected`.
+pub fn check_dtype(
+    name: &str,
+    actual: DType,
+    expected: DType,
+    cmd: &str,
+) -> Result<(), CommandError> {
+    if actual == expected {
+        return Ok(());
+    }
+    Err(CommandError::value(format!(
+        "{name} holds {} but {cmd} was called",
+        actual.name()
+    )))
 }
 
 /// How the daemon treats a command around its handler.

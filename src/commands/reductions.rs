@@ -111,20 +111,12 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
         .ok_or_else(|| {
             CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
         })?;
-    let name = args.str("x")?;
     let skip_nan = if args.contains("skipNan") {
         args.bool("skipNan")?
     } else {
         false
     };
-    let entry = ctx.shared.symbols.get(name)?;
-    if entry.dtype() != dtype {
-        return Err(CommandError::value(format!(
-            "{name} holds {} but {} was called",
-            entry.dtype().name(),
-            ctx.cmd
-        )));
-    }
+    let entry = ctx.typed_array(args, "x", dtype)?;
     let empty = || {
         let what = if red == Red::Max {
             "maximum"
