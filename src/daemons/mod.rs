@@ -129,7 +129,7 @@ impl Daemon {
     }
 
     /// Serves until the context is terminated or a command asks for shutdown.
-    pub fn run(mut self, socket: zmq::Socket, shared: Arc<Shared>) -> After {
+    pub fn run(mut self, socket: zmq::Socket, shared: Arc<Shared>) {
         log::info!(
             "{:?} daemon serving on port {}",
             self.daemon_type,
@@ -142,7 +142,7 @@ impl Daemon {
             }
             let frames = match receive(&socket) {
                 Ok(f) => f,
-                Err(zmq::Error::ETERM) => return After::Continue,
+                Err(zmq::Error::ETERM) => return,
                 Err(zmq::Error::EINTR) => continue,
                 Err(e) => {
                     log::error!("{:?} daemon: receive failed: {e}", self.daemon_type);
@@ -179,11 +179,11 @@ impl Daemon {
                     self.daemon_type
                 );
                 if e == zmq::Error::ETERM {
-                    return After::Continue;
+                    return;
                 }
             }
             if reply.after == After::Shutdown {
-                return After::Shutdown;
+                return;
             }
         }
     }
