@@ -87,7 +87,7 @@ impl Op {
 
 /// A scalar operand, already read as its declared type.
 #[derive(Clone, Copy, Debug)]
-enum Scalar {
+pub(crate) enum Scalar {
     I(i64),
     U(u64),
     U8(u8),
@@ -616,7 +616,7 @@ fn operand_types(ctx: &Ctx) -> Result<(DType, DType), CommandError> {
 }
 
 /// `value`, read as `dtype`.
-fn scalar_arg(args: &Args, dtype: DType) -> Result<Scalar, CommandError> {
+pub(crate) fn scalar_arg(args: &Args, dtype: DType) -> Result<Scalar, CommandError> {
     let val = args.str("value")?;
     let bad = |ty: &'static str| CommandError::BadScalar {
         val: val.to_string(),

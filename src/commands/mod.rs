@@ -6,11 +6,13 @@
 
 pub mod arrays;
 pub mod binops;
+pub mod cast;
 pub mod checkpoint;
 pub mod clientlog;
 pub mod config;
 pub mod creation;
 pub mod files;
+pub mod indexing;
 pub mod memory;
 pub mod metrics;
 pub mod reductions;
@@ -192,6 +194,8 @@ impl CommandMap {
         creation::register(&mut map);
         binops::register(&mut map);
         reductions::register(&mut map);
+        indexing::register(&mut map);
+        cast::register(&mut map);
         checkpoint::register(&mut map);
         if shared.config.test_commands {
             testing::register(&mut map);
