@@ -7,6 +7,8 @@
 //! file uses every helper.
 #![allow(dead_code)]
 
+pub mod vals;
+
 use std::fs;
 use std::net::TcpListener;
 use std::os::unix::process::ExitStatusExt;

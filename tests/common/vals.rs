@@ -1,0 +1,126 @@
+//! Typed array values for the array-command tests: uploads, downloads and
+//! expectations, with a NaN-aware comparison.
+
+use super::*;
+
+/// Typed values of one array.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Vals {
+    I(Vec<i64>),
+    U(Vec<u64>),
+    U8(Vec<u8>),
+    F(Vec<f64>),
+    B(Vec<bool>),
+}
+
+impl Vals {
+    pub fn dtype(&self) -> &'static str {
+        match self {
+            Vals::I(_) => "int64",
+            Vals::U(_) => "uint64",
+            Vals::U8(_) => "uint8",
+            Vals::F(_) => "float64",
+            Vals::B(_) => "bool",
+        }
+    }
+    pub fn len(&self) -> usize {
+        match self {
+            Vals::I(v) => v.len(),
+            Vals::U(v) => v.len(),
+            Vals::U8(v) => v.len(),
+            Vals::F(v) => v.len(),
+            Vals::B(v) => v.len(),
+        }
+    }
+    pub fn bytes(&self) -> Vec<u8> {
+        match self {
+            Vals::I(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            Vals::U(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            Vals::U8(v) => v.clone(),
+            Vals::F(v) => v.iter().flat_map(|x| x.to_le_bytes()).collect(),
+            Vals::B(v) => v.iter().map(|x| *x as u8).collect(),
+        }
+    }
+    pub fn from_bytes(dtype: &str, b: &[u8]) -> Vals {
+        let w = |b: &[u8]| -> Vec<[u8; 8]> {
+            assert_eq!(
+                b.len() % 8,
+                0,
+                "not whole words: {:?}",
+                String::from_utf8_lossy(b)
+            );
+            b.chunks(8).map(|c| c.try_into().unwrap()).collect()
+        };
+        match dtype {
+            "int64" => Vals::I(w(b).into_iter().map(i64::from_le_bytes).collect()),
+            "uint64" => Vals::U(w(b).into_iter().map(u64::from_le_bytes).collect()),
+            "uint8" => Vals::U8(b.to_vec()),
+            "float64" => Vals::F(w(b).into_iter().map(f64::from_le_bytes).collect()),
+            "bool" => Vals::B(b.iter().map(|x| *x != 0).collect()),
+            _ => panic!("unknown dtype {dtype}"),
+        }
+    }
+    /// The elements at `positions`, in order.
+    pub fn pick(&self, positions: &[usize]) -> Vals {
+        fn p<T: Copy>(v: &[T], positions: &[usize]) -> Vec<T> {
+            positions.iter().map(|i| v[*i]).collect()
+        }
+        match self {
+            Vals::I(v) => Vals::I(p(v, positions)),
+            Vals::U(v) => Vals::U(p(v, positions)),
+            Vals::U8(v) => Vals::U8(p(v, positions)),
+            Vals::F(v) => Vals::F(p(v, positions)),
+            Vals::B(v) => Vals::B(p(v, positions)),
+        }
+    }
+    /// Element `i` from `src` element `j` (same type).
+    pub fn assign(&mut self, i: usize, src: &Vals, j: usize) {
+        match (self, src) {
+            (Vals::I(v), Vals::I(s)) => v[i] = s[j],
+            (Vals::U(v), Vals::U(s)) => v[i] = s[j],
+            (Vals::U8(v), Vals::U8(s)) => v[i] = s[j],
+            (Vals::F(v), Vals::F(s)) => v[i] = s[j],
+            (Vals::B(v), Vals::B(s)) => v[i] = s[j],
+            _ => panic!("type mismatch"),
+        }
+    }
+}
+
+/// Same values, with NaNs equal to each other and -0.0 distinct from 0.0.
+pub fn same(a: &Vals, b: &Vals) -> bool {
+    match (a, b) {
+        (Vals::F(x), Vals::F(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
+        }
+        _ => a == b,
+    }
+}
+
+pub fn put(c: &Client, v: &Vals) -> String {
+    upload(c, v.dtype(), v.len(), &v.bytes())
+}
+
+pub fn get(c: &Client, dtype: &str, name: &str) -> Vals {
+    Vals::from_bytes(dtype, &to_ndarray(c, dtype, name))
+}
+
+/// Parses a `created` reply of any length and returns (name, dtype, size).
+pub fn created(reply: &Reply) -> (String, String, usize) {
+    let msg = reply.normal();
+    let parts: Vec<&str> = msg.split(' ').collect();
+    assert_eq!(parts.len(), 7, "bad created reply {msg:?}");
+    let n: usize = parts[3].parse().unwrap();
+    let name = expect_created(reply, parts[2], n);
+    (name, parts[2].to_string(), n)
+}
+
+/// Runs a creating command and downloads its result.
+pub fn result_of(c: &Client, cmd: &str, args: &[(&str, &str, &str)]) -> Vals {
+    let (name, dtype, n) = created(&c.cmd(cmd, args));
+    let v = get(c, &dtype, &name);
+    assert_eq!(v.len(), n);
+    v
+}
