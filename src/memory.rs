@@ -22,7 +22,6 @@ pub struct OverMemoryLimit {
 
 pub struct MemoryAccount {
     used: AtomicU64,
-    high_water: AtomicU64,
     limit: u64,
     enforce: bool,
     dynamic: bool,
@@ -38,7 +37,6 @@ impl MemoryAccount {
         };
         Arc::new(MemoryAccount {
             used: AtomicU64::new(0),
-            high_water: AtomicU64::new(0),
             limit,
             enforce: config.mem_track,
             dynamic: config.mem_mgmt_type == MemMgmtType::Dynamic,
@@ -53,10 +51,6 @@ impl MemoryAccount {
 
     pub fn used(&self) -> u64 {
         self.used.load(Ordering::Relaxed)
-    }
-
-    pub fn high_water(&self) -> u64 {
-        self.high_water.load(Ordering::Relaxed)
     }
 
     /// Reserves `bytes`, failing before anything is taken if the limit would be
@@ -79,7 +73,6 @@ impl MemoryAccount {
                 Ordering::Relaxed,
             ) {
                 Ok(_) => {
-                    self.high_water.fetch_max(projected, Ordering::Relaxed);
                     return Ok(Reservation {
                         account: Arc::clone(self),
                         bytes,
@@ -152,6 +145,5 @@ mod tests {
         assert_eq!(account.used(), 60);
         drop(a);
         assert_eq!(account.used(), 0);
-        assert_eq!(account.high_water(), 60);
     }
 }

@@ -261,18 +261,6 @@ impl Metrics {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Per-command request and error counts, sorted by command.
-    pub fn counts(&self) -> Vec<(String, u64, u64)> {
-        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut v: Vec<_> = inner
-            .commands
-            .iter()
-            .map(|(k, s)| (k.clone(), s.count, s.errors))
-            .collect();
-        v.sort();
-        v
-    }
-
     /// The JSON text of the `metrics` reply for `category`.
     pub fn export(&self, category: Category, sys: &SystemView) -> String {
         if category == Category::ServerInfo {
