@@ -65,6 +65,43 @@ pub fn fold_chunks<T: Sync, R: Send>(v: &[T], fold: impl Fn(&[T]) -> R + Sync) -
     })
 }
 
+/// Builds a vector from `src` in matching chunks: every `src_unit` source
+/// items give `dst_unit` output items, and `fill(src_chunk, out_chunk)` must
+/// write all of `out_chunk`. `src.len()` must be a multiple of `src_unit`.
+/// Chunks are converted in parallel for large inputs.
+pub fn convert<S: Sync, D: Send>(
+    src: &[S],
+    src_unit: usize,
+    dst_unit: usize,
+    fill: impl Fn(&[S], &mut [MaybeUninit<D>]) + Sync,
+) -> Vec<D> {
+    assert!(src_unit > 0 && src.len().is_multiple_of(src_unit));
+    let units = src.len() / src_unit;
+    let n = units * dst_unit;
+    let mut out: Vec<D> = Vec::with_capacity(n);
+    let spare = &mut out.spare_capacity_mut()[..n];
+    // Thread count by bytes moved, so byte-sized inputs split like words.
+    let threads = threads_for(units * dst_unit.max(src_unit));
+    if threads == 1 {
+        fill(src, spare);
+    } else {
+        let per = units.div_ceil(threads);
+        thread::scope(|s| {
+            for (i, o) in src
+                .chunks(per * src_unit)
+                .zip(spare.chunks_mut(per * dst_unit))
+            {
+                let fill = &fill;
+                s.spawn(move || fill(i, o));
+            }
+        });
+    }
+    // SAFETY: as in `build`: the chunks cover all `n` elements and `fill`
+    // writes each; a panic propagates before this point.
+    unsafe { out.set_len(n) };
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +117,21 @@ mod tests {
         assert!(v.iter().enumerate().all(|(i, x)| *x == i as u64));
         let sums = fold_chunks(&v, |c| c.iter().sum::<u64>());
         assert_eq!(sums.iter().sum::<u64>(), (n as u64) * (n as u64 - 1) / 2);
+        let bytes: Vec<u8> = convert(&v, 1, 8, |src, out| {
+            for (x, o) in src.iter().zip(out.chunks_exact_mut(8)) {
+                for (b, o) in x.to_le_bytes().into_iter().zip(o) {
+                    o.write(b);
+                }
+            }
+        });
+        assert_eq!(bytes.len(), 8 * n);
+        assert_eq!(bytes[8 * (n - 1)..], ((n - 1) as u64).to_le_bytes());
+        let back: Vec<u64> = convert(&bytes, 8, 1, |src, out| {
+            for (c, o) in src.chunks_exact(8).zip(out) {
+                o.write(u64::from_le_bytes(c.try_into().unwrap()));
+            }
+        });
+        assert_eq!(back, v);
         let empty: Vec<u8> = build(0, |_, c| assert!(c.is_empty()));
         assert!(empty.is_empty());
     }

@@ -12,6 +12,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use rand::distr::{Alphanumeric, SampleString};
 
 use crate::error::CommandError;
+use crate::kernels;
 use crate::memory::{MemoryAccount, Reservation};
 
 /// Element types held by the table, named as NumPy names them.
@@ -111,40 +112,51 @@ impl ArrayData {
         self.len() == 0
     }
 
-    /// Native little-endian bytes, as the client's `to_ndarray` expects them.
+    /// Native little-endian bytes, as the client's `to_ndarray` expects them
+    /// (one copy, made on every core for large arrays).
     pub fn to_le_bytes(&self) -> Vec<u8> {
-        fn words<const N: usize, T: Copy>(v: &[T], f: impl Fn(T) -> [u8; N]) -> Vec<u8> {
-            let mut out = Vec::with_capacity(v.len() * N);
-            for x in v {
-                out.extend_from_slice(&f(*x));
-            }
-            out
+        fn words<const N: usize, T: Copy + Sync>(
+            v: &[T],
+            f: impl Fn(T) -> [u8; N] + Sync,
+        ) -> Vec<u8> {
+            kernels::convert(v, 1, N, |src, out| {
+                for (x, o) in src.iter().zip(out.chunks_exact_mut(N)) {
+                    for (b, o) in f(*x).into_iter().zip(o) {
+                        o.write(b);
+                    }
+                }
+            })
         }
         match self {
             ArrayData::Int64(v) => words(v, i64::to_le_bytes),
             ArrayData::UInt64(v) => words(v, u64::to_le_bytes),
-            ArrayData::UInt8(v) => v.clone(),
+            ArrayData::UInt8(v) => words(v, |x| [x]),
             ArrayData::Float64(v) => words(v, f64::to_le_bytes),
-            ArrayData::Bool(v) => v.iter().map(|b| *b as u8).collect(),
+            ArrayData::Bool(v) => words(v, |b| [b as u8]),
         }
     }
 
     /// Builds an array from little-endian bytes; `None` if the length is not a
-    /// whole number of elements.
+    /// whole number of elements. Any nonzero byte is a true bool.
     pub fn from_le_bytes(dtype: DType, bytes: &[u8]) -> Option<ArrayData> {
-        fn words<const N: usize, T>(b: &[u8], f: impl Fn([u8; N]) -> T) -> Option<Vec<T>> {
+        fn words<const N: usize, T: Send>(
+            b: &[u8],
+            f: impl Fn([u8; N]) -> T + Sync,
+        ) -> Option<Vec<T>> {
             b.len().is_multiple_of(N).then(|| {
-                b.chunks_exact(N)
-                    .map(|c| f(c.try_into().expect("exact chunk")))
-                    .collect()
+                kernels::convert(b, N, 1, |src, out| {
+                    for (c, o) in src.chunks_exact(N).zip(out) {
+                        o.write(f(c.try_into().expect("exact chunk")));
+                    }
+                })
             })
         }
         Some(match dtype {
             DType::Int64 => ArrayData::Int64(words(bytes, i64::from_le_bytes)?),
             DType::UInt64 => ArrayData::UInt64(words(bytes, u64::from_le_bytes)?),
-            DType::UInt8 => ArrayData::UInt8(bytes.to_vec()),
+            DType::UInt8 => ArrayData::UInt8(words(bytes, |[b]| b)?),
             DType::Float64 => ArrayData::Float64(words(bytes, f64::from_le_bytes)?),
-            DType::Bool => ArrayData::Bool(bytes.iter().map(|b| *b != 0).collect()),
+            DType::Bool => ArrayData::Bool(words(bytes, |[b]| b != 0)?),
         })
     }
 }

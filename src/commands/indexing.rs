@@ -146,9 +146,26 @@ impl Slice {
     fn at(self, k: usize) -> usize {
         (self.start as i128 + k as i128 * self.stride as i128) as usize
     }
-    fn positions(self) -> impl Iterator<Item = usize> {
-        (0..self.len).map(move |k| self.at(k))
+    /// The `k` whose positions fall in `lo..hi` (positions are monotone in k).
+    fn ks_within(self, lo: usize, hi: usize) -> std::ops::Range<usize> {
+        let (s, d, len) = (self.start as i128, self.stride as i128, self.len as i128);
+        let (lo, hi) = (lo as i128, hi as i128);
+        let (first, end) = if d > 0 {
+            // start + k*d in [lo, hi)
+            (div_ceil(lo - s, d), div_ceil(hi - s, d))
+        } else {
+            // start - k*e in [lo, hi), e = -d
+            let e = -d;
+            ((s - hi).div_euclid(e) + 1, (s - lo).div_euclid(e) + 1)
+        };
+        let clamp = |k: i128| k.clamp(0, len) as usize;
+        clamp(first)..clamp(end).max(clamp(first))
     }
+}
+
+/// Ceiling division for any signs of `a` (with `b > 0`).
+fn div_ceil(a: i128, b: i128) -> i128 {
+    -((-a).div_euclid(b))
 }
 
 /// `starts`, `stops` and `strides` as `slice.indices(n)` gives them.
@@ -221,11 +238,34 @@ fn take(data: &ArrayData, n: usize, at: impl Fn(usize) -> usize + Sync) -> Array
     }
 }
 
-/// The elements where `mask` is true (`count` of them).
+/// The elements where `mask` is true (`count` of them), each chunk of the
+/// mask compressed on its own core into its place in the output.
 fn compress(data: &ArrayData, mask: &[bool], count: usize) -> ArrayData {
-    fn go<T: Copy>(v: &[T], mask: &[bool], count: usize) -> Vec<T> {
-        let mut out = Vec::with_capacity(count);
-        out.extend(v.iter().zip(mask).filter(|(_, m)| **m).map(|(x, _)| *x));
+    fn go<T: Copy + Send + Sync>(v: &[T], mask: &[bool], count: usize) -> Vec<T> {
+        let per = v.len().div_ceil(kernels::threads_for(v.len())).max(1);
+        let counts = kernels::fold_chunks(mask, |c| c.iter().filter(|b| **b).count());
+        let mut out: Vec<T> = Vec::with_capacity(count);
+        let mut rest = &mut out.spare_capacity_mut()[..count];
+        let mut parts = Vec::with_capacity(counts.len());
+        for c in &counts {
+            let (part, tail) = rest.split_at_mut(*c);
+            parts.push(part);
+            rest = tail;
+        }
+        std::thread::scope(|s| {
+            for ((part, v), m) in parts.into_iter().zip(v.chunks(per)).zip(mask.chunks(per)) {
+                s.spawn(move || {
+                    let picked = v.iter().zip(m).filter(|(_, m)| **m).map(|(x, _)| *x);
+                    for (o, x) in part.iter_mut().zip(picked) {
+                        o.write(x);
+                    }
+                });
+            }
+        });
+        // SAFETY: the parts cover `count` elements and each part received
+        // exactly as many elements as its mask chunk has trues (`counts`
+        // were taken with the same chunking as the writes).
+        unsafe { out.set_len(count) };
         out
     }
     match data {
@@ -237,23 +277,109 @@ fn compress(data: &ArrayData, mask: &[bool], count: usize) -> ArrayData {
     }
 }
 
-/// Writes `s` (read as `data`'s type) at every position.
-fn fill_at(
-    data: &mut ArrayData,
-    s: Scalar,
-    positions: impl Iterator<Item = usize>,
-) -> Result<(), CommandError> {
-    fn go<T: Copy>(v: &mut [T], x: T, positions: impl Iterator<Item = usize>) {
-        for p in positions {
-            v[p] = x;
+/// Where an assignment writes: its k-th value goes to the k-th position.
+#[derive(Clone, Copy)]
+enum Targets<'a> {
+    One(usize),
+    Slice(Slice),
+    /// An index array already checked against the target's length.
+    Index(&'a Index<'a>),
+}
+
+impl Targets<'_> {
+    /// Calls `put(k, position)` for the writes landing in `lo..hi` of an
+    /// array of `len` elements, in k order; `base` is the k of the first
+    /// write of a mask in that range.
+    fn each_within(
+        self,
+        len: usize,
+        (lo, hi): (usize, usize),
+        base: usize,
+        mut put: impl FnMut(usize, usize),
+    ) {
+        let mut keep = |k: usize, p: usize| {
+            if (lo..hi).contains(&p) {
+                put(k, p)
+            }
+        };
+        match self {
+            Targets::One(p) => keep(0, p),
+            Targets::Slice(sl) => {
+                for k in sl.ks_within(lo, hi) {
+                    put(k, sl.at(k));
+                }
+            }
+            Targets::Index(Index::Signed(v)) => {
+                for (k, i) in v.iter().enumerate() {
+                    // Checked already: a negative index counts from the end.
+                    let p = if *i < 0 { *i + len as i64 } else { *i };
+                    keep(k, p as usize);
+                }
+            }
+            Targets::Index(Index::Unsigned(v)) => {
+                for (k, i) in v.iter().enumerate() {
+                    keep(k, *i as usize);
+                }
+            }
+            Targets::Index(Index::Mask(m)) => {
+                let trues = m[lo..hi].iter().enumerate().filter(|(_, b)| **b);
+                for (k, (p, _)) in (base..).zip(trues) {
+                    put(k, lo + p);
+                }
+            }
         }
     }
+}
+
+/// Stores `value(k)` at the k-th target of `dst`. Each core owns one range
+/// of `dst` and applies, in order, the writes landing there, so repeated
+/// indexes end with the last value as in NumPy, without write races.
+fn write_at<T: Send>(dst: &mut [T], targets: Targets, value: impl Fn(usize) -> T + Sync) {
+    let n = dst.len();
+    let threads = match targets {
+        Targets::One(_) => 1,
+        Targets::Slice(sl) => kernels::threads_for(sl.len),
+        Targets::Index(Index::Mask(m)) => kernels::threads_for(m.len()),
+        // Every core reads the whole index array: keep the readers few.
+        Targets::Index(Index::Signed(v)) => kernels::threads_for(v.len()).min(8),
+        Targets::Index(Index::Unsigned(v)) => kernels::threads_for(v.len()).min(8),
+    };
+    if threads == 1 {
+        targets.each_within(n, (0, n), 0, |k, p| dst[p] = value(k));
+        return;
+    }
+    let per = n.div_ceil(threads).max(1);
+    let bases: Vec<usize> = match targets {
+        Targets::Index(Index::Mask(m)) => m
+            .chunks(per)
+            .scan(0, |acc, c| {
+                let base = *acc;
+                *acc += c.iter().filter(|b| **b).count();
+                Some(base)
+            })
+            .collect(),
+        _ => vec![0; n.div_ceil(per)],
+    };
+    std::thread::scope(|s| {
+        for ((c, chunk), base) in dst.chunks_mut(per).enumerate().zip(bases) {
+            let value = &value;
+            s.spawn(move || {
+                let lo = c * per;
+                let hi = lo + chunk.len();
+                targets.each_within(n, (lo, hi), base, |k, p| chunk[p - lo] = value(k));
+            });
+        }
+    });
+}
+
+/// Writes `s` (read as `data`'s type) at every target.
+fn fill_at(data: &mut ArrayData, s: Scalar, targets: Targets) -> Result<(), CommandError> {
     match (data, s) {
-        (ArrayData::Int64(v), Scalar::I(x)) => go(v, x, positions),
-        (ArrayData::UInt64(v), Scalar::U(x)) => go(v, x, positions),
-        (ArrayData::UInt8(v), Scalar::U8(x)) => go(v, x, positions),
-        (ArrayData::Float64(v), Scalar::F(x)) => go(v, x, positions),
-        (ArrayData::Bool(v), Scalar::B(x)) => go(v, x, positions),
+        (ArrayData::Int64(v), Scalar::I(x)) => write_at(v, targets, |_| x),
+        (ArrayData::UInt64(v), Scalar::U(x)) => write_at(v, targets, |_| x),
+        (ArrayData::UInt8(v), Scalar::U8(x)) => write_at(v, targets, |_| x),
+        (ArrayData::Float64(v), Scalar::F(x)) => write_at(v, targets, |_| x),
+        (ArrayData::Bool(v), Scalar::B(x)) => write_at(v, targets, |_| x),
         (data, s) => {
             return Err(CommandError::value(format!(
                 "cannot store {s:?} in an array of {}",
@@ -264,23 +390,14 @@ fn fill_at(
     Ok(())
 }
 
-/// Writes `src[k]` at the k-th position (`src` has `data`'s type).
-fn scatter(
-    data: &mut ArrayData,
-    src: &ArrayData,
-    positions: impl Iterator<Item = usize>,
-) -> Result<(), CommandError> {
-    fn go<T: Copy>(v: &mut [T], src: &[T], positions: impl Iterator<Item = usize>) {
-        for (p, x) in positions.zip(src) {
-            v[p] = *x;
-        }
-    }
+/// Writes `src[k]` at the k-th target (`src` has `data`'s type).
+fn scatter(data: &mut ArrayData, src: &ArrayData, targets: Targets) -> Result<(), CommandError> {
     match (data, src) {
-        (ArrayData::Int64(v), ArrayData::Int64(s)) => go(v, s, positions),
-        (ArrayData::UInt64(v), ArrayData::UInt64(s)) => go(v, s, positions),
-        (ArrayData::UInt8(v), ArrayData::UInt8(s)) => go(v, s, positions),
-        (ArrayData::Float64(v), ArrayData::Float64(s)) => go(v, s, positions),
-        (ArrayData::Bool(v), ArrayData::Bool(s)) => go(v, s, positions),
+        (ArrayData::Int64(v), ArrayData::Int64(s)) => write_at(v, targets, |k| s[k]),
+        (ArrayData::UInt64(v), ArrayData::UInt64(s)) => write_at(v, targets, |k| s[k]),
+        (ArrayData::UInt8(v), ArrayData::UInt8(s)) => write_at(v, targets, |k| s[k]),
+        (ArrayData::Float64(v), ArrayData::Float64(s)) => write_at(v, targets, |k| s[k]),
+        (ArrayData::Bool(v), ArrayData::Bool(s)) => write_at(v, targets, |k| s[k]),
         (data, src) => {
             return Err(CommandError::value(format!(
                 "cannot store {} elements in an array of {}",
@@ -311,7 +428,7 @@ pub fn set_int_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     ctx.shared.symbols.modify(name, |data| {
         check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         let i = checked_position(idx, data.len())?;
-        fill_at(data, value, std::iter::once(i))
+        fill_at(data, value, Targets::One(i))
     })?;
     Ok(Reply::normal(""))
 }
@@ -336,7 +453,7 @@ pub fn set_slice_value(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     ctx.shared.symbols.modify(name, |data| {
         check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         let sl = slice_arg(args, data.len())?;
-        fill_at(data, value, sl.positions())
+        fill_at(data, value, Targets::Slice(sl))
     })?;
     Ok(Reply::normal(""))
 }
@@ -360,7 +477,7 @@ pub fn set_slice_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> 
                 src.data().len()
             )));
         }
-        scatter(data, src.data(), sl.positions())
+        scatter(data, src.data(), Targets::Slice(sl))
     })?;
     Ok(Reply::normal(""))
 }
@@ -452,15 +569,6 @@ impl<'a> Index<'a> {
             }
         }
     }
-
-    /// The positions selected, in order (after `check`).
-    fn positions(&self, n: usize) -> Box<dyn Iterator<Item = usize> + '_> {
-        match self {
-            Index::Signed(v) => Box::new(v.iter().map(move |i| position(*i, n).unwrap_or(0))),
-            Index::Unsigned(v) => Box::new(v.iter().map(|i| *i as usize)),
-            Index::Mask(m) => Box::new(m.iter().enumerate().filter(|(_, b)| **b).map(|(p, _)| p)),
-        }
-    }
 }
 
 pub fn pdarray_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
@@ -472,7 +580,11 @@ pub fn pdarray_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let n = entry.size();
     let count = idx.check(n)?;
     let out = symbols.new_entry(entry.dtype(), vec![count], |len| match &idx {
-        Index::Signed(v) => take(&entry.data, len, |k| position(v[k], n).unwrap_or(0)),
+        // Checked already: a negative index counts from the end.
+        Index::Signed(v) => take(&entry.data, len, |k| {
+            let i = v[k];
+            (if i < 0 { i + n as i64 } else { i }) as usize
+        }),
         Index::Unsigned(v) => take(&entry.data, len, |k| v[k] as usize),
         Index::Mask(m) => compress(&entry.data, m, len),
     })?;
@@ -490,7 +602,7 @@ pub fn set_pdarray_value(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> 
     symbols.modify(name, |data| {
         let n = data.len();
         idx.check(n)?;
-        fill_at(data, value, idx.positions(n))
+        fill_at(data, value, Targets::Index(&idx))
     })?;
     Ok(Reply::normal("setPdarrayIndexToValueMsg success"))
 }
@@ -514,7 +626,97 @@ pub fn set_pdarray_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
                 src.data().len()
             )));
         }
-        scatter(data, src.data(), idx.positions(n))
+        scatter(data, src.data(), Targets::Index(&idx))
     })?;
     Ok(Reply::normal("setPdarrayIndexToPdarrayMsg success"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Applies the writes one by one, in k order: what NumPy does.
+    fn serial(len: usize, targets: Targets, count: usize) -> Vec<u64> {
+        let mut v = vec![u64::MAX; len];
+        let positions: Vec<usize> = match targets {
+            Targets::One(p) => vec![p],
+            Targets::Slice(sl) => (0..sl.len).map(|k| sl.at(k)).collect(),
+            Targets::Index(Index::Signed(ix)) => ix
+                .iter()
+                .map(|i| position(*i, len).expect("checked"))
+                .collect(),
+            Targets::Index(Index::Unsigned(ix)) => ix.iter().map(|i| *i as usize).collect(),
+            Targets::Index(Index::Mask(m)) => (0..len).filter(|p| m[*p]).collect(),
+        };
+        assert_eq!(positions.len(), count);
+        for (k, p) in positions.into_iter().enumerate() {
+            v[p] = k as u64;
+        }
+        v
+    }
+
+    fn parallel(len: usize, targets: Targets) -> Vec<u64> {
+        let mut v = vec![u64::MAX; len];
+        write_at(&mut v, targets, |k| k as u64);
+        v
+    }
+
+    #[test]
+    fn parallel_writes_match_serial_order() {
+        let n = 5 * kernels::PAR_THRESHOLD + 13;
+        let ni = n as i64;
+        for (start, stride, len) in [
+            (0, 1, n),
+            (3, 7, (n - 4) / 7 + 1),
+            (ni - 1, -1, n),
+            (ni - 2, -5, (n - 2) / 5 + 1),
+            (100, 3, 1000),
+            (ni / 2, -2, n / 4),
+        ] {
+            let sl = Slice { start, stride, len };
+            assert!(sl.at(len - 1) < n);
+            assert_eq!(
+                parallel(n, Targets::Slice(sl)),
+                serial(n, Targets::Slice(sl), len),
+                "slice {start}:{stride}:{len}"
+            );
+        }
+        // Random indexes with many repeats: the last write must win.
+        let mut x = 88172645463325252u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let unsigned: Vec<u64> = (0..2 * n).map(|_| next() % (n as u64 / 3)).collect();
+        let signed: Vec<i64> = (0..n)
+            .map(|_| (next() % (2 * n as u64)) as i64 - ni)
+            .collect();
+        let mask: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+        for idx in [
+            Index::Unsigned(&unsigned),
+            Index::Signed(&signed),
+            Index::Mask(&mask),
+        ] {
+            let count = idx.check(n).expect("in bounds");
+            assert_eq!(
+                parallel(n, Targets::Index(&idx)),
+                serial(n, Targets::Index(&idx), count)
+            );
+        }
+        assert_eq!(
+            parallel(n, Targets::One(n - 1)),
+            serial(n, Targets::One(n - 1), 1)
+        );
+    }
+
+    #[test]
+    fn parallel_compress_keeps_order() {
+        let n = 3 * kernels::PAR_THRESHOLD + 5;
+        let data = ArrayData::Int64((0..n as i64).collect());
+        let mask: Vec<bool> = (0..n).map(|i| i % 7 == 1 || i > n - 10).collect();
+        let want: Vec<i64> = (0..n as i64).filter(|i| mask[*i as usize]).collect();
+        assert_eq!(compress(&data, &mask, want.len()), ArrayData::Int64(want));
+    }
 }

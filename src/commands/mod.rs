@@ -9,14 +9,18 @@ pub mod binops;
 pub mod cast;
 pub mod checkpoint;
 pub mod clientlog;
+pub mod conditional;
 pub mod config;
 pub mod creation;
+pub mod elementwise;
 pub mod files;
 pub mod indexing;
 pub mod memory;
 pub mod metrics;
 pub mod reductions;
+pub mod scan;
 pub mod session;
+pub mod stats;
 pub mod status;
 pub mod symbols;
 pub mod testing;
@@ -194,9 +198,13 @@ impl CommandMap {
         creation::register(&mut map);
         binops::register(&mut map);
         reductions::register(&mut map);
+        stats::register(&mut map);
+        scan::register(&mut map);
         indexing::register(&mut map);
         cast::register(&mut map);
         checkpoint::register(&mut map);
+        elementwise::register(&mut map);
+        conditional::register(&mut map);
         if shared.config.test_commands {
             testing::register(&mut map);
         }

@@ -1,12 +1,21 @@
 //! Whole-array reductions: `sumAll`, `prodAll`, `minAll`, `maxAll`,
 //! `anyAll`, `allAll` (`<dtype,1>`, arguments `x` and `skipNan`), replying
-//! with a scalar `<dtype> <value>`.
+//! with a scalar `<dtype> <value>`; `argminAll`, `argmaxAll` (argument `x`,
+//! reply `int64 <index>`) and `isSortedAll`, `isSortedLocallyAll`
+//! (argument `x`, reply `bool ...`).
 //!
 //! Result types are NumPy's: sum and product of bool or int64 give int64
 //! and of uint64 or uint8 give uint64 (wrapping on overflow, as NumPy);
 //! min and max keep the type (a NaN wins unless `skipNan`; an empty array
 //! is an error); any and all give bool (NaN counts as true). With `skipNan`,
 //! NaNs are left out of float sums, products, minima and maxima.
+//!
+//! argmin and argmax give the first index of the extreme value, as NumPy:
+//! the first NaN when there is one, the first false (argmin) or true (argmax)
+//! of a bool array; an empty array is an error. "Sorted" means
+//! non-decreasing in NumPy's sort order, where NaN sorts after every number,
+//! so an array `np.sort` leaves unchanged is sorted. With one locale,
+//! sorted locally is sorted.
 
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::symbols::format_real;
@@ -26,6 +35,15 @@ pub fn register(map: &mut CommandMap) {
         map.add(format!("maxAll{t}"), handler!(max_all), Kind::Tracked, M);
         map.add(format!("anyAll{t}"), handler!(any_all), Kind::Tracked, M);
         map.add(format!("allAll{t}"), handler!(all_all), Kind::Tracked, M);
+        let index_and_order = [
+            ("argminAll", handler!(argmin_all)),
+            ("argmaxAll", handler!(argmax_all)),
+            ("isSortedAll", handler!(is_sorted_all)),
+            ("isSortedLocallyAll", handler!(is_sorted_all)),
+        ];
+        for (kind, h) in index_and_order {
+            map.add(format!("{kind}{t}"), h, Kind::Tracked, M);
+        }
     }
 }
 
@@ -103,14 +121,18 @@ fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
     )
 }
 
-fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
-    let dtype = ctx
-        .type_params()
+/// The element type a `name<dtype,...>` command was built for.
+pub(crate) fn elem_type(ctx: &Ctx) -> Result<DType, CommandError> {
+    ctx.type_params()
         .first()
         .and_then(|d| DType::from_name(d))
         .ok_or_else(|| {
             CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
-        })?;
+        })
+}
+
+fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
+    let dtype = elem_type(ctx)?;
     let skip_nan = if args.contains("skipNan") {
         args.bool("skipNan")?
     } else {
@@ -204,4 +226,91 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
         },
     };
     Ok(Reply::normal(msg))
+}
+
+/// Index of the first element that no later one beats; `better(a, b)` says
+/// whether `a` beats the best so far, `b`. `None` when empty.
+fn arg_best<T: Copy + Send + Sync>(v: &[T], better: impl Fn(T, T) -> bool + Sync) -> Option<usize> {
+    let first_best = |c: &[T]| {
+        let mut best: Option<(usize, T)> = None;
+        for (i, x) in c.iter().enumerate() {
+            if best.is_none_or(|(_, b)| better(*x, b)) {
+                best = Some((i, *x));
+            }
+        }
+        (c.len(), best)
+    };
+    let mut offset = 0;
+    let mut best: Option<(usize, T)> = None;
+    // Chunks come in order, so a tie keeps the earlier chunk's index.
+    for (len, found) in fold_chunks(v, first_best) {
+        if let Some((i, x)) = found
+            && best.is_none_or(|(_, b)| better(x, b))
+        {
+            best = Some((offset + i, x));
+        }
+        offset += len;
+    }
+    best.map(|(i, _)| i)
+}
+
+pub fn argmin_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    arg_extreme(args, ctx, false)
+}
+pub fn argmax_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    arg_extreme(args, ctx, true)
+}
+
+fn arg_extreme(args: &Args, ctx: &Ctx, max: bool) -> Result<Reply, CommandError> {
+    let dtype = elem_type(ctx)?;
+    let entry = ctx.typed_array(args, "x", dtype)?;
+    fn ord<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<usize> {
+        if max {
+            arg_best(v, |a, b| a > b)
+        } else {
+            arg_best(v, |a, b| a < b)
+        }
+    }
+    let found = match &entry.data {
+        ArrayData::Int64(v) => ord(v, max),
+        ArrayData::UInt64(v) => ord(v, max),
+        ArrayData::UInt8(v) => ord(v, max),
+        ArrayData::Bool(v) => ord(v, max),
+        // A NaN beats every number, and nothing beats it.
+        ArrayData::Float64(v) if max => arg_best(v, |a, b| a > b || (a.is_nan() && !b.is_nan())),
+        ArrayData::Float64(v) => arg_best(v, |a, b| a < b || (a.is_nan() && !b.is_nan())),
+    };
+    let what = if max { "argmax" } else { "argmin" };
+    let i = found.ok_or_else(|| {
+        CommandError::value(format!("attempt to get {what} of an empty sequence"))
+    })?;
+    Ok(Reply::normal(format!("int64 {i}")))
+}
+
+/// Whether `le` holds for every neighbouring pair; chunks are checked in
+/// parallel and then joined at their seams.
+fn sorted_by<T: Copy + Send + Sync>(v: &[T], le: impl Fn(T, T) -> bool + Sync) -> bool {
+    let parts = fold_chunks(v, |c| {
+        let inside = c.windows(2).all(|w| le(w[0], w[1]));
+        (inside, c.first().copied(), c.last().copied())
+    });
+    parts.iter().all(|p| p.0)
+        && parts.windows(2).all(|w| match (w[0].2, w[1].1) {
+            (Some(a), Some(b)) => le(a, b),
+            _ => true,
+        })
+}
+
+pub fn is_sorted_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = elem_type(ctx)?;
+    let entry = ctx.typed_array(args, "x", dtype)?;
+    let sorted = match &entry.data {
+        ArrayData::Int64(v) => sorted_by(v, |a, b| a <= b),
+        ArrayData::UInt64(v) => sorted_by(v, |a, b| a <= b),
+        ArrayData::UInt8(v) => sorted_by(v, |a, b| a <= b),
+        ArrayData::Bool(v) => sorted_by(v, |a, b| a <= b),
+        ArrayData::Float64(v) => sorted_by(v, |a, b| a <= b || b.is_nan()),
+    };
+    let text = if sorted { "True" } else { "False" };
+    Ok(Reply::normal(format!("bool {text}")))
 }

@@ -1,0 +1,692 @@
+//! Array kernels of the server against baselines measured in the same run.
+//!
+//! Arkouda's own benchmarks (benchmarks/*.py in its repository) drive the
+//! server from the client and print GiB/s with fixed byte formulas; we send
+//! the same commands the client sends for them, over ZeroMQ, to the release
+//! binary and use the same formulas:
+//! * stream `c = a + alpha*b` (float64): binopvs then binopvv, and the
+//!   client's two deletes; 3 x 8N bytes.
+//! * reduce sum/prod/min/max (int64): 8N bytes. scan cumsum: 2 x 8N bytes.
+//! * gather `C = V[I]` and scatter `C[I] = V` (float64 values, random int64
+//!   indexes, N each): 3 x 8N bytes.
+//! * argsort (int64, 10x fewer elements by default): 8N bytes.
+//! * creation zeros/ones/randint (int64): 8N bytes.
+//! * upload `ak.array` and download `to_ndarray` (int64): 8N bytes.
+//!
+//! Baselines, in this process: memcpy bandwidth (bytes read + written, the
+//! better of one thread and all cores) for the bandwidth-bound kernels, a
+//! plain single-threaded loop for the rest, and a bare ZeroMQ REQ/REP
+//! transfer of the same bytes for upload and download. Every figure is
+//! printed beside its baseline as a ratio; nothing is asserted about time.
+//!
+//! Environment: `BENCH_N` (default 100,000,000), `BENCH_SORT_N` (default
+//! N/10), `BENCH_TRIALS` (default 3; the median is reported),
+//! `BENCH_SERVER_ARGS` (extra server flags).
+
+use std::hint::black_box;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const GIB: f64 = (1u64 << 30) as f64;
+
+fn env_or(key: &str, default: usize) -> usize {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.trim().replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Median seconds of `trials` runs of `f` (after `setup`, which is untimed).
+fn timed<S>(trials: usize, mut setup: impl FnMut() -> S, mut f: impl FnMut(S)) -> f64 {
+    let times = (0..trials)
+        .map(|_| {
+            let s = setup();
+            let t = Instant::now();
+            f(s);
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    median(times)
+}
+
+/// A deterministic xorshift stream, so server and baseline see the same data.
+fn random_words(n: usize, seed: u64, below: u64) -> Vec<u64> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % below
+        })
+        .collect()
+}
+
+fn le_bytes(v: &[u64]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// The release server on a free port; killed on drop if still running.
+struct Server {
+    child: Child,
+    sock: zmq::Socket,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start(ctx: &zmq::Context) -> Server {
+        let port = free_port();
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let child = Command::new(env!("CARGO_BIN_EXE_arkouda_server"))
+            .arg(format!("--ServerPort={port}"))
+            .arg("--logLevel=WARN")
+            .args(
+                std::env::var("BENCH_SERVER_ARGS")
+                    .unwrap_or_default()
+                    .split_whitespace(),
+            )
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn arkouda_server");
+        let sock = ctx.socket(zmq::REQ).expect("socket");
+        sock.set_linger(0).expect("linger");
+        sock.connect(&format!("tcp://127.0.0.1:{port}"))
+            .expect("connect");
+        let server = Server {
+            child,
+            sock,
+            _dir: dir,
+        };
+        // The REQ socket queues the request until the server has bound.
+        let ruok = server.call("ruok", &[]);
+        assert_eq!(ruok, "imok");
+        server
+    }
+
+    fn request(cmd: &str, args: &[(&str, &str, &str)], size: i64) -> Vec<u8> {
+        let params: Vec<String> = args
+            .iter()
+            .map(|(k, d, v)| serde_json::json!({"key": k, "dtype": d, "val": v}).to_string())
+            .collect();
+        let args = serde_json::to_string(&params).expect("args");
+        let format = if size >= 0 { "BINARY" } else { "STRING" };
+        serde_json::json!({
+            "user": "bench", "token": "", "cmd": cmd, "format": format,
+            "args": args, "size": size.max(params.len() as i64),
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    fn reply(&self) -> String {
+        let raw = self.sock.recv_bytes(0).expect("reply");
+        let v: serde_json::Value = serde_json::from_slice(&raw).expect("JSON reply");
+        let msg = v["msg"].as_str().unwrap_or_default().to_string();
+        assert_ne!(v["msgType"], "ERROR", "server error: {msg}");
+        msg
+    }
+
+    /// One command; panics on an ERROR reply (a functional failure).
+    fn call(&self, cmd: &str, args: &[(&str, &str, &str)]) -> String {
+        self.sock
+            .send(Self::request(cmd, args, -1), 0)
+            .expect("send");
+        self.reply()
+    }
+
+    /// `ak.array`: the request frame, then the payload frame.
+    fn upload(&self, dtype: &str, payload: &[u8]) -> String {
+        let n = payload.len() / 8;
+        let shape = format!("[\"{n}\"]");
+        let args = [
+            ("dtype", "str", dtype),
+            ("shape", "list", shape.as_str()),
+            ("seg_string", "bool", "False"),
+        ];
+        // The client appends this marker to a request whose payload follows.
+        let mut req = Self::request(&format!("array<{dtype},1>"), &args, 3);
+        req.extend_from_slice(b"BINARY_PAYLOAD");
+        self.sock.send(req, zmq::SNDMORE).expect("send");
+        self.sock.send(payload, 0).expect("send payload");
+        name_of(&self.reply())
+    }
+
+    /// `to_ndarray`: the raw frame, not copied again here.
+    fn download(&self, dtype: &str, name: &str) -> zmq::Message {
+        self.sock
+            .send(
+                Self::request(
+                    &format!("tondarray<{dtype},1>"),
+                    &[("array", "str", name)],
+                    -1,
+                ),
+                0,
+            )
+            .expect("send");
+        self.sock.recv_msg(0).expect("binary reply")
+    }
+
+    fn delete(&self, name: &str) {
+        self.call("delete", &[("name", "str", name)]);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.sock.set_rcvtimeo(5_000);
+        let _ = self.sock.send(Self::request("shutdown", &[], -1), 0);
+        let _ = self.sock.recv_bytes(0);
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The array name in a `created <name> ...` reply.
+fn name_of(created: &str) -> String {
+    let mut words = created.split_whitespace();
+    assert_eq!(
+        words.next(),
+        Some("created"),
+        "not a created reply: {created}"
+    );
+    words.next().expect("name").to_string()
+}
+
+/// A bare ZeroMQ REP peer in its own thread: for `Up` it takes a message and
+/// answers `ok`; for `Down` it answers every request with `bytes`.
+enum Bare {
+    Up,
+    Down(Vec<u8>),
+}
+
+fn bare_transfer(ctx: &zmq::Context, bare: Bare, trials: usize, n_bytes: usize) -> f64 {
+    let port = free_port();
+    let endpoint = format!("tcp://127.0.0.1:{port}");
+    let rep = ctx.socket(zmq::REP).expect("rep");
+    rep.bind(&endpoint).expect("bind");
+    let peer = thread::spawn(move || {
+        for _ in 0..trials {
+            let msg = rep.recv_msg(0).expect("recv");
+            black_box(&msg[..]);
+            match &bare {
+                Bare::Up => rep.send("ok", 0),
+                Bare::Down(bytes) => rep.send(&bytes[..], 0),
+            }
+            .expect("send");
+        }
+    });
+    let req = ctx.socket(zmq::REQ).expect("req");
+    req.connect(&endpoint).expect("connect");
+    let up = vec![7u8; n_bytes];
+    let t = timed(
+        trials,
+        || (),
+        |()| {
+            req.send(&up[..], 0).expect("send");
+            let got = req.recv_msg(0).expect("recv");
+            black_box(&got[..]);
+        },
+    );
+    peer.join().expect("bare peer");
+    t
+}
+
+/// memcpy bandwidth in bytes read + written per second: the better of one
+/// thread and all cores.
+fn memcpy_bandwidth(n_bytes: usize, trials: usize) -> (f64, f64) {
+    let src = vec![1u8; n_bytes];
+    let mut dst = vec![2u8; n_bytes];
+    let one = timed(trials, || (), |()| dst.copy_from_slice(&src));
+    let cores = thread::available_parallelism().map_or(1, |c| c.get());
+    let per = n_bytes.div_ceil(cores);
+    let all = timed(
+        trials,
+        || (),
+        |()| {
+            thread::scope(|s| {
+                for (d, c) in dst.chunks_mut(per).zip(src.chunks(per)) {
+                    s.spawn(move || d.copy_from_slice(c));
+                }
+            })
+        },
+    );
+    black_box(&dst);
+    (2.0 * n_bytes as f64 / one, 2.0 * n_bytes as f64 / all)
+}
+
+struct Row {
+    what: &'static str,
+    bytes: f64,
+    secs: f64,
+    base_what: &'static str,
+    base_rate: f64,
+}
+
+fn print_rows(rows: &[Row]) {
+    println!(
+        "{:<28} {:>9} {:>10}   {:<30} {:>10} {:>7}",
+        "kernel", "seconds", "GiB/s", "baseline", "GiB/s", "ratio"
+    );
+    for r in rows {
+        let rate = r.bytes / r.secs;
+        println!(
+            "{:<28} {:>9.4} {:>10.2}   {:<30} {:>10.2} {:>6.0}%",
+            r.what,
+            r.secs,
+            rate / GIB,
+            r.base_what,
+            r.base_rate / GIB,
+            100.0 * rate / r.base_rate
+        );
+    }
+}
+
+fn main() {
+    let n = env_or("BENCH_N", 100_000_000);
+    let sort_n = env_or("BENCH_SORT_N", n / 10).max(1);
+    let trials = env_or("BENCH_TRIALS", 3).max(1);
+    let bytes = (8 * n) as f64;
+    let cores = thread::available_parallelism().map_or(1, |c| c.get());
+    println!("N = {n}, argsort N = {sort_n}, trials = {trials} (median), cores = {cores}");
+
+    // Baselines first, while the server is not running.
+    let (copy_one, copy_all) = memcpy_bandwidth(8 * n, trials);
+    let copy = copy_one.max(copy_all);
+    println!(
+        "memcpy: {:.2} GiB/s on one thread, {:.2} GiB/s on {cores} (read + written)",
+        copy_one / GIB,
+        copy_all / GIB
+    );
+    let ints: Vec<i64> = random_words(n, 1, 1 << 32)
+        .into_iter()
+        .map(|x| x as i64)
+        .collect();
+    let sum_1t = timed(
+        trials,
+        || (),
+        |()| {
+            black_box(ints.iter().fold(0i64, |a, x| a.wrapping_add(*x)));
+        },
+    );
+    let mut scan_out = vec![0i64; n];
+    let scan_1t = timed(
+        trials,
+        || (),
+        |()| {
+            let mut acc = 0i64;
+            for (o, x) in scan_out.iter_mut().zip(&ints) {
+                acc = acc.wrapping_add(*x);
+                *o = acc;
+            }
+            black_box(&scan_out);
+        },
+    );
+    drop(scan_out);
+    let index = random_words(n, 2, n as u64);
+    let values: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let mut out = vec![0.0f64; n];
+    let gather_1t = timed(
+        trials,
+        || (),
+        |()| {
+            for (o, i) in out.iter_mut().zip(&index) {
+                *o = values[*i as usize];
+            }
+            black_box(&out);
+        },
+    );
+    let scatter_1t = timed(
+        trials,
+        || (),
+        |()| {
+            for (v, i) in values.iter().zip(&index) {
+                out[*i as usize] = *v;
+            }
+            black_box(&out);
+        },
+    );
+    drop(out);
+    let fill_1t = timed(
+        trials,
+        || (),
+        |()| {
+            black_box(vec![1i64; n]);
+        },
+    );
+    let sort_keys: Vec<i64> = ints[..sort_n].to_vec();
+    let argsort_1t = timed(
+        trials,
+        || (0..sort_n as u32).collect::<Vec<_>>(),
+        |mut perm| {
+            perm.sort_by_key(|i| sort_keys[*i as usize]);
+            black_box(perm);
+        },
+    );
+    let ctx = zmq::Context::new();
+    let payload = le_bytes(&index);
+    let bare_up = bare_transfer(&ctx, Bare::Up, trials, 8 * n);
+    let bare_down = bare_transfer(&ctx, Bare::Down(payload.clone()), trials, 1);
+
+    let server = Server::start(&ctx);
+    let s = &server;
+    let mut rows = Vec::new();
+    let mut row = |what, bytes, secs, base_what, base_rate| {
+        rows.push(Row {
+            what,
+            bytes,
+            secs,
+            base_what,
+            base_rate,
+        })
+    };
+
+    // Upload and download.
+    let up = timed(
+        trials,
+        || (),
+        |()| {
+            let name = s.upload("int64", &payload);
+            s.delete(&name);
+        },
+    );
+    row(
+        "upload ak.array",
+        bytes,
+        up,
+        "bare ZeroMQ send",
+        bytes / bare_up,
+    );
+    let idx = s.upload("int64", &payload);
+    let down = timed(
+        trials,
+        || (),
+        |()| {
+            let got = s.download("int64", &idx);
+            assert_eq!(got.len(), 8 * n);
+        },
+    );
+    row(
+        "download to_ndarray",
+        bytes,
+        down,
+        "bare ZeroMQ receive",
+        bytes / bare_down,
+    );
+    let check = s.download("int64", &idx);
+    assert!(check[..] == payload[..], "download differs from upload");
+    drop(check);
+    drop(payload);
+
+    // Creation.
+    let shape = n.to_string();
+    let create = || name_of(&s.call("create<int64,1>", &[("shape", "int64", &shape)]));
+    let zeros = timed(trials, || (), |()| s.delete(&create()));
+    row(
+        "create zeros",
+        bytes,
+        zeros,
+        "1 thread vec![1; n]",
+        bytes / fill_1t,
+    );
+    let ones = timed(
+        trials,
+        || (),
+        |()| {
+            let name = create();
+            s.call(
+                "set<int64,1>",
+                &[
+                    ("array", "str", &name),
+                    ("dtype", "str", "int64"),
+                    ("val", "int64", "1"),
+                ],
+            );
+            s.delete(&name);
+        },
+    );
+    row(
+        "create ones",
+        bytes,
+        ones,
+        "1 thread vec![1; n]",
+        bytes / fill_1t,
+    );
+
+    // Stream on float64.
+    let fshape = n.to_string();
+    let new_f = |val: &str| {
+        let name = name_of(&s.call("create<float64,1>", &[("shape", "int64", &fshape)]));
+        s.call(
+            "set<float64,1>",
+            &[
+                ("array", "str", &name),
+                ("dtype", "str", "float64"),
+                ("val", "float64", val),
+            ],
+        );
+        name
+    };
+    let (a, b) = (new_f("1.0"), new_f("2.0"));
+    let mut c: Option<String> = None;
+    let stream = timed(
+        trials,
+        || (),
+        |()| {
+            let tmp = name_of(&s.call(
+                "binopvs<float64,float64,1>",
+                &[
+                    ("op", "str", "*"),
+                    ("a", "pdarray", &b),
+                    ("value", "float64", "3.0"),
+                ],
+            ));
+            let next = name_of(&s.call(
+                "binopvv<float64,float64,1>",
+                &[
+                    ("op", "str", "+"),
+                    ("a", "pdarray", &a),
+                    ("b", "pdarray", &tmp),
+                ],
+            ));
+            s.delete(&tmp);
+            if let Some(old) = c.replace(next) {
+                s.delete(&old);
+            }
+        },
+    );
+    row(
+        "stream c = a + alpha*b",
+        3.0 * bytes,
+        stream,
+        "memcpy",
+        copy,
+    );
+    if let Some(old) = c.take() {
+        s.delete(&old);
+    }
+    s.delete(&b);
+
+    // Reductions and scan over int64.
+    let ints_name = s.upload(
+        "int64",
+        &ints
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect::<Vec<_>>(),
+    );
+    for (op, what) in [
+        ("sum", "reduce sum"),
+        ("prod", "reduce prod"),
+        ("min", "reduce min"),
+        ("max", "reduce max"),
+    ] {
+        let cmd = format!("{op}All<int64,1>");
+        let args = [
+            ("x", "pdarray", ints_name.as_str()),
+            ("skipNan", "bool", "False"),
+        ];
+        let t = timed(
+            trials,
+            || (),
+            |()| {
+                s.call(&cmd, &args);
+            },
+        );
+        row(what, bytes, t, "1 thread sum loop", bytes / sum_1t);
+        row(what, bytes, t, "memcpy (read half)", copy / 2.0);
+    }
+    let scan = timed(
+        trials,
+        || (),
+        |()| {
+            let out = name_of(&s.call(
+                "cumSum<int64,1>",
+                &[
+                    ("x", "pdarray", &ints_name),
+                    ("axis", "int64", "0"),
+                    ("includeInitial", "bool", "False"),
+                ],
+            ));
+            s.delete(&out);
+        },
+    );
+    row(
+        "scan cumsum",
+        2.0 * bytes,
+        scan,
+        "1 thread scan loop",
+        2.0 * bytes / scan_1t,
+    );
+    row("scan cumsum", 2.0 * bytes, scan, "memcpy", copy);
+
+    // Gather and scatter with random indexes (uploaded above as `idx`).
+    let v = new_f("1.5");
+    let gather = timed(
+        trials,
+        || (),
+        |()| {
+            let out = name_of(&s.call(
+                "[pdarray]",
+                &[("array", "pdarray", &v), ("idx", "pdarray", &idx)],
+            ));
+            s.delete(&out);
+        },
+    );
+    row(
+        "gather C = V[I]",
+        3.0 * bytes,
+        gather,
+        "1 thread gather loop",
+        3.0 * bytes / gather_1t,
+    );
+    row("gather C = V[I]", 3.0 * bytes, gather, "memcpy", copy);
+    let target = new_f("0.0");
+    let scatter = timed(
+        trials,
+        || (),
+        |()| {
+            s.call(
+                "[pdarray]=pdarray",
+                &[
+                    ("array", "pdarray", &target),
+                    ("idx", "pdarray", &idx),
+                    ("value", "pdarray", &v),
+                ],
+            );
+        },
+    );
+    row(
+        "scatter C[I] = V",
+        3.0 * bytes,
+        scatter,
+        "1 thread scatter loop",
+        3.0 * bytes / scatter_1t,
+    );
+    row("scatter C[I] = V", 3.0 * bytes, scatter, "memcpy", copy);
+    for name in [&v, &target, &idx, &ints_name, &a] {
+        s.delete(name);
+    }
+
+    // Argsort of random int64 keys.
+    let keys = s.upload(
+        "int64",
+        &sort_keys
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect::<Vec<_>>(),
+    );
+    let argsort = timed(
+        trials,
+        || (),
+        |()| {
+            let perm = name_of(&s.call(
+                "argsort<int64,1>",
+                &[
+                    ("name", "pdarray", &keys),
+                    ("algoName", "str", "RadixSortLSD"),
+                    ("objType", "str", "pdarray"),
+                    ("axis", "int64", "0"),
+                ],
+            ));
+            s.delete(&perm);
+        },
+    );
+    let sbytes = (8 * sort_n) as f64;
+    row(
+        "argsort int64",
+        sbytes,
+        argsort,
+        "1 thread sort_by_key",
+        sbytes / argsort_1t,
+    );
+    s.delete(&keys);
+
+    // randint as Arkouda's array_create benchmark calls it.
+    let randint = timed(
+        trials,
+        || (),
+        |()| {
+            let name = name_of(&s.call(
+                "randint<int64,1>",
+                &[
+                    ("shape", "int64", &shape),
+                    ("low", "int64", "0"),
+                    ("high", "int64", "4294967296"),
+                    ("seed", "int64", "1"),
+                ],
+            ));
+            s.delete(&name);
+        },
+    );
+    row(
+        "create randint",
+        bytes,
+        randint,
+        "1 thread vec![1; n]",
+        bytes / fill_1t,
+    );
+    print_rows(&rows);
+}

@@ -1,0 +1,265 @@
+//! `ak.where` (and through it `ak.clip`): pick `a[i]` where `condition[i]`
+//! holds, else `b[i]`.
+//!
+//! The client sends `wherevv<1,ta,tb>` (arrays `a` and `b`),
+//! `wherevs_<tb><1,ta>` (array `a`, scalar `b`), `wheresv_<ta><1,tb>`
+//! (scalar `a`, array `b`) and `wheress_<ta>_<tb><1>` (two scalars), always
+//! with the bool array `condition`; scalar types are float64, int64,
+//! uint64 or bool. The result has NumPy's promotion of the two operand types
+//! (int64 with uint64 gives float64, bool with X gives X), scalars counting
+//! with their declared type.
+
+use std::mem::MaybeUninit;
+
+use super::{CommandMap, Ctx, Kind};
+use crate::commands::elementwise::promote;
+use crate::error::CommandError;
+use crate::handler;
+use crate::kernels;
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, DType};
+
+/// Scalar types the client names in the command.
+const SCALAR_TYPES: [DType; 4] = [DType::Float64, DType::Int64, DType::UInt64, DType::Bool];
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "EfuncMsg";
+    for a in DType::ALL {
+        for b in DType::ALL {
+            let cmd = format!("wherevv<1,{},{}>", a.name(), b.name());
+            map.add(cmd, handler!(wherevv), Kind::Tracked, M);
+        }
+        for s in SCALAR_TYPES {
+            let (s, t) = (s.name(), a.name());
+            map.add(
+                format!("wherevs_{s}<1,{t}>"),
+                handler!(wherevs),
+                Kind::Tracked,
+                M,
+            );
+            map.add(
+                format!("wheresv_{s}<1,{t}>"),
+                handler!(wheresv),
+                Kind::Tracked,
+                M,
+            );
+        }
+    }
+    for x in SCALAR_TYPES {
+        for y in SCALAR_TYPES {
+            let cmd = format!("wheress_{}_{}<1>", x.name(), y.name());
+            map.add(cmd, handler!(wheress), Kind::Tracked, M);
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Scalar {
+    I(i64),
+    U(u64),
+    F(f64),
+    B(bool),
+}
+
+impl Scalar {
+    fn dtype(self) -> DType {
+        match self {
+            Scalar::I(_) => DType::Int64,
+            Scalar::U(_) => DType::UInt64,
+            Scalar::F(_) => DType::Float64,
+            Scalar::B(_) => DType::Bool,
+        }
+    }
+}
+
+/// One operand.
+enum Side<'a> {
+    Arr(&'a ArrayData),
+    Val(Scalar),
+}
+
+impl Side<'_> {
+    fn dtype(&self) -> DType {
+        match self {
+            Side::Arr(d) => d.dtype(),
+            Side::Val(s) => s.dtype(),
+        }
+    }
+}
+
+/// A result element type; conversions are NumPy's (only widening ones and
+/// integers to float64 occur, see [`promote`]).
+trait Elem: Copy + Default + Send + Sync {
+    fn from_i64(x: i64) -> Self;
+    fn from_u64(x: u64) -> Self;
+    fn from_u8(x: u8) -> Self;
+    fn from_f64(x: f64) -> Self;
+    fn from_bool(x: bool) -> Self;
+}
+
+macro_rules! numeric_elem {
+    ($($t:ty),*) => {$(
+        impl Elem for $t {
+            fn from_i64(x: i64) -> Self { x as $t }
+            fn from_u64(x: u64) -> Self { x as $t }
+            fn from_u8(x: u8) -> Self { x as $t }
+            fn from_f64(x: f64) -> Self { x as $t }
+            fn from_bool(x: bool) -> Self { u8::from(x) as $t }
+        }
+    )*};
+}
+numeric_elem!(i64, u64, u8, f64);
+
+impl Elem for bool {
+    fn from_i64(x: i64) -> Self {
+        x != 0
+    }
+    fn from_u64(x: u64) -> Self {
+        x != 0
+    }
+    fn from_u8(x: u8) -> Self {
+        x != 0
+    }
+    fn from_f64(x: f64) -> Self {
+        x != 0.0
+    }
+    fn from_bool(x: bool) -> Self {
+        x
+    }
+}
+
+fn convert<S: Copy, C>(src: &[S], dst: &mut [C], f: impl Fn(S) -> C) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = f(*s);
+    }
+}
+
+/// Operand elements `start..start + buf.len()` converted to `C`.
+fn load<C: Elem>(side: &Side, start: usize, buf: &mut [C]) {
+    let r = start..start + buf.len();
+    match side {
+        Side::Arr(ArrayData::Int64(v)) => convert(&v[r], buf, C::from_i64),
+        Side::Arr(ArrayData::UInt64(v)) => convert(&v[r], buf, C::from_u64),
+        Side::Arr(ArrayData::UInt8(v)) => convert(&v[r], buf, C::from_u8),
+        Side::Arr(ArrayData::Float64(v)) => convert(&v[r], buf, C::from_f64),
+        Side::Arr(ArrayData::Bool(v)) => convert(&v[r], buf, C::from_bool),
+        Side::Val(Scalar::I(x)) => buf.fill(C::from_i64(*x)),
+        Side::Val(Scalar::U(x)) => buf.fill(C::from_u64(*x)),
+        Side::Val(Scalar::F(x)) => buf.fill(C::from_f64(*x)),
+        Side::Val(Scalar::B(x)) => buf.fill(C::from_bool(*x)),
+    }
+}
+
+/// Elements converted per block, so both operands stay in cache.
+const BLOCK: usize = 1024;
+
+fn select<C: Elem>(cond: &[bool], a: &Side, b: &Side) -> Vec<C> {
+    kernels::build(cond.len(), |start, out: &mut [MaybeUninit<C>]| {
+        let mut xa = [C::default(); BLOCK];
+        let mut xb = [C::default(); BLOCK];
+        for (k, block) in out.chunks_mut(BLOCK).enumerate() {
+            let (s, m) = (start + k * BLOCK, block.len());
+            load(a, s, &mut xa[..m]);
+            load(b, s, &mut xb[..m]);
+            let picks = cond[s..s + m].iter().zip(&xa[..m]).zip(&xb[..m]);
+            for (o, ((c, x), y)) in block.iter_mut().zip(picks) {
+                o.write(if *c { *x } else { *y });
+            }
+        }
+    })
+}
+
+fn compute(out: DType, cond: &[bool], a: &Side, b: &Side) -> ArrayData {
+    match out {
+        DType::Int64 => ArrayData::Int64(select(cond, a, b)),
+        DType::UInt64 => ArrayData::UInt64(select(cond, a, b)),
+        DType::UInt8 => ArrayData::UInt8(select(cond, a, b)),
+        DType::Float64 => ArrayData::Float64(select(cond, a, b)),
+        DType::Bool => ArrayData::Bool(select(cond, a, b)),
+    }
+}
+
+/// Array or scalar types named by the command, as (first, second).
+fn operand_types(ctx: &Ctx) -> Result<(DType, DType), CommandError> {
+    let bad = || CommandError::value(format!("cannot read the operand types from {}", ctx.cmd));
+    let params = ctx.type_params();
+    let param = |i: usize| params.get(i).and_then(|d| DType::from_name(d));
+    let name = ctx.cmd.split_once('<').map_or(ctx.cmd, |(n, _)| n);
+    let mut scalars = name.split('_').skip(1).map(DType::from_name);
+    let mut next_scalar = || scalars.next().flatten().ok_or_else(bad);
+    let types = match name.get(..7) {
+        Some("wherevv") => (param(1), param(2)),
+        Some("wherevs") => (param(1), Some(next_scalar()?)),
+        Some("wheresv") => (Some(next_scalar()?), param(1)),
+        _ => (Some(next_scalar()?), Some(next_scalar()?)),
+    };
+    match types {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(bad()),
+    }
+}
+
+/// Scalar argument `key` read as `dtype`.
+fn scalar_arg(args: &Args, key: &str, dtype: DType) -> Result<Scalar, CommandError> {
+    let val = args.str(key)?;
+    Ok(match dtype {
+        DType::Int64 => Scalar::I(args.int(key)?),
+        DType::Float64 => Scalar::F(args.real(key)?),
+        DType::Bool => Scalar::B(args.bool(key)?),
+        _ => Scalar::U(val.trim().parse().map_err(|_| CommandError::BadScalar {
+            val: val.to_string(),
+            ty: "uint(64)",
+        })?),
+    })
+}
+
+fn where_any(args: &Args, ctx: &Ctx, a_arr: bool, b_arr: bool) -> Result<Reply, CommandError> {
+    let (ta, tb) = operand_types(ctx)?;
+    let cond = ctx.typed_array(args, "condition", DType::Bool)?;
+    let ArrayData::Bool(c) = &cond.data else {
+        return Err(CommandError::value("condition must be a bool array"));
+    };
+    let a = a_arr.then(|| ctx.typed_array(args, "a", ta)).transpose()?;
+    let b = b_arr.then(|| ctx.typed_array(args, "b", tb)).transpose()?;
+    for (key, arr) in [("a", &a), ("b", &b)] {
+        if let Some(arr) = arr
+            && arr.size() != cond.size()
+        {
+            return Err(CommandError::value(format!(
+                "size mismatch: condition {} has {} elements but {} has {}",
+                args.str("condition")?,
+                cond.size(),
+                args.str(key)?,
+                arr.size()
+            )));
+        }
+    }
+    let left = match &a {
+        Some(e) => Side::Arr(&e.data),
+        None => Side::Val(scalar_arg(args, "a", ta)?),
+    };
+    let right = match &b {
+        Some(e) => Side::Arr(&e.data),
+        None => Side::Val(scalar_arg(args, "b", tb)?),
+    };
+    let out = promote(left.dtype(), right.dtype());
+    let symbols = &ctx.shared.symbols;
+    let entry = symbols.new_entry(out, cond.shape.clone(), |_| compute(out, c, &left, &right))?;
+    Ok(ctx.created(entry))
+}
+
+pub fn wherevv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    where_any(args, ctx, true, true)
+}
+
+pub fn wherevs(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    where_any(args, ctx, true, false)
+}
+
+pub fn wheresv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    where_any(args, ctx, false, true)
+}
+
+pub fn wheress(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    where_any(args, ctx, false, false)
+}

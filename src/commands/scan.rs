@@ -1,0 +1,181 @@
+//! Inclusive scans: `cumSum<dtype,1>` and `cumProd<dtype,1>` (the client's
+//! `ak.cumsum`, `ak.cumprod`), arguments `x`, `axis` (0 or -1 at rank 1)
+//! and `includeInitial` (prepend 0 or 1), replying `created ...`.
+//!
+//! Result types are NumPy's: bool gives int64 and uint8 gives uint64 (the
+//! client casts bool to int64 itself; the server does the same for a direct
+//! call); integers wrap on overflow.
+//!
+//! Large arrays are scanned in two passes: each chunk's total in parallel,
+//! then each chunk again from the combined totals of the chunks before it.
+//! Integer results are exact (wrapping arithmetic is associative). Below
+//! `kernels::PAR_THRESHOLD` elements float64 results are NumPy's bit for
+//! bit (one sequential pass); above it every element is still a running
+//! sum (product) element by element, but started from the sum of the
+//! earlier chunks' totals, so it may differ from NumPy's sequential result
+//! in the last bits, as any regrouping of a float sum may.
+
+use std::mem::MaybeUninit;
+
+use super::{CommandMap, Ctx, Kind};
+use crate::commands::reductions::elem_type;
+use crate::error::CommandError;
+use crate::handler;
+use crate::kernels::{build, fold_chunks};
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, DType};
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "StatsMsg";
+    for dtype in DType::ALL {
+        let t = format!("<{},1>", dtype.name());
+        map.add(format!("cumSum{t}"), handler!(cum_sum), Kind::Tracked, M);
+        map.add(format!("cumProd{t}"), handler!(cum_prod), Kind::Tracked, M);
+    }
+}
+
+/// The inclusive scan of `v` under `op`, each element read as `conv` gives
+/// it, with `initial` first when given.
+fn scan<T: Copy + Sync, R: Copy + Send + Sync>(
+    v: &[T],
+    initial: Option<R>,
+    conv: impl Fn(T) -> R + Sync,
+    op: impl Fn(R, R) -> R + Sync,
+) -> Vec<R> {
+    // The running value after `x`; the first element is taken as it is, as
+    // NumPy's accumulate does (so a float cumsum keeps a leading -0.0).
+    let step = |acc: Option<R>, x: T| Some(acc.map_or(conv(x), |a| op(a, conv(x))));
+    // Pass 1: where each chunk starts and the running value before it.
+    let totals = fold_chunks(v, |c| (c.len(), c.iter().fold(None, |a, x| step(a, *x))));
+    let mut starts = Vec::with_capacity(totals.len());
+    let (mut pos, mut before) = (0, None);
+    for (len, total) in totals {
+        starts.push((pos, before));
+        before = match (before, total) {
+            (Some(a), Some(t)) => Some(op(a, t)),
+            (a, t) => a.or(t),
+        };
+        pos += len;
+    }
+    // Pass 2: every output chunk runs on from the nearest start at or before
+    // it (the chunks of `build` normally coincide with those of pass 1).
+    let lead = usize::from(initial.is_some());
+    build(v.len() + lead, |start, chunk: &mut [MaybeUninit<R>]| {
+        let (chunk, from) = match initial.filter(|_| start == 0) {
+            Some(init) => {
+                chunk[0].write(init);
+                (&mut chunk[1..], 0)
+            }
+            None => (chunk, start - lead),
+        };
+        let k = starts.partition_point(|(p, _)| *p <= from) - 1;
+        let (p, before) = starts[k];
+        let mut acc = v[p..from].iter().fold(before, |a, x| step(a, *x));
+        for (o, x) in chunk.iter_mut().zip(&v[from..]) {
+            acc = step(acc, *x);
+            o.write(acc.expect("a value was just added"));
+        }
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    Sum,
+    Prod,
+}
+
+pub fn cum_sum(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    run(args, ctx, Scan::Sum)
+}
+pub fn cum_prod(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    run(args, ctx, Scan::Prod)
+}
+
+/// int64 results of bool or int64 input.
+fn scan_i64<T: Copy + Sync>(
+    v: &[T],
+    init: bool,
+    kind: Scan,
+    conv: impl Fn(T) -> i64 + Sync,
+) -> Vec<i64> {
+    match kind {
+        Scan::Sum => scan(v, init.then_some(0), conv, i64::wrapping_add),
+        Scan::Prod => scan(v, init.then_some(1), conv, i64::wrapping_mul),
+    }
+}
+
+/// uint64 results of uint64 or uint8 input.
+fn scan_u64<T: Copy + Sync>(
+    v: &[T],
+    init: bool,
+    kind: Scan,
+    conv: impl Fn(T) -> u64 + Sync,
+) -> Vec<u64> {
+    match kind {
+        Scan::Sum => scan(v, init.then_some(0), conv, u64::wrapping_add),
+        Scan::Prod => scan(v, init.then_some(1), conv, u64::wrapping_mul),
+    }
+}
+
+fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
+    let dtype = elem_type(ctx)?;
+    let axis = args.int("axis")?;
+    if axis != 0 && axis != -1 {
+        return Err(CommandError::value(format!(
+            "axis {axis} is out of bounds for array of dimension 1"
+        )));
+    }
+    let init = args.bool("includeInitial")?;
+    let entry = ctx.typed_array(args, "x", dtype)?;
+    let out_type = match dtype {
+        DType::Bool | DType::Int64 => DType::Int64,
+        DType::UInt8 | DType::UInt64 => DType::UInt64,
+        DType::Float64 => DType::Float64,
+    };
+    let len = entry.size() + usize::from(init);
+    let out = ctx
+        .shared
+        .symbols
+        .new_entry(out_type, vec![len], |_| match &entry.data {
+            ArrayData::Int64(v) => ArrayData::Int64(scan_i64(v, init, kind, |x| x)),
+            ArrayData::Bool(v) => ArrayData::Int64(scan_i64(v, init, kind, i64::from)),
+            ArrayData::UInt64(v) => ArrayData::UInt64(scan_u64(v, init, kind, |x| x)),
+            ArrayData::UInt8(v) => ArrayData::UInt64(scan_u64(v, init, kind, u64::from)),
+            ArrayData::Float64(v) => ArrayData::Float64(match kind {
+                Scan::Sum => scan(v, init.then_some(0.0), |x| x, |a, b| a + b),
+                Scan::Prod => scan(v, init.then_some(1.0), |x| x, |a, b| a * b),
+            }),
+        })?;
+    Ok(ctx.created(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::PAR_THRESHOLD;
+
+    /// Pass 2 must give the right answer wherever its chunks start,
+    /// including with the leading initial value shifting them by one.
+    #[test]
+    fn scans_match_sequential_on_every_size() {
+        for n in [
+            0,
+            1,
+            2,
+            PAR_THRESHOLD - 1,
+            PAR_THRESHOLD,
+            2 * PAR_THRESHOLD + 3,
+        ] {
+            let v: Vec<i64> = (0..n as i64).map(|i| i * 37 % 101 - 50).collect();
+            let mut want = Vec::new();
+            let mut acc = 0i64;
+            for x in &v {
+                acc = acc.wrapping_add(*x);
+                want.push(acc);
+            }
+            assert_eq!(scan(&v, None, |x| x, i64::wrapping_add), want, "n = {n}");
+            want.insert(0, 0);
+            assert_eq!(scan(&v, Some(0), |x| x, i64::wrapping_add), want, "n = {n}");
+        }
+    }
+}
