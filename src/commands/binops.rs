@@ -15,10 +15,17 @@
 //! integer `//` and `%` by zero give 0, and their signs follow the divisor as
 //! in NumPy; float division by zero gives inf or nan. Comparisons of int64
 //! with uint64 are exact.
+//!
+//! The in-place forms `opeqvv<T,U,1>` (`a op= b`) and `opeqvs<T,1>` (`a op=
+//! scalar`, the scalar already cast to T by the client) compute like the
+//! binary operator and store the result back into `a`, as NumPy does with
+//! `out=a, casting='same_kind'`: a result type that `a` cannot hold under
+//! that rule (int64 += float64, int64 /= int64, uint8 += int64, ...) is
+//! refused before anything is written.
 
 use std::mem::MaybeUninit;
 
-use super::{CommandMap, Ctx, Kind};
+use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
@@ -33,7 +40,10 @@ pub fn register(map: &mut CommandMap) {
             map.add(format!("binopvv{t}"), handler!(binopvv), Kind::Tracked, M);
             map.add(format!("binopvs{t}"), handler!(binopvs), Kind::Tracked, M);
             map.add(format!("binopsv{t}"), handler!(binopsv), Kind::Tracked, M);
+            map.add(format!("opeqvv{t}"), handler!(opeqvv), Kind::Tracked, M);
         }
+        let t = format!("<{},1>", a.name());
+        map.add(format!("opeqvs{t}"), handler!(opeqvs), Kind::Tracked, M);
     }
 }
 
@@ -82,6 +92,37 @@ impl Op {
             ">>" => Op::Shr,
             _ => return None,
         })
+    }
+
+    /// `+=` and the other compound operators (comparisons have none).
+    fn parse_compound(s: &str) -> Option<Op> {
+        let op = Op::parse(s.strip_suffix('=')?)?;
+        let cmp = matches!(op, Op::Eq | Op::Ne | Op::Lt | Op::Gt | Op::Le | Op::Ge);
+        (!cmp).then_some(op)
+    }
+
+    /// NumPy's name for the operation, as its error messages spell it.
+    fn ufunc(self) -> &'static str {
+        match self {
+            Op::Add => "add",
+            Op::Sub => "subtract",
+            Op::Mul => "multiply",
+            Op::Div => "divide",
+            Op::FloorDiv => "floor_divide",
+            Op::Mod => "remainder",
+            Op::Pow => "power",
+            Op::Eq => "equal",
+            Op::Ne => "not_equal",
+            Op::Lt => "less",
+            Op::Gt => "greater",
+            Op::Le => "less_equal",
+            Op::Ge => "greater_equal",
+            Op::And => "bitwise_and",
+            Op::Or => "bitwise_or",
+            Op::Xor => "bitwise_xor",
+            Op::Shl => "left_shift",
+            Op::Shr => "right_shift",
+        }
     }
 }
 
@@ -581,6 +622,123 @@ fn compute(plan: Plan, op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {
 }
 
 // ---------------------------------------------------------------------------
+// In-place kernels
+// ---------------------------------------------------------------------------
+
+/// An element type an array holds, convertible to any operand type (and a
+/// result back to the array's type, with NumPy's casts).
+trait Native: Elem {
+    fn to<C: Elem>(self) -> C;
+}
+
+macro_rules! native {
+    ($($t:ty => $from:ident),*) => {$(
+        impl Native for $t {
+            fn to<C: Elem>(self) -> C { C::$from(self) }
+        }
+    )*};
+}
+native!(i64 => from_i64, u64 => from_u64, u8 => from_u8, f64 => from_f64, bool => from_bool);
+
+/// Runs `f(start, chunk)` over consecutive chunks of `v`, on every core
+/// once `v` is large enough.
+fn for_chunks<T: Send>(v: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
+    let threads = kernels::threads_for(v.len());
+    if threads == 1 {
+        return f(0, v);
+    }
+    let per = v.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        for (k, chunk) in v.chunks_mut(per).enumerate() {
+            let f = &f;
+            s.spawn(move || f(k * per, chunk));
+        }
+    });
+}
+
+/// `out[i] = f(out[i], b[i])` with both operands converted to `C` and the
+/// result cast back to the array's type.
+fn combine<T: Native, C: Elem, R: Native>(out: &mut [T], b: &Side, f: impl Fn(C, C) -> R + Sync) {
+    for_chunks(out, |start, chunk| {
+        let mut xa = [C::default(); BLOCK];
+        let mut xb = [C::default(); BLOCK];
+        for (k, block) in chunk.chunks_mut(BLOCK).enumerate() {
+            let m = block.len();
+            convert(block, &mut xa[..m], T::to::<C>);
+            load(b, start + k * BLOCK, &mut xb[..m]);
+            for ((o, x), y) in block.iter_mut().zip(&xa[..m]).zip(&xb[..m]) {
+                *o = f(*x, *y).to::<T>();
+            }
+        }
+    });
+}
+
+fn arith_into<T: Native, C: Arith + Native>(op: Op, out: &mut [T], b: &Side) {
+    match op {
+        Op::Add => combine(out, b, C::add),
+        Op::Sub => combine(out, b, C::sub),
+        Op::Mul => combine(out, b, C::mul),
+        Op::FloorDiv => combine(out, b, C::floordiv),
+        Op::Mod => combine(out, b, C::rem),
+        _ => combine(out, b, C::pow),
+    }
+}
+
+fn bits_into<T: Native, C: Bits + Native>(op: Op, out: &mut [T], b: &Side) {
+    match op {
+        Op::And => combine(out, b, C::and),
+        Op::Or => combine(out, b, C::or),
+        Op::Xor => combine(out, b, C::xor),
+        Op::Shl => combine(out, b, C::shl),
+        _ => combine(out, b, C::shr),
+    }
+}
+
+fn update_as<T: Native>(plan: Plan, op: Op, out: &mut [T], b: &Side) {
+    match plan {
+        Plan::TrueDiv => combine(out, b, |x: f64, y: f64| x / y),
+        Plan::Arith(t) => match t {
+            DType::Int64 => arith_into::<T, i64>(op, out, b),
+            DType::UInt64 => arith_into::<T, u64>(op, out, b),
+            DType::UInt8 => arith_into::<T, u8>(op, out, b),
+            DType::Float64 => arith_into::<T, f64>(op, out, b),
+            DType::Bool => arith_into::<T, bool>(op, out, b),
+        },
+        Plan::Bits(t) => match t {
+            DType::Int64 => bits_into::<T, i64>(op, out, b),
+            DType::UInt64 => bits_into::<T, u64>(op, out, b),
+            DType::UInt8 => bits_into::<T, u8>(op, out, b),
+            _ => bits_into::<T, bool>(op, out, b),
+        },
+        // Compound operators are never comparisons (`Op::parse_compound`).
+        Plan::Cmp(_) => unreachable!("no in-place comparison"),
+    }
+}
+
+/// `a op= b` on the elements of `a`.
+fn update(plan: Plan, op: Op, a: &mut ArrayData, b: &Side) {
+    match a {
+        ArrayData::Int64(v) => update_as(plan, op, v, b),
+        ArrayData::UInt64(v) => update_as(plan, op, v, b),
+        ArrayData::UInt8(v) => update_as(plan, op, v, b),
+        ArrayData::Float64(v) => update_as(plan, op, v, b),
+        ArrayData::Bool(v) => update_as(plan, op, v, b),
+    }
+}
+
+/// NumPy's `same_kind` casting: within a kind, or to a later one of bool,
+/// unsigned, signed, float.
+fn same_kind(from: DType, to: DType) -> bool {
+    let kind = |d: DType| match d {
+        DType::Bool => 0,
+        DType::UInt8 | DType::UInt64 => 1,
+        DType::Int64 => 2,
+        DType::Float64 => 3,
+    };
+    kind(from) <= kind(to)
+}
+
+// ---------------------------------------------------------------------------
 // Handlers
 // ---------------------------------------------------------------------------
 
@@ -676,6 +834,85 @@ fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
     let symbols = &ctx.shared.symbols;
     let entry = symbols.new_entry(plan.out(), vec![n], |_| compute(plan, op, n, &left, &right))?;
     Ok(ctx.created(entry))
+}
+
+pub fn opeqvv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    opeq(args, ctx, true)
+}
+
+pub fn opeqvs(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    opeq(args, ctx, false)
+}
+
+/// `a op= b` (`vv`) or `a op= value`: every check runs before `a` changes.
+fn opeq(args: &Args, ctx: &Ctx, vv: bool) -> Result<Reply, CommandError> {
+    let params = ctx.type_params();
+    let dtype = |i: usize| params.get(i).and_then(|d| DType::from_name(d));
+    let (ta, tb) = match (dtype(0), if vv { dtype(1) } else { dtype(0) }) {
+        (Some(a), Some(b)) => (a, b),
+        _ => {
+            return Err(CommandError::value(format!(
+                "cannot read the operand types from {}",
+                ctx.cmd
+            )));
+        }
+    };
+    let op_text = args.str("op")?;
+    let op = Op::parse_compound(op_text)
+        .ok_or_else(|| CommandError::value(format!("Unrecognized operator: {op_text}")))?;
+    let name = args.str("a")?;
+    // Only the size is kept: holding the entry would force `modify` to copy.
+    let n = ctx.typed_array(args, "a", ta)?.size();
+    let b = if vv {
+        Some(ctx.typed_array(args, "b", tb)?)
+    } else {
+        None
+    };
+    let right = match &b {
+        Some(b) if b.size() != n => {
+            return Err(CommandError::value(format!(
+                "size mismatch: {name} has {n} elements but {} has {}",
+                args.str("b")?,
+                b.size()
+            )));
+        }
+        Some(b) => Side::Arr(&b.data),
+        None => Side::Val(scalar_arg(args, ta)?),
+    };
+    let plan = plan(ta, tb, op).ok_or_else(|| {
+        CommandError::Unclassed(format!(
+            "TypeError: {}: operator {op_text} is not supported for {} and {}",
+            ctx.cmd,
+            ta.name(),
+            tb.name()
+        ))
+    })?;
+    if !same_kind(plan.out(), ta) {
+        // NumPy computes bool-with-bool `//`, `%`, `**` and shifts as int8.
+        let out = match plan.out() {
+            DType::UInt8 if ta == DType::Bool && tb == DType::Bool => "int8",
+            d => d.name(),
+        };
+        return Err(CommandError::Unclassed(format!(
+            "TypeError: Cannot cast ufunc '{}' output from dtype('{out}') to dtype('{}') with casting rule 'same_kind'",
+            op.ufunc(),
+            ta.name()
+        )));
+    }
+    if op == Op::Pow && plan.out() == DType::Int64 && has_negative(&right) {
+        return Err(CommandError::value(
+            "Integers to negative integer powers are not allowed.",
+        ));
+    }
+    ctx.shared.symbols.modify(name, |data| {
+        check_dtype(name, data.dtype(), ta, ctx.cmd)?;
+        if data.len() != n {
+            return Err(CommandError::value(format!("{name} changed size")));
+        }
+        update(plan, op, data, &right);
+        Ok(())
+    })?;
+    Ok(Reply::normal(""))
 }
 
 fn has_negative(side: &Side) -> bool {

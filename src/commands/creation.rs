@@ -1,12 +1,20 @@
-//! Array creation from a formula: `arange`.
+//! Array creation from a formula: `arange`, and `createScalarArray<T>`
+//! (the client's `ak.scalar_array` and 0-d results).
 //!
 //! The client sends `arange<int64,1>` (or `arange<uint64,1>` when an argument
 //! is a uint64) with `start`, `stop` and `step`; for negative steps it has
 //! already added 2 to `stop`, so that the original's length formula
 //! `(stop - start + step - 1) / step` (truncating) gives NumPy's length.
+//! Float arguments never reach the server (the client refuses them), nor do
+//! empty ranges (the client builds those itself); other element types are a
+//! cast of the int64 result.
+//!
+//! `zeros`, `ones`, `full`, their `*_like` forms and `linspace` are built by
+//! the client from `create`, `set`, `arange`, `cast` and the binary operators.
 
 use std::mem::MaybeUninit;
 
+use super::binops::{Scalar, scalar_arg};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
@@ -24,6 +32,14 @@ pub fn register(map: &mut CommandMap) {
             handler!(arange),
             Kind::Tracked,
             "SequenceMsg",
+        );
+    }
+    for dtype in DType::ALL {
+        map.add(
+            format!("createScalarArray<{}>", dtype.name()),
+            handler!(create_scalar_array),
+            Kind::Tracked,
+            "MsgProcessing",
         );
     }
 }
@@ -95,4 +111,34 @@ pub fn arange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         }
     };
     Ok(ctx.created(entry))
+}
+
+/// A one-element array holding `value`. The reply gives shape `[]` with rank
+/// 1, as the original does: the client treats the array as 0-d, but sends
+/// rank-1 commands for it.
+pub fn create_scalar_array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = ctx
+        .type_params()
+        .first()
+        .and_then(|d| DType::from_name(d))
+        .ok_or_else(|| {
+            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
+        })?;
+    let value = scalar_arg(args, dtype)?;
+    let symbols = &ctx.shared.symbols;
+    let entry = symbols.new_entry(dtype, vec![1], |_| match value {
+        Scalar::I(x) => ArrayData::Int64(vec![x]),
+        Scalar::U(x) => ArrayData::UInt64(vec![x]),
+        Scalar::U8(x) => ArrayData::UInt8(vec![x]),
+        Scalar::F(x) => ArrayData::Float64(vec![x]),
+        Scalar::B(x) => ArrayData::Bool(vec![x]),
+    })?;
+    let name = symbols.next_name();
+    let msg = format!(
+        "created {name} {} 1 1 [] {}",
+        dtype.name(),
+        dtype.itemsize()
+    );
+    symbols.insert(name, entry);
+    Ok(Reply::normal(msg))
 }

@@ -17,6 +17,7 @@ pub mod files;
 pub mod indexing;
 pub mod memory;
 pub mod metrics;
+pub mod random;
 pub mod reductions;
 pub mod scan;
 pub mod session;
@@ -203,6 +204,7 @@ impl CommandMap {
         indexing::register(&mut map);
         cast::register(&mut map);
         checkpoint::register(&mut map);
+        random::register(&mut map);
         elementwise::register(&mut map);
         conditional::register(&mut map);
         if shared.config.test_commands {

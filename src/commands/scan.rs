@@ -46,7 +46,11 @@ fn scan<T: Copy + Sync, R: Copy + Send + Sync>(
     // NumPy's accumulate does (so a float cumsum keeps a leading -0.0).
     let step = |acc: Option<R>, x: T| Some(acc.map_or(conv(x), |a| op(a, conv(x))));
     // Pass 1: where each chunk starts and the running value before it.
-    let totals = fold_chunks(v, |c| (c.len(), c.iter().fold(None, |a, x| step(a, *x))));
+    let total = |c: &[T]| {
+        c.split_first()
+            .map(|(x, rest)| rest.iter().fold(conv(*x), |a, y| op(a, conv(*y))))
+    };
+    let totals = fold_chunks(v, |c| (c.len(), total(c)));
     let mut starts = Vec::with_capacity(totals.len());
     let (mut pos, mut before) = (0, None);
     for (len, total) in totals {
@@ -70,10 +74,18 @@ fn scan<T: Copy + Sync, R: Copy + Send + Sync>(
         };
         let k = starts.partition_point(|(p, _)| *p <= from) - 1;
         let (p, before) = starts[k];
-        let mut acc = v[p..from].iter().fold(before, |a, x| step(a, *x));
-        for (o, x) in chunk.iter_mut().zip(&v[from..]) {
-            acc = step(acc, *x);
-            o.write(acc.expect("a value was just added"));
+        let mut pairs = chunk.iter_mut().zip(&v[from..]);
+        // The hot loop below carries a plain value, not an Option.
+        let mut acc = match v[p..from].iter().fold(before, |a, x| step(a, *x)) {
+            Some(a) => a,
+            None => match pairs.next() {
+                Some((o, x)) => *o.write(conv(*x)),
+                None => return,
+            },
+        };
+        for (o, x) in pairs {
+            acc = op(acc, conv(*x));
+            o.write(acc);
         }
     })
 }

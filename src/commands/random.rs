@@ -1,0 +1,474 @@
+//! Random arrays: `randint<T,1>` and `randomNormal<1>` (the client's
+//! `ak.randint`, `ak.uniform`, `ak.standard_normal`), and the commands behind
+//! `ak.random.default_rng(seed)`: `createGenerator<T>`, `uniformGenerator<T,1>`
+//! (`integers`, `uniform`, `random`), `standardNormalGenerator<1>` and
+//! `delGenerator`.
+//!
+//! Every value comes from a counter-based stream: word `p` of the stream with
+//! key `k` is SplitMix64's output for counter `k + (p + 1) * golden`. Element
+//! `i` of an array uses the words at its own positions, so the same seed gives
+//! the same values whatever the thread count or chunking. A seed fixes the
+//! key; without one the key is drawn from the OS. A Generator's position is
+//! the `state` its client sends (it adds the number of words each call used),
+//! so successive calls continue the stream instead of repeating it.
+//!
+//! Bounds follow the client: `randint` gets `[low, high)` for integer types
+//! (NumPy's `randint`), `uniformGenerator` gets `[low, high]` (the client has
+//! already taken 1 off `high` unless `endpoint=True`). Floats lie in
+//! `[low, high)`; integers are drawn without modulo bias (Lemire's method).
+//! Normals use the Box-Muller transform on two words per element.
+
+use std::collections::BTreeMap;
+use std::mem::MaybeUninit;
+use std::sync::{Mutex, PoisonError};
+
+use super::{CommandMap, Ctx, Kind};
+use crate::error::CommandError;
+use crate::handler;
+use crate::kernels;
+use crate::protocol::args::{parse_bool, parse_int};
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, DType};
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "RandMsg";
+    for dtype in DType::ALL {
+        let d = dtype.name();
+        map.add(
+            format!("randint<{d},1>"),
+            handler!(randint),
+            Kind::Tracked,
+            M,
+        );
+        map.add(
+            format!("createGenerator<{d}>"),
+            handler!(create_generator),
+            Kind::Tracked,
+            M,
+        );
+        map.add(
+            format!("uniformGenerator<{d},1>"),
+            handler!(uniform_generator),
+            Kind::Tracked,
+            M,
+        );
+    }
+    map.add("randomNormal<1>", handler!(random_normal), Kind::Tracked, M);
+    map.add(
+        "standardNormalGenerator<1>",
+        handler!(standard_normal_generator),
+        Kind::Tracked,
+        M,
+    );
+    map.add("delGenerator", handler!(del_generator), Kind::Tracked, M);
+}
+
+// ---------------------------------------------------------------------------
+// The stream
+// ---------------------------------------------------------------------------
+
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// SplitMix64's finaliser.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Stream {
+    key: u64,
+}
+
+impl Stream {
+    /// Nearby seeds give unrelated keys (not the same stream shifted).
+    fn seeded(seed: i64) -> Stream {
+        Stream {
+            key: mix(seed as u64 ^ 0x5EED_5EED_5EED_5EED),
+        }
+    }
+
+    fn unseeded() -> Stream {
+        Stream {
+            key: rand::random(),
+        }
+    }
+
+    fn word(self, pos: u64) -> u64 {
+        mix(self
+            .key
+            .wrapping_add(pos.wrapping_add(1).wrapping_mul(GOLDEN)))
+    }
+
+    /// Further words for position `pos` (retries of a rejected draw).
+    fn retry(self, pos: u64, attempt: u64) -> u64 {
+        mix(self.word(pos) ^ mix(attempt.wrapping_mul(GOLDEN)))
+    }
+
+    /// A float in [0, 1) with 53 random bits.
+    fn unit(self, pos: u64) -> f64 {
+        (self.word(pos) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// An integer in `lo..=hi` (`lo <= hi`, span at most 2^64), unbiased.
+    fn int_in(self, pos: u64, lo: i128, hi: i128) -> i128 {
+        let span = (hi - lo + 1) as u128;
+        let mut w = self.word(pos);
+        if span > u64::MAX as u128 {
+            return lo + w as i128;
+        }
+        let s = span as u64;
+        let threshold = s.wrapping_neg() % s;
+        let mut attempt = 0;
+        loop {
+            let m = w as u128 * s as u128;
+            if (m as u64) >= threshold {
+                return lo + (m >> 64) as i128;
+            }
+            attempt += 1;
+            w = self.retry(pos, attempt);
+        }
+    }
+
+    /// A standard normal from the words at `pos` and `pos + 1`.
+    fn normal(self, pos: u64) -> f64 {
+        let u1 = 1.0 - self.unit(pos); // (0, 1]: the logarithm stays finite
+        let u2 = self.unit(pos.wrapping_add(1));
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+}
+
+/// What element `i` of a random array is drawn as.
+#[derive(Clone, Copy)]
+enum Draw {
+    /// Integers in `lo..=hi`, stored as the given type.
+    Int {
+        lo: i128,
+        hi: i128,
+    },
+    /// Floats from `low` towards `high`, never `high` (just `low` when
+    /// they are equal).
+    Float {
+        low: f64,
+        high: f64,
+    },
+    Normal,
+}
+
+/// `n` elements of `dtype`; element `i` uses stream positions from
+/// `offset + i * stride`.
+fn fill(stream: Stream, draw: Draw, dtype: DType, n: usize, offset: u64) -> ArrayData {
+    fn each<T: Send>(n: usize, at: impl Fn(u64) -> T + Sync) -> Vec<T> {
+        kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
+            for (k, o) in chunk.iter_mut().enumerate() {
+                o.write(at((start + k) as u64));
+            }
+        })
+    }
+    match draw {
+        Draw::Int { lo, hi } => {
+            let v = move |i: u64| stream.int_in(offset.wrapping_add(i), lo, hi);
+            match dtype {
+                DType::Int64 => ArrayData::Int64(each(n, |i| v(i) as i64)),
+                DType::UInt64 => ArrayData::UInt64(each(n, |i| v(i) as u64)),
+                DType::UInt8 => ArrayData::UInt8(each(n, |i| v(i) as u8)),
+                DType::Bool => ArrayData::Bool(each(n, |i| v(i) != 0)),
+                DType::Float64 => ArrayData::Float64(each(n, |i| v(i) as f64)),
+            }
+        }
+        Draw::Float { low, high } => ArrayData::Float64(each(n, |i| {
+            let x = low + (high - low) * stream.unit(offset.wrapping_add(i));
+            // Rounding can reach `high`, which the interval leaves out.
+            if high > low && x >= high {
+                high.next_down()
+            } else if high < low && x <= high {
+                high.next_up()
+            } else {
+                x
+            }
+        })),
+        Draw::Normal => ArrayData::Float64(each(n, |i| {
+            stream.normal(offset.wrapping_add(i.wrapping_mul(2)))
+        })),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Arguments
+// ---------------------------------------------------------------------------
+
+/// The element type from the command name, e.g. `randint<float64,1>`.
+fn dtype_param(ctx: &Ctx) -> Result<DType, CommandError> {
+    ctx.type_params()
+        .first()
+        .and_then(|d| DType::from_name(d))
+        .ok_or_else(|| {
+            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
+        })
+}
+
+/// A rank-1 shape: an integer or a JSON list of one integer.
+fn length(args: &Args, key: &str) -> Result<usize, CommandError> {
+    let val = args.str(key)?;
+    let dims = match parse_int(val) {
+        Some(n) => vec![n],
+        None => args.int_list(key)?,
+    };
+    match dims[..] {
+        [n] => usize::try_from(n)
+            .map_err(|_| CommandError::value(format!("negative dimension in shape {val}"))),
+        _ => Err(CommandError::value(format!(
+            "shape {val} does not have 1 dimension(s)"
+        ))),
+    }
+}
+
+/// The range of values `dtype` holds, for integer draws.
+fn int_range(dtype: DType) -> (i128, i128) {
+    match dtype {
+        DType::Int64 => (i64::MIN.into(), i64::MAX.into()),
+        DType::UInt64 => (0, u64::MAX.into()),
+        DType::UInt8 => (0, u8::MAX.into()),
+        _ => (0, 1),
+    }
+}
+
+/// Integer bound `key`, as an integer of `dtype` (bools also as True/False).
+fn int_bound(args: &Args, key: &str, dtype: DType) -> Result<i128, CommandError> {
+    let val = args.str(key)?;
+    let ty = match dtype {
+        DType::Int64 => "int(64)",
+        DType::UInt64 => "uint(64)",
+        DType::UInt8 => "uint(8)",
+        _ => "bool",
+    };
+    let parsed = val.trim().parse::<i128>().ok().or_else(|| {
+        (dtype == DType::Bool)
+            .then(|| parse_bool(val).map(i128::from))
+            .flatten()
+    });
+    parsed.ok_or_else(|| CommandError::BadScalar {
+        val: val.to_string(),
+        ty,
+    })
+}
+
+/// Integer draws in `lo..=hi`, with NumPy's texts when they cannot be made.
+fn int_draw(dtype: DType, lo: i128, hi: i128, empty: &str) -> Result<Draw, CommandError> {
+    if lo > hi {
+        return Err(CommandError::value(empty));
+    }
+    let (min, max) = int_range(dtype);
+    if lo < min || lo > max {
+        return Err(CommandError::value(format!(
+            "low is out of bounds for {}",
+            dtype.name()
+        )));
+    }
+    if hi > max || hi < min {
+        return Err(CommandError::value(format!(
+            "high is out of bounds for {}",
+            dtype.name()
+        )));
+    }
+    Ok(Draw::Int { lo, hi })
+}
+
+/// Float draws in `[low, high)`; with `reversed_ok` (NumPy's
+/// `Generator.uniform`) `high < low` gives `(high, low]`.
+fn float_draw(args: &Args, reversed_ok: bool) -> Result<Draw, CommandError> {
+    let (low, high) = (args.real("low")?, args.real("high")?);
+    if high < low && !reversed_ok {
+        return Err(CommandError::value("low >= high"));
+    }
+    if !(high - low).is_finite() {
+        return Err(CommandError::value(format!(
+            "the range [{low}, {high}) is not finite"
+        )));
+    }
+    Ok(Draw::Float { low, high })
+}
+
+fn new_array(
+    ctx: &Ctx,
+    (stream, draw): (Stream, Draw),
+    dtype: DType,
+    n: usize,
+    offset: u64,
+) -> Result<Reply, CommandError> {
+    let entry = ctx
+        .shared
+        .symbols
+        .new_entry(dtype, vec![n], |len| fill(stream, draw, dtype, len, offset))?;
+    Ok(ctx.created(entry))
+}
+
+// ---------------------------------------------------------------------------
+// Legacy functions
+// ---------------------------------------------------------------------------
+
+/// `seed` as the client sends it: `-1` (randint) or `None` (randomNormal)
+/// for none.
+fn seed_stream(args: &Args) -> Result<Stream, CommandError> {
+    let val = args.str("seed")?;
+    if val.trim() == "None" {
+        return Ok(Stream::unseeded());
+    }
+    match args.int("seed")? {
+        -1 => Ok(Stream::unseeded()),
+        seed => Ok(Stream::seeded(seed)),
+    }
+}
+
+/// `ak.randint(low, high, size, dtype, seed)`; `ak.uniform` sends float64.
+pub fn randint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = dtype_param(ctx)?;
+    let n = length(args, "shape")?;
+    let draw = match dtype {
+        DType::Float64 => float_draw(args, false)?,
+        _ => {
+            let lo = int_bound(args, "low", dtype)?;
+            let high = int_bound(args, "high", dtype)?;
+            int_draw(dtype, lo, high - 1, "low >= high")?
+        }
+    };
+    let stream = seed_stream(args)?;
+    new_array(ctx, (stream, draw), dtype, n, 0)
+}
+
+/// `ak.standard_normal(size, seed)`.
+pub fn random_normal(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let n = length(args, "shape")?;
+    let stream = seed_stream(args)?;
+    new_array(ctx, (stream, Draw::Normal), DType::Float64, n, 0)
+}
+
+// ---------------------------------------------------------------------------
+// Generators
+// ---------------------------------------------------------------------------
+
+/// A server-side Generator: the client keeps its position (`state`).
+#[derive(Clone, Copy, Debug)]
+struct Generator {
+    dtype: DType,
+    stream: Stream,
+}
+
+/// Generators by name. They hold no array, so they live outside the symbol
+/// table; names come from it, so they never collide with arrays.
+static GENERATORS: Mutex<BTreeMap<String, Generator>> = Mutex::new(BTreeMap::new());
+
+fn generators() -> std::sync::MutexGuard<'static, BTreeMap<String, Generator>> {
+    GENERATORS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Generator `name`, which must produce `dtype`.
+fn generator(args: &Args, ctx: &Ctx, dtype: DType) -> Result<Generator, CommandError> {
+    let name = args.str("name")?;
+    let g = generators()
+        .get(name)
+        .copied()
+        .ok_or_else(|| CommandError::UnknownSymbol(name.into()))?;
+    if g.dtype != dtype {
+        return Err(CommandError::value(format!(
+            "{name} is a {} generator but {} was called",
+            g.dtype.name(),
+            ctx.cmd
+        )));
+    }
+    Ok(g)
+}
+
+/// The stream position of the client's `state` (1 at the start).
+fn position(args: &Args) -> Result<u64, CommandError> {
+    let state = args.int("state")?;
+    if state < 1 {
+        return Err(CommandError::value(format!(
+            "generator state {state} is not positive"
+        )));
+    }
+    Ok(state as u64 - 1)
+}
+
+/// `default_rng(seed)` sends one per element type; the reply's second word
+/// is the name.
+pub fn create_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = dtype_param(ctx)?;
+    let stream = if args.bool("has_seed")? {
+        Stream::seeded(args.int("seed")?)
+    } else {
+        Stream::unseeded()
+    };
+    let name = ctx.shared.symbols.next_name();
+    generators().insert(name.clone(), Generator { dtype, stream });
+    Ok(Reply::normal(format!("created {name} ")))
+}
+
+/// `Generator.integers`, `.uniform` and `.random`: `low`/`high` inclusive
+/// for integer types (bools ignore them unless they pin the value).
+pub fn uniform_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = dtype_param(ctx)?;
+    let g = generator(args, ctx, dtype)?;
+    let n = length(args, "shape")?;
+    let pos = position(args)?;
+    let draw = match dtype {
+        DType::Float64 => float_draw(args, true)?,
+        _ => {
+            let lo = int_bound(args, "low", dtype)?;
+            let hi = int_bound(args, "high", dtype)?;
+            int_draw(dtype, lo, hi, "low > high")?
+        }
+    };
+    new_array(ctx, (g.stream, draw), dtype, n, pos)
+}
+
+/// `Generator.standard_normal`: two stream words per element.
+pub fn standard_normal_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let g = generator(args, ctx, DType::Float64)?;
+    let n = length(args, "shape")?;
+    let pos = position(args)?;
+    let method = args.str("method")?;
+    if !matches!(method, "ZIG" | "BOX") {
+        return Err(CommandError::value(format!(
+            "Only ZIG and BOX are supported for method. Received: {method}"
+        )));
+    }
+    new_array(ctx, (g.stream, Draw::Normal), DType::Float64, n, pos)
+}
+
+/// Drops a Generator (the client's `Generator.destructor`).
+pub fn del_generator(args: &Args, _ctx: &Ctx) -> Result<Reply, CommandError> {
+    let name = args.str("name")?;
+    generators()
+        .remove(name)
+        .ok_or_else(|| CommandError::UnknownSymbol(name.into()))?;
+    Ok(Reply::normal(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_integers_cover_the_range_without_leaving_it() {
+        let s = Stream::seeded(7);
+        let mut seen = [0usize; 3];
+        for p in 0..30_000 {
+            let x = s.int_in(p, -1, 1);
+            seen[(x + 1) as usize] += 1;
+        }
+        assert!(seen.iter().all(|c| (9_000..11_000).contains(c)), "{seen:?}");
+        // The full 64-bit span needs no rejection.
+        let full = s.int_in(3, i64::MIN.into(), i64::MAX.into());
+        assert!(full >= i64::MIN.into() && full <= i64::MAX.into());
+        assert_eq!(s.int_in(5, 42, 42), 42);
+    }
+
+    #[test]
+    fn seeds_fix_streams() {
+        assert_eq!(Stream::seeded(1).word(9), Stream::seeded(1).word(9));
+        assert_ne!(Stream::seeded(1).word(9), Stream::seeded(2).word(9));
+        assert_ne!(Stream::seeded(1).word(9), Stream::seeded(1).word(10));
+    }
+}
