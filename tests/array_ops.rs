@@ -2322,6 +2322,117 @@ fn binops_match_numpy() {
     );
 }
 
+/// Rotation by `r` modulo 64, written with shifts.
+fn rot_left(x: u64, r: i64) -> u64 {
+    let r = r.rem_euclid(64) as u32;
+    if r == 0 {
+        x
+    } else {
+        (x << r) | (x >> (64 - r))
+    }
+}
+
+#[test]
+fn rotations_are_64_bit_and_take_counts_modulo_64() {
+    let server = Server::start();
+    let c = server.client();
+    let xs: Vec<i64> = vec![1, -2, i64::MIN, 0x0123_4567_89ab_cdef, 0, -1, 7];
+    let rs: Vec<i64> = vec![1, 3, 1, 68, 5, -1, 0];
+    let want = |left: bool| -> Vec<u64> {
+        xs.iter()
+            .zip(&rs)
+            .map(|(x, r)| rot_left(*x as u64, if left { *r } else { -*r }))
+            .collect()
+    };
+    let b = Arg::V(Vals::I(rs.clone()));
+    for (op, left) in [("<<<", true), (">>>", false)] {
+        let got = run_binop(&c, "vv", &Vals::I(xs.clone()), &b, op);
+        let w: Vec<i64> = want(left).into_iter().map(|x| x as i64).collect();
+        assert_eq!(got, Vals::I(w), "int64 {op}");
+        let ux: Vec<u64> = xs.iter().map(|x| *x as u64).collect();
+        let ur = Arg::V(Vals::U(
+            rs.iter().map(|r| r.rem_euclid(64) as u64).collect(),
+        ));
+        assert_eq!(
+            run_binop(&c, "vv", &Vals::U(ux), &ur, op),
+            Vals::U(want(left)),
+            "uint64 {op}"
+        );
+    }
+    // A scalar count, and a scalar rotated by an array of counts.
+    assert_eq!(
+        run_binop(
+            &c,
+            "vs",
+            &Vals::U(vec![1, 1 << 63]),
+            &Arg::S("uint64", "1"),
+            "<<<"
+        ),
+        Vals::U(vec![2, 1])
+    );
+    let an = put(&c, &Vals::I(vec![1, 2, 63]));
+    assert_eq!(
+        result_of(
+            &c,
+            "binopsv<int64,int64,1>",
+            &[
+                ("op", "str", ">>>"),
+                ("a", "int64", &an),
+                ("value", "int64", "1")
+            ],
+        ),
+        Vals::I(vec![i64::MIN, 1 << 62, 2])
+    );
+    let fname = put(&c, &Vals::F(vec![1.0]));
+    let r = c.cmd(
+        "binopvs<float64,int64,1>",
+        &[
+            ("op", "str", "<<<"),
+            ("a", "float64", &fname),
+            ("value", "int64", "1"),
+        ],
+    );
+    assert_eq!(
+        r.error(),
+        "Error executing command binopvs<float64,int64,1>: TypeError: binopvs<float64,int64,1>: operator <<< is not supported for float64 and int64"
+    );
+}
+
+/// `x ** 0.5` is NumPy's `sqrt` (what `ak.sqrt` sends), not `pow`.
+#[test]
+fn power_one_half_is_a_correctly_rounded_square_root() {
+    let server = Server::start();
+    let c = server.client();
+    let xs: Vec<f64> = (0..20_000)
+        .map(|i| 1.0 + i as f64 * 0.000_731_1)
+        .chain([0.0, -0.0, f64::INFINITY, -1.0, 2.69357887])
+        .collect();
+    // Only meaningful where pow and sqrt disagree somewhere.
+    assert!(
+        xs.iter()
+            .any(|x| x.powf(0.5).to_bits() != x.sqrt().to_bits())
+    );
+    let want = Vals::F(xs.iter().map(|x| x.sqrt()).collect());
+    let a = Vals::F(xs.clone());
+    let got = run_binop(&c, "vs", &a, &Arg::S("float64", "0.5"), "**");
+    assert!(same(&got, &want), "binopvs ** 0.5 is not sqrt");
+    // In place too: a **= 0.5.
+    let name = put(&c, &a);
+    c.cmd(
+        "opeqvs<float64,1>",
+        &[
+            ("op", "str", "**="),
+            ("a", "float64", &name),
+            ("value", "float64", "0.5"),
+        ],
+    )
+    .normal();
+    assert!(
+        same(&get(&c, "float64", &name), &want),
+        "**= 0.5 is not sqrt"
+    );
+}
+
 #[test]
 fn binops_on_large_arrays_run_in_chunks() {
     let server = Server::start();
@@ -2710,7 +2821,12 @@ fn cmd_map_lists_exactly_these_array_commands() {
     want.sort();
     let mut got: Vec<String> = map
         .keys()
-        .filter(|k| k.starts_with("arange") || k.starts_with("binop") || k.contains("All<"))
+        .filter(|k| {
+            let whole = ["sum", "prod", "min", "max", "any", "all"]
+                .iter()
+                .any(|r| k.starts_with(&format!("{r}All<")));
+            k.starts_with("arange") || k.starts_with("binop") || whole
+        })
         .cloned()
         .collect();
     got.sort();

@@ -67,6 +67,8 @@ enum Op {
     Xor,
     Shl,
     Shr,
+    RotL,
+    RotR,
 }
 
 impl Op {
@@ -90,6 +92,8 @@ impl Op {
             "^" => Op::Xor,
             "<<" => Op::Shl,
             ">>" => Op::Shr,
+            "<<<" => Op::RotL,
+            ">>>" => Op::RotR,
             _ => return None,
         })
     }
@@ -122,6 +126,9 @@ impl Op {
             Op::Xor => "bitwise_xor",
             Op::Shl => "left_shift",
             Op::Shr => "right_shift",
+            // NumPy has no rotations; Arkouda's names.
+            Op::RotL => "rotl",
+            Op::RotR => "rotr",
         }
     }
 }
@@ -212,6 +219,9 @@ fn plan(a: DType, b: DType, op: Op) -> Option<Plan> {
         Op::Sub => Plan::Arith(p),
         Op::FloorDiv | Op::Mod | Op::Pow if p == DType::Bool => Plan::Arith(DType::UInt8),
         Op::FloorDiv | Op::Mod | Op::Pow => Plan::Arith(p),
+        // Rotations are Arkouda's, for 64-bit integers only.
+        Op::RotL | Op::RotR if matches!(p, DType::Int64 | DType::UInt64) => Plan::Bits(p),
+        Op::RotL | Op::RotR => return None,
         _ if p == DType::Float64 => return None,
         Op::And | Op::Or | Op::Xor => Plan::Bits(p),
         Op::Shl | Op::Shr if p == DType::Bool => Plan::Bits(DType::UInt8),
@@ -319,6 +329,9 @@ trait Bits: Stored {
     fn xor(a: Self, b: Self) -> Self;
     fn shl(a: Self, b: Self) -> Self;
     fn shr(a: Self, b: Self) -> Self;
+    /// Rotations by the count modulo the bit width (negative counts too).
+    fn rotl(a: Self, b: Self) -> Self;
+    fn rotr(a: Self, b: Self) -> Self;
 }
 
 macro_rules! unsigned_ops {
@@ -349,6 +362,8 @@ macro_rules! unsigned_ops {
             fn shr(a: Self, b: Self) -> Self {
                 if b < <$t>::BITS as $t { a >> b } else { 0 }
             }
+            fn rotl(a: Self, b: Self) -> Self { a.rotate_left((b % <$t>::BITS as $t) as u32) }
+            fn rotr(a: Self, b: Self) -> Self { a.rotate_right((b % <$t>::BITS as $t) as u32) }
         }
     )*};
 }
@@ -425,6 +440,12 @@ impl Bits for i64 {
         } else {
             0
         }
+    }
+    fn rotl(a: Self, b: Self) -> Self {
+        a.rotate_left(b.rem_euclid(64) as u32)
+    }
+    fn rotr(a: Self, b: Self) -> Self {
+        a.rotate_right(b.rem_euclid(64) as u32)
     }
 }
 
@@ -517,6 +538,13 @@ impl Bits for bool {
     fn shr(a: Self, b: Self) -> Self {
         a & !b
     }
+    /// Never planned for bool (see [`plan`]); rotating one bit keeps it.
+    fn rotl(a: Self, _: Self) -> Self {
+        a
+    }
+    fn rotr(a: Self, _: Self) -> Self {
+        a
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -579,6 +607,8 @@ fn bits<C: Bits>(op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {
         Op::Or => apply(n, a, b, C::or),
         Op::Xor => apply(n, a, b, C::xor),
         Op::Shl => apply(n, a, b, C::shl),
+        Op::RotL => apply(n, a, b, C::rotl),
+        Op::RotR => apply(n, a, b, C::rotr),
         _ => apply(n, a, b, C::shr),
     })
 }
@@ -594,7 +624,18 @@ fn compare<C: Elem>(op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {
     })
 }
 
+/// `x ** 0.5` with a float result is a square root, as in NumPy (whose
+/// `ndarray ** 0.5` calls `sqrt`, which also makes it `ak.sqrt`): exact
+/// where `pow` may be one unit in the last place off.
+fn is_sqrt(plan: Plan, op: Op, b: &Side) -> bool {
+    let half = matches!(b, Side::Val(Scalar::F(x)) if *x == 0.5);
+    half && op == Op::Pow && matches!(plan, Plan::Arith(DType::Float64))
+}
+
 fn compute(plan: Plan, op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {
+    if is_sqrt(plan, op, b) {
+        return ArrayData::Float64(apply(n, a, b, |x: f64, _: f64| x.sqrt()));
+    }
     match plan {
         Plan::TrueDiv => ArrayData::Float64(apply(n, a, b, |x: f64, y: f64| x / y)),
         Plan::Arith(t) => match t {
@@ -690,11 +731,16 @@ fn bits_into<T: Native, C: Bits + Native>(op: Op, out: &mut [T], b: &Side) {
         Op::Or => combine(out, b, C::or),
         Op::Xor => combine(out, b, C::xor),
         Op::Shl => combine(out, b, C::shl),
+        Op::RotL => combine(out, b, C::rotl),
+        Op::RotR => combine(out, b, C::rotr),
         _ => combine(out, b, C::shr),
     }
 }
 
 fn update_as<T: Native>(plan: Plan, op: Op, out: &mut [T], b: &Side) {
+    if is_sqrt(plan, op, b) {
+        return combine(out, b, |x: f64, _: f64| x.sqrt());
+    }
     match plan {
         Plan::TrueDiv => combine(out, b, |x: f64, y: f64| x / y),
         Plan::Arith(t) => match t {
