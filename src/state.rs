@@ -32,6 +32,8 @@ pub struct Shared {
     pub started: Instant,
     /// Command modules used so far (`--saveUsedModules`).
     pub used_modules: Mutex<BTreeSet<&'static str>>,
+    /// Random-number Generators of `ak.random.default_rng`, by name.
+    pub generators: crate::commands::random::Generators,
 }
 
 impl Shared {
@@ -50,6 +52,7 @@ impl Shared {
             config_json,
             started: Instant::now(),
             used_modules: Mutex::new(BTreeSet::new()),
+            generators: Default::default(),
             config,
             machine,
         }

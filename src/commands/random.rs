@@ -350,23 +350,29 @@ pub fn random_normal(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 
 /// A server-side Generator: the client keeps its position (`state`).
 #[derive(Clone, Copy, Debug)]
-struct Generator {
+pub struct Generator {
     dtype: DType,
     stream: Stream,
 }
 
 /// Generators by name. They hold no array, so they live outside the symbol
 /// table; names come from it, so they never collide with arrays.
-static GENERATORS: Mutex<BTreeMap<String, Generator>> = Mutex::new(BTreeMap::new());
+#[derive(Default)]
+pub struct Generators(Mutex<BTreeMap<String, Generator>>);
 
-fn generators() -> std::sync::MutexGuard<'static, BTreeMap<String, Generator>> {
-    GENERATORS.lock().unwrap_or_else(PoisonError::into_inner)
+impl Generators {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Generator>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Generator `name`, which must produce `dtype`.
 fn generator(args: &Args, ctx: &Ctx, dtype: DType) -> Result<Generator, CommandError> {
     let name = args.str("name")?;
-    let g = generators()
+    let g = ctx
+        .shared
+        .generators
+        .lock()
         .get(name)
         .copied()
         .ok_or_else(|| CommandError::UnknownSymbol(name.into()))?;
@@ -401,7 +407,8 @@ pub fn create_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         Stream::unseeded()
     };
     let name = ctx.shared.symbols.next_name();
-    generators().insert(name.clone(), Generator { dtype, stream });
+    let generator = Generator { dtype, stream };
+    ctx.shared.generators.lock().insert(name.clone(), generator);
     Ok(Reply::normal(format!("created {name} ")))
 }
 
@@ -438,9 +445,11 @@ pub fn standard_normal_generator(args: &Args, ctx: &Ctx) -> Result<Reply, Comman
 }
 
 /// Drops a Generator (the client's `Generator.destructor`).
-pub fn del_generator(args: &Args, _ctx: &Ctx) -> Result<Reply, CommandError> {
+pub fn del_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let name = args.str("name")?;
-    generators()
+    ctx.shared
+        .generators
+        .lock()
         .remove(name)
         .ok_or_else(|| CommandError::UnknownSymbol(name.into()))?;
     Ok(Reply::normal(""))
