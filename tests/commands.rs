@@ -406,6 +406,35 @@ fn str_and_repr_format_elements() {
     assert_eq!(str_of(&c, "int64", &signed, 100), "[-3 7]");
 }
 
+/// Float `repr` as Arkouda's docstrings print it: whole numbers with 17
+/// decimals, others with 17 significant digits less trailing zeros.
+#[test]
+fn repr_prints_floats_as_the_original() {
+    let server = Server::start();
+    let c = server.client();
+    let xs = [
+        0.0,
+        0.5,
+        1.0 / 3.0,
+        16.0,
+        -1.0,
+        f64::NAN,
+        f64::NEG_INFINITY,
+        27f64.sqrt(),
+    ];
+    let bytes: Vec<u8> = xs.iter().flat_map(|x| x.to_le_bytes()).collect();
+    let name = upload(&c, "float64", xs.len(), &bytes);
+    assert_eq!(
+        repr_of(&c, "float64", &name, 100),
+        "array([0.00000000000000000 0.5 0.33333333333333331 16.00000000000000000 \
+         -1.00000000000000000 nan -inf 5.196152422706632])"
+    );
+    assert_eq!(
+        str_of(&c, "float64", &name, 100),
+        "[0.0 0.5 0.3333333333333333 16.0 -1.0 nan -inf 5.196152422706632]"
+    );
+}
+
 #[test]
 fn str_truncates_beyond_the_print_threshold() {
     let server = Server::start();

@@ -152,19 +152,30 @@ pub fn format_real(x: f64) -> String {
     }
 }
 
-/// 17 digits after the point (`1.00000000000000000`), switching to exponent
-/// form for very large or small magnitudes.
+/// The original's `%.17r` (what `repr` prints, as Arkouda's docstrings show
+/// it): whole numbers with 17 zeros after the point (`16.00000000000000000`),
+/// other values with 17 significant digits less trailing zeros (`0.5`,
+/// `0.33333333333333331`, `5.196152422706632`), in exponent form outside
+/// `1e-4..1e17` like C's `%g`.
 pub fn format_real17(x: f64) -> String {
     if !x.is_finite() {
         return format_real(x);
     }
-    let a = x.abs();
-    if a == 0.0 || (1e-4..1e16).contains(&a) {
-        format!("{x:.17}")
+    let sci = format!("{x:.16e}");
+    let (mantissa, exp) = sci.split_once('e').expect("exponent form");
+    let e: i32 = exp.parse().expect("decimal exponent");
+    let whole = x.fract() == 0.0;
+    if whole && e < 17 {
+        return format!("{x:.17}");
+    }
+    if whole {
+        return format!("{x:.17e}").replace(&format!("e{e}"), &exponent(exp));
+    }
+    let trim = |s: &str| s.trim_end_matches('0').trim_end_matches('.').to_string();
+    if (-4..17).contains(&e) {
+        trim(&format!("{x:.*}", (16 - e) as usize))
     } else {
-        let s = format!("{x:.17e}");
-        let (mantissa, exp) = s.split_once('e').expect("exponent form");
-        format!("{mantissa}{}", exponent(exp))
+        format!("{}{}", trim(mantissa), exponent(exp))
     }
 }
 
@@ -195,11 +206,28 @@ mod tests {
         assert_eq!(render(&f, 100, "[", "]", Style::Str), "[1.0 0.5]");
         assert_eq!(
             render(&f, 100, "array([", "])", Style::Repr),
-            "array([1.00000000000000000 0.50000000000000000])"
+            "array([1.00000000000000000 0.5])"
         );
         assert_eq!(format_real(1e20), "1e+20");
         assert_eq!(format_real(1.5e-7), "1.5e-07");
         assert_eq!(format_real(f64::NAN), "nan");
         assert_eq!(format_real17(1e20), "1.00000000000000000e+20");
+        // Values from Arkouda's docstrings.
+        for (x, text) in [
+            (16.0, "16.00000000000000000"),
+            (0.0, "0.00000000000000000"),
+            (-1.0, "-1.00000000000000000"),
+            (0.5, "0.5"),
+            (1.0 / 3.0, "0.33333333333333331"),
+            (2.0 / 3.0, "0.66666666666666663"),
+            (27f64.sqrt(), "5.196152422706632"),
+            (7.0 * std::f64::consts::PI, "21.991148575128552"),
+            (std::f64::consts::PI, "3.1415926535897931"),
+            (10f64.powf(1.0 / 3.0), "2.1544346900318838"),
+        ] {
+            assert_eq!(format_real17(x), text, "{x:e}");
+        }
+        assert_eq!(format_real17(1.5e-7), "1.4999999999999999e-07");
+        assert_eq!(format_real17(-0.0), "-0.00000000000000000");
     }
 }
