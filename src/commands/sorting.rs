@@ -1,0 +1,738 @@
+//! Sorting: `argsort<dtype,1>` (arguments `name`, `algoName`, `axis`),
+//! `sort<dtype,1>` (`array`, `alg`, `axis`), `coargsort` (`arr_names`,
+//! `arr_types`, `nstr`, `algoName`) and `searchSorted<dtype,1,1>` (`x1`, `x2`,
+//! `side`, `x2Sorted`), plus the sorting kernel the set operations, `unique`
+//! and `mink`/`maxk` share.
+//!
+//! The order is NumPy's stable sort: NaNs go last, `-0.0` and `0.0` are equal
+//! (their input order is kept), ties keep their input order. Every element is
+//! mapped to a `u64` key whose unsigned order is that order, and the keys are
+//! sorted by a stable radix sort on all cores (8-bit digits; digits that are
+//! the same in every key are skipped, so small ranges, bool and uint8 take one
+//! or two passes). Large arrays are split on their highest varying digit
+//! first and the buckets sorted by the lower digits inside a core's cache.
+//! An argsort whose key bits and index bits fit in 64 sorts one word per
+//! element.
+
+use std::ops::Range;
+use std::thread;
+
+use super::{CommandMap, Ctx, Kind, check_dtype};
+use crate::error::CommandError;
+use crate::handler;
+use crate::kernels;
+use crate::memory::Reservation;
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, ArrayEntry, DType};
+
+pub fn register(map: &mut CommandMap) {
+    for dtype in DType::ALL {
+        let t = dtype.name();
+        map.add(
+            format!("argsort<{t},1>"),
+            handler!(argsort),
+            Kind::Tracked,
+            "ArgSortMsg",
+        );
+        map.add(
+            format!("sort<{t},1>"),
+            handler!(sort),
+            Kind::Tracked,
+            "SortMsg",
+        );
+        map.add(
+            format!("searchSorted<{t},1,1>"),
+            handler!(search_sorted),
+            Kind::Tracked,
+            "SortMsg",
+        );
+    }
+    map.add(
+        "coargsort",
+        handler!(coargsort),
+        Kind::Tracked,
+        "ArgSortMsg",
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------
+
+/// The key of every NaN: above the key of +inf.
+pub(crate) const NAN_KEY: u64 = u64::MAX;
+
+pub(crate) fn key_i64(x: i64) -> u64 {
+    (x as u64) ^ (1 << 63)
+}
+
+/// NaN last, `-0.0` equal to `0.0`, otherwise the IEEE order.
+pub(crate) fn key_f64(x: f64) -> u64 {
+    if x.is_nan() {
+        NAN_KEY
+    } else if x == 0.0 {
+        1 << 63
+    } else {
+        let b = x.to_bits();
+        if b >> 63 == 1 { !b } else { b | (1 << 63) }
+    }
+}
+
+/// The type values are compared in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Domain {
+    Int,
+    UInt,
+    Float,
+}
+
+impl Domain {
+    pub(crate) fn of(dtype: DType) -> Domain {
+        match dtype {
+            DType::Int64 => Domain::Int,
+            DType::Float64 => Domain::Float,
+            DType::UInt64 | DType::UInt8 | DType::Bool => Domain::UInt,
+        }
+    }
+
+    /// NumPy 2's promotion of two dtypes, as far as comparing values goes:
+    /// int64 with uint64 compares as float64, as NumPy does.
+    pub(crate) fn common(a: DType, b: DType) -> Domain {
+        match (Domain::of(a), Domain::of(b)) {
+            (x, y) if x == y => x,
+            (Domain::Float, _) | (_, Domain::Float) => Domain::Float,
+            (Domain::Int, _) if b == DType::UInt64 => Domain::Float,
+            (_, Domain::Int) if a == DType::UInt64 => Domain::Float,
+            _ => Domain::Int,
+        }
+    }
+}
+
+/// Maps `v` elementwise, in parallel for large slices.
+pub(crate) fn map_par<S: Copy + Sync, T: Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T> {
+    kernels::build(v.len(), |start, chunk| {
+        for (o, x) in chunk.iter_mut().zip(&v[start..]) {
+            o.write(f(*x));
+        }
+    })
+}
+
+/// The keys of `data`'s values converted to `dom` (never asked to put
+/// uint64 in the int domain or int64 in the uint domain).
+pub(crate) fn keys_in(data: &ArrayData, dom: Domain) -> Vec<u64> {
+    match (data, dom) {
+        (ArrayData::Int64(v), Domain::Float) => map_par(v, |x| key_f64(x as f64)),
+        (ArrayData::Int64(v), _) => map_par(v, key_i64),
+        (ArrayData::UInt64(v), Domain::Float) => map_par(v, |x| key_f64(x as f64)),
+        (ArrayData::UInt64(v), _) => v.clone(),
+        (ArrayData::UInt8(v), Domain::Float) => map_par(v, |x| key_f64(x.into())),
+        (ArrayData::UInt8(v), Domain::Int) => map_par(v, |x| key_i64(x.into())),
+        (ArrayData::UInt8(v), Domain::UInt) => map_par(v, u64::from),
+        (ArrayData::Bool(v), Domain::Float) => map_par(v, |x| key_f64(u8::from(x).into())),
+        (ArrayData::Bool(v), Domain::Int) => map_par(v, |x| key_i64(x.into())),
+        (ArrayData::Bool(v), Domain::UInt) => map_par(v, u64::from),
+        (ArrayData::Float64(v), _) => map_par(v, key_f64),
+    }
+}
+
+/// The keys of `data` in its own type.
+pub(crate) fn sort_keys(data: &ArrayData) -> Vec<u64> {
+    keys_in(data, Domain::of(data.dtype()))
+}
+
+/// Applies `$e` to the vector `$v` inside an `ArrayData`, wrapping the
+/// result in the same variant.
+macro_rules! same_kind {
+    ($data:expr, $v:ident => $e:expr) => {
+        match $data {
+            ArrayData::Int64($v) => ArrayData::Int64($e),
+            ArrayData::UInt64($v) => ArrayData::UInt64($e),
+            ArrayData::UInt8($v) => ArrayData::UInt8($e),
+            ArrayData::Float64($v) => ArrayData::Float64($e),
+            ArrayData::Bool($v) => ArrayData::Bool($e),
+        }
+    };
+}
+pub(crate) use same_kind;
+
+/// The elements of `data` at `idx` (all in range).
+pub(crate) fn gather(data: &ArrayData, idx: &[i64]) -> ArrayData {
+    same_kind!(data, v => map_par(idx, |i| v[i as usize]))
+}
+
+// ---------------------------------------------------------------------------
+// Parallel radix sort
+// ---------------------------------------------------------------------------
+
+/// The chunks `0..n` is split into for `threads_for(n)` threads.
+fn chunk_len(n: usize) -> usize {
+    n.div_ceil(kernels::threads_for(n)).max(1)
+}
+
+/// Runs `f` on each range of `0..n` (in parallel for large `n`) and returns
+/// the results in order.
+pub(crate) fn map_ranges<R: Send>(n: usize, f: impl Fn(Range<usize>) -> R + Sync) -> Vec<R> {
+    let per = chunk_len(n);
+    let ranges: Vec<Range<usize>> = (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
+    if ranges.len() <= 1 {
+        return vec![f(0..n)];
+    }
+    thread::scope(|s| {
+        let handles: Vec<_> = ranges
+            .into_iter()
+            .map(|r| {
+                let f = &f;
+                s.spawn(move || f(r))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// A destination written at disjoint positions by several threads.
+pub(crate) struct Scatter<T>(*mut T);
+
+// SAFETY: threads only write through the pointer, each to positions no
+// other thread writes, and the owner waits for all of them (thread::scope).
+unsafe impl<T: Send> Sync for Scatter<T> {}
+unsafe impl<T: Send> Send for Scatter<T> {}
+
+impl<T> Scatter<T> {
+    pub(crate) fn new(v: &mut Vec<T>) -> Self {
+        Scatter(v.as_mut_ptr())
+    }
+    /// # Safety
+    /// `i` must be within the capacity of the vector and no other thread may
+    /// write position `i` at the same time.
+    pub(crate) unsafe fn write(&self, i: usize, x: T) {
+        // SAFETY: guaranteed by the caller.
+        unsafe { self.0.add(i).write(x) }
+    }
+}
+
+/// Bits per radix digit.
+const DIGIT_BITS: u32 = 8;
+const BUCKETS: usize = 1 << DIGIT_BITS;
+
+/// One stable pass on all cores: `src` scattered into `dst` (capacity
+/// `src.len()`) by `digit`. Returns where each digit's elements start, plus
+/// the end.
+fn parallel_pass<T, D>(src: &[T], dst: &mut Vec<T>, digit: D) -> Vec<usize>
+where
+    T: Copy + Send + Sync,
+    D: Fn(&T) -> usize + Sync,
+{
+    let n = src.len();
+    let counts = map_ranges(n, |r| {
+        let mut h = vec![0usize; BUCKETS];
+        for x in &src[r] {
+            h[digit(x)] += 1;
+        }
+        h
+    });
+    // Chunk t's elements of digit b start after every element of a smaller
+    // digit and after chunk t-1's elements of digit b.
+    let mut starts = counts;
+    let mut bounds = Vec::with_capacity(BUCKETS + 1);
+    let mut run = 0;
+    for b in 0..BUCKETS {
+        bounds.push(run);
+        for h in starts.iter_mut() {
+            let c = h[b];
+            h[b] = run;
+            run += c;
+        }
+    }
+    bounds.push(run);
+    let out = Scatter::new(dst);
+    let scatter = |chunk: &[T], mut at: Vec<usize>| {
+        for x in chunk {
+            let b = digit(x);
+            // SAFETY: the positions of all chunks and digits are disjoint
+            // ranges covering 0..n, within dst's capacity n.
+            unsafe { out.write(at[b], *x) };
+            at[b] += 1;
+        }
+    };
+    if starts.len() == 1 {
+        scatter(src, starts.swap_remove(0));
+    } else {
+        thread::scope(|s| {
+            for (chunk, at) in src.chunks(chunk_len(n)).zip(starts) {
+                let scatter = &scatter;
+                s.spawn(move || scatter(chunk, at));
+            }
+        });
+    }
+    // SAFETY: the pass wrote every position 0..n (a permutation of src) and
+    // T is Copy, so there is nothing to drop.
+    unsafe { dst.set_len(n) };
+    bounds
+}
+
+/// Stable LSD sort of `data` by the digits at `shifts` on this thread,
+/// using `scratch` (same length) as the other buffer.
+fn sort_slice<T, K>(data: &mut [T], scratch: &mut [T], shifts: &[u32], key: &K)
+where
+    T: Copy,
+    K: Fn(&T) -> u64,
+{
+    let mut in_data = true;
+    for &shift in shifts {
+        let (from, to): (&[T], &mut [T]) = if in_data {
+            (data, scratch)
+        } else {
+            (scratch, data)
+        };
+        let digit = |x: &T| ((key(x) >> shift) as usize) & (BUCKETS - 1);
+        let mut at = [0usize; BUCKETS];
+        for x in from.iter() {
+            at[digit(x)] += 1;
+        }
+        if at.contains(&from.len()) {
+            // One digit value throughout: the pass would not move anything.
+            continue;
+        }
+        let mut run = 0;
+        for a in at.iter_mut() {
+            let c = *a;
+            *a = run;
+            run += c;
+        }
+        for x in from.iter() {
+            let b = digit(x);
+            to[at[b]] = *x;
+            at[b] += 1;
+        }
+        in_data = !in_data;
+    }
+    if !in_data {
+        data.copy_from_slice(scratch);
+    }
+}
+
+/// Stable sort of `v` by `key`.
+///
+/// Large arrays are first split on their highest varying digit (one
+/// parallel pass); each of the resulting buckets, small enough to stay in a
+/// core's cache, is then sorted by the lower digits on one thread, the
+/// buckets spread over all cores. Small arrays take LSD passes directly.
+pub(crate) fn radix_sort<T, K>(mut src: Vec<T>, key: K) -> Vec<T>
+where
+    T: Copy + Send + Sync,
+    K: Fn(&T) -> u64 + Sync,
+{
+    let n = src.len();
+    if n < 2 {
+        return src;
+    }
+    let first = key(&src[0]);
+    // Bits in which some key differs from the first: digits without any
+    // need no pass.
+    let varying = map_ranges(n, |r| {
+        src[r].iter().fold(0u64, |acc, x| acc | (key(x) ^ first))
+    })
+    .into_iter()
+    .fold(0, |a, b| a | b);
+    let shifts: Vec<u32> = (0..64)
+        .step_by(DIGIT_BITS as usize)
+        .filter(|s| (varying >> s) & (BUCKETS as u64 - 1) != 0)
+        .collect();
+    let Some((&top, lower)) = shifts.split_last() else {
+        return src;
+    };
+    let key = &key;
+    let digit = |shift: u32| move |x: &T| ((key(x) >> shift) as usize) & (BUCKETS - 1);
+    let mut dst: Vec<T> = Vec::with_capacity(n);
+    if n < kernels::PAR_THRESHOLD || lower.is_empty() {
+        for &shift in &shifts {
+            parallel_pass(&src, &mut dst, digit(shift));
+            std::mem::swap(&mut src, &mut dst);
+        }
+        return src;
+    }
+    let bounds = parallel_pass(&src, &mut dst, digit(top));
+    // Bucket b is bounds[b]..bounds[b + 1] of dst; src serves as its scratch.
+    let mut pieces = Vec::with_capacity(BUCKETS);
+    let (mut rest_dst, mut rest_src) = (dst.as_mut_slice(), src.as_mut_slice());
+    for w in bounds.windows(2) {
+        let len = w[1] - w[0];
+        let (d, dr) = rest_dst.split_at_mut(len);
+        let (s, sr) = rest_src.split_at_mut(len);
+        (rest_dst, rest_src) = (dr, sr);
+        if len > 1 {
+            pieces.push((d, s));
+        }
+    }
+    // Largest last, so that they are taken first.
+    pieces.sort_by_key(|(d, _)| d.len());
+    let queue = std::sync::Mutex::new(pieces);
+    let work = || {
+        loop {
+            let next = queue
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .pop();
+            let Some((d, s)) = next else { break };
+            sort_slice(d, s, lower, key);
+        }
+    };
+    let threads = kernels::threads_for(n);
+    thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        work();
+    });
+    dst
+}
+
+/// `(key, index)` pairs of `keys`, stably sorted by key.
+pub(crate) fn sorted_items(keys: &[u64]) -> Vec<(u64, i64)> {
+    let items = kernels::build(keys.len(), |start, chunk| {
+        for (k, o) in chunk.iter_mut().enumerate() {
+            o.write((keys[start + k], (start + k) as i64));
+        }
+    });
+    radix_sort(items, |x| x.0)
+}
+
+/// The stable sorting permutation of `keys`.
+///
+/// When the bits in which keys differ and the bits of an index fit in one
+/// word together, each element is sorted as one `u64` (key bits above the
+/// index), which halves the memory the passes move.
+pub(crate) fn argsort_keys(keys: &[u64]) -> Vec<i64> {
+    let n = keys.len();
+    let Some(first) = keys.first() else {
+        return Vec::new();
+    };
+    let varying = map_ranges(n, |r| keys[r].iter().fold(0u64, |acc, k| acc | (k ^ first)))
+        .into_iter()
+        .fold(0, |a, b| a | b);
+    // Bits above the highest varying bit and below the lowest are the same
+    // in every key, so dropping them keeps the order.
+    let (low, width) = if varying == 0 {
+        (0, 0)
+    } else {
+        let low = varying.trailing_zeros();
+        (low, 64 - varying.leading_zeros() - low)
+    };
+    let index_bits = usize::BITS - (n - 1).leading_zeros();
+    if width + index_bits > 64 {
+        let items = sorted_items(keys);
+        return map_par(&items, |x| x.1);
+    }
+    let key_mask = if width == 0 {
+        0
+    } else {
+        u64::MAX >> (64 - width)
+    };
+    let packed = kernels::build(n, |start, chunk| {
+        for (k, o) in chunk.iter_mut().enumerate() {
+            let i = start + k;
+            let short = (keys[i] >> low) & key_mask;
+            o.write((short << index_bits) | i as u64);
+        }
+    });
+    let sorted = radix_sort(packed, |x| x >> index_bits);
+    let index_mask = (1u64 << index_bits) - 1;
+    map_par(&sorted, |x| (x & index_mask) as i64)
+}
+
+/// NumPy's `argsort(kind="stable")`.
+pub(crate) fn argsort_data(data: &ArrayData) -> Vec<i64> {
+    argsort_keys(&sort_keys(data))
+}
+
+/// The permutation that sorts rows of `keys` (columns, first most
+/// significant), stably.
+pub(crate) fn coargsort_keys(keys: &[Vec<u64>]) -> Vec<i64> {
+    let Some((last, rest)) = keys.split_last() else {
+        return Vec::new();
+    };
+    let mut perm = argsort_keys(last);
+    for k in rest.iter().rev() {
+        let items = map_par(&perm, |i| (k[i as usize], i));
+        perm = map_par(&radix_sort(items, |x| x.0), |x| x.1);
+    }
+    perm
+}
+
+/// NumPy's `sort(kind="stable")`: values move, so `-0.0` and NaN payloads
+/// keep their bits.
+pub(crate) fn sort_data(data: &ArrayData) -> ArrayData {
+    match data {
+        ArrayData::Int64(v) => ArrayData::Int64(radix_sort(v.clone(), |x| key_i64(*x))),
+        ArrayData::UInt64(v) => ArrayData::UInt64(radix_sort(v.clone(), |x| *x)),
+        ArrayData::UInt8(v) => ArrayData::UInt8(radix_sort(v.clone(), |x| u64::from(*x))),
+        ArrayData::Float64(v) => ArrayData::Float64(radix_sort(v.clone(), |x| key_f64(*x))),
+        ArrayData::Bool(v) => ArrayData::Bool(radix_sort(v.clone(), |x| u64::from(*x))),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers shared by the sorting-family handlers
+// ---------------------------------------------------------------------------
+
+/// Bytes of the radix sort's working set for `n` elements: the key and
+/// index pairs twice over.
+pub(crate) fn sort_scratch(n: usize) -> u64 {
+    (n as u64).saturating_mul(32)
+}
+
+/// Reserves `bytes` of working memory for the duration of a command.
+pub(crate) fn scratch(ctx: &Ctx, bytes: u64) -> Result<Reservation, CommandError> {
+    Ok(ctx.shared.symbols.memory().reserve(bytes)?)
+}
+
+/// The element type a typed command name was built for.
+pub(crate) fn command_dtype(ctx: &Ctx) -> Result<DType, CommandError> {
+    ctx.type_params()
+        .first()
+        .and_then(|d| DType::from_name(d))
+        .ok_or_else(|| {
+            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
+        })
+}
+
+/// A new rank-1 array holding `data` (reserved before it is kept).
+pub(crate) fn new_array(ctx: &Ctx, data: ArrayData) -> Result<ArrayEntry, CommandError> {
+    ctx.shared
+        .symbols
+        .new_entry(data.dtype(), vec![data.len()], |_| data)
+}
+
+/// Stores `entry` under a fresh name and returns its `created ...` text.
+pub(crate) fn store(ctx: &Ctx, entry: ArrayEntry) -> String {
+    let symbols = &ctx.shared.symbols;
+    let name = symbols.next_name();
+    let msg = entry.created_msg(&name);
+    symbols.insert(name, entry);
+    msg
+}
+
+/// The arrays named in list argument `key`, which must be pdarrays
+/// (`types_key` lists their object types; a Categorical stands for its codes).
+pub(crate) fn key_arrays(
+    args: &Args,
+    ctx: &Ctx,
+    names_key: &str,
+    types_key: &str,
+) -> Result<Vec<std::sync::Arc<ArrayEntry>>, CommandError> {
+    let n = args.int("nstr")?;
+    let names = args.str_list(names_key)?;
+    let types = args.str_list(types_key)?;
+    if usize::try_from(n).ok() != Some(names.len()) || types.len() != names.len() {
+        return Err(CommandError::value(format!(
+            "nstr is {n} but {} names and {} types were given",
+            names.len(),
+            types.len()
+        )));
+    }
+    if names.is_empty() {
+        return Err(CommandError::value(format!(
+            "{} needs at least one array",
+            ctx.cmd
+        )));
+    }
+    if let Some(t) = types
+        .iter()
+        .find(|t| !t.eq_ignore_ascii_case("pdarray") && !t.eq_ignore_ascii_case("categorical"))
+    {
+        return Err(CommandError::NotImplemented(format!(
+            "{} of {t} objects is not supported",
+            ctx.cmd
+        )));
+    }
+    let entries = names
+        .iter()
+        .map(|n| ctx.shared.symbols.get(n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let size = entries[0].size();
+    if let Some((name, e)) = names.iter().zip(&entries).find(|(_, e)| e.size() != size) {
+        return Err(CommandError::value(format!(
+            "all arrays must have the same size: {} has {size} elements but {name} has {}",
+            names[0],
+            e.size()
+        )));
+    }
+    Ok(entries)
+}
+
+fn check_algorithm(name: &str) -> Result<(), CommandError> {
+    match name {
+        "" | "RadixSortLSD" | "TwoArrayRadixSort" => Ok(()),
+        other => Err(CommandError::NotImplemented(format!(
+            "Unrecognized sorting algorithm: {other}"
+        ))),
+    }
+}
+
+/// Rank-1 arrays have axis 0 (or -1).
+fn check_axis(args: &Args) -> Result<(), CommandError> {
+    let axis = args.int("axis")?;
+    if axis == 0 || axis == -1 {
+        Ok(())
+    } else {
+        Err(CommandError::value(format!(
+            "axis {axis} is out of bounds for array of dimension 1"
+        )))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Handlers
+// ---------------------------------------------------------------------------
+
+pub fn argsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = command_dtype(ctx)?;
+    let entry = ctx.typed_array(args, "name", dtype)?;
+    check_algorithm(args.str("algoName")?)?;
+    check_axis(args)?;
+    let _scratch = scratch(ctx, sort_scratch(entry.size()))?;
+    let out = ctx
+        .shared
+        .symbols
+        .new_entry(DType::Int64, vec![entry.size()], |_| {
+            ArrayData::Int64(argsort_data(&entry.data))
+        })?;
+    Ok(ctx.created(out))
+}
+
+pub fn sort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = command_dtype(ctx)?;
+    let entry = ctx.typed_array(args, "array", dtype)?;
+    check_algorithm(args.str("alg")?)?;
+    check_axis(args)?;
+    let _scratch = scratch(ctx, (entry.size() * dtype.itemsize()) as u64)?;
+    let out = ctx
+        .shared
+        .symbols
+        .new_entry(dtype, vec![entry.size()], |_| sort_data(&entry.data))?;
+    Ok(ctx.created(out))
+}
+
+pub fn coargsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    check_algorithm(args.str("algoName")?)?;
+    let entries = key_arrays(args, ctx, "arr_names", "arr_types")?;
+    let n = entries[0].size();
+    let _scratch = scratch(
+        ctx,
+        sort_scratch(n).saturating_add((n * 8 * entries.len()) as u64),
+    )?;
+    let out = ctx.shared.symbols.new_entry(DType::Int64, vec![n], |_| {
+        let keys: Vec<Vec<u64>> = entries.iter().map(|e| sort_keys(&e.data)).collect();
+        ArrayData::Int64(coargsort_keys(&keys))
+    })?;
+    Ok(ctx.created(out))
+}
+
+pub fn search_sorted(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let dtype = command_dtype(ctx)?;
+    let x1 = ctx.typed_array(args, "x1", dtype)?;
+    let x2_name = args.str("x2")?;
+    let x2 = ctx.shared.symbols.get(x2_name)?;
+    check_dtype(x2_name, x2.dtype(), dtype, ctx.cmd)?;
+    let right = match args.str("side")? {
+        "left" => false,
+        "right" => true,
+        other => {
+            return Err(CommandError::value(format!(
+                "searchSorted side must be a string with value 'left' or 'right', not '{other}'"
+            )));
+        }
+    };
+    // Optional, as in the original; binary search does not need it.
+    if args.contains("x2Sorted") {
+        args.bool("x2Sorted")?;
+    }
+    let _scratch = scratch(ctx, ((x1.size() + x2.size()) * 8) as u64)?;
+    let out = ctx
+        .shared
+        .symbols
+        .new_entry(DType::Int64, vec![x2.size()], |_| {
+            let sorted = sort_keys(&x1.data);
+            let wanted = sort_keys(&x2.data);
+            ArrayData::Int64(map_par(&wanted, |v| {
+                let at = if right {
+                    sorted.partition_point(|a| *a <= v)
+                } else {
+                    sorted.partition_point(|a| *a < v)
+                };
+                at as i64
+            }))
+        })?;
+    Ok(ctx.created(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_keys_follow_numpy_order() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.0,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            5e-324,
+            1.0,
+            f64::INFINITY,
+        ];
+        let keys: Vec<u64> = xs.iter().map(|x| key_f64(*x)).collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(key_f64(-0.0), key_f64(0.0));
+        assert!(key_f64(f64::INFINITY) < key_f64(f64::NAN));
+        assert_eq!(key_f64(-f64::NAN), NAN_KEY);
+        assert!(key_i64(i64::MIN) < key_i64(-1) && key_i64(-1) < key_i64(0));
+    }
+
+    #[test]
+    fn radix_sort_is_stable_on_every_path() {
+        // Large enough for several threads; keys spread over all 8 digits
+        // and over only one.
+        let n = kernels::PAR_THRESHOLD * 3 + 11;
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let wide: Vec<(u64, usize)> = (0..n)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> (i % 3 * 20), i)
+            })
+            .collect();
+        let narrow: Vec<(u64, usize)> = wide.iter().map(|(k, i)| (k % 5, *i)).collect();
+        for v in [wide, narrow] {
+            let mut want = v.clone();
+            want.sort_by_key(|p| p.0);
+            assert_eq!(radix_sort(v, |p| p.0), want);
+        }
+        let one: Vec<u64> = vec![7; 1000];
+        assert_eq!(radix_sort(one.clone(), |x| *x), one);
+        assert!(radix_sort(Vec::<u64>::new(), |x| *x).is_empty());
+    }
+
+    #[test]
+    fn coargsort_orders_rows() {
+        let a = vec![1u64, 0, 1, 0, 1];
+        let b = vec![5u64, 5, 2, 2, 5];
+        assert_eq!(coargsort_keys(&[a, b]), vec![3, 1, 2, 0, 4]);
+    }
+
+    #[test]
+    fn common_domains() {
+        use DType::*;
+        assert_eq!(Domain::common(Int64, UInt64), Domain::Float);
+        assert_eq!(Domain::common(UInt8, Int64), Domain::Int);
+        assert_eq!(Domain::common(Bool, UInt64), Domain::UInt);
+        assert_eq!(Domain::common(Bool, Float64), Domain::Float);
+        assert_eq!(Domain::common(UInt64, UInt8), Domain::UInt);
+    }
+}
