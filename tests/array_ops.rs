@@ -2322,14 +2322,12 @@ fn binops_match_numpy() {
     );
 }
 
-/// Rotation by `r` modulo 64, written with shifts.
+/// Rotation by `r` modulo 64, bit by bit: bit j moves to bit (j + r) mod 64.
 fn rot_left(x: u64, r: i64) -> u64 {
-    let r = r.rem_euclid(64) as u32;
-    if r == 0 {
-        x
-    } else {
-        (x << r) | (x >> (64 - r))
-    }
+    (0..64)
+        .filter(|j| x >> j & 1 == 1)
+        .map(|j| 1u64 << ((j + r).rem_euclid(64)))
+        .sum()
 }
 
 #[test]
