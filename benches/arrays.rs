@@ -225,7 +225,9 @@ enum Bare {
 fn bare_transfer(ctx: &zmq::Context, bare: Bare, trials: usize, n_bytes: usize) -> f64 {
     let port = free_port();
     let endpoint = format!("tcp://127.0.0.1:{port}");
-    let rep = ctx.socket(zmq::REP).expect("rep");
+    // Its own context, so its own I/O thread, like a server process.
+    let peer_ctx = zmq::Context::new();
+    let rep = peer_ctx.socket(zmq::REP).expect("rep");
     rep.bind(&endpoint).expect("bind");
     let peer = thread::spawn(move || {
         for _ in 0..trials {
@@ -251,6 +253,7 @@ fn bare_transfer(ctx: &zmq::Context, bare: Bare, trials: usize, n_bytes: usize) 
         },
     );
     peer.join().expect("bare peer");
+    drop(peer_ctx);
     t
 }
 

@@ -12,6 +12,7 @@
 //! * [`state`]: what the daemons share (symbol table, memory, activity, metrics).
 
 pub mod activity;
+pub mod alloc;
 pub mod auth;
 pub mod banner;
 pub mod checkpoint;

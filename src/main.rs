@@ -1,5 +1,8 @@
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOC: arkouda_server::alloc::CachingAlloc = arkouda_server::alloc::CachingAlloc;
+
 fn main() -> ExitCode {
     match arkouda_server::config::Config::from_env_and_args() {
         Ok(arkouda_server::config::Invocation::Run(config)) => arkouda_server::server::run(*config),

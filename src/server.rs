@@ -68,6 +68,13 @@ impl Server {
         // until every socket is bound.
         let registrar = integration::prepare(&config, &machine.hostname)?;
         let shared = Arc::new(Shared::new(config, machine, token));
+        // Freed arrays kept for reuse (see `alloc`); by default a quarter of
+        // what arrays may use, within an eighth of the machine.
+        let cache = shared
+            .config
+            .freed_memory_cache
+            .unwrap_or_else(|| (shared.memory_limit() / 4).min(shared.machine.physical_memory / 8));
+        crate::alloc::set_limit(usize::try_from(cache).unwrap_or(usize::MAX));
         let context = zmq::Context::new();
         let mut daemons = Vec::new();
         for &t in &shared.config.daemon_types {

@@ -833,3 +833,46 @@ fn serverstatus_on_the_main_daemon() {
     );
     assert_exact_serverstatus_keys(reply.msg());
 }
+
+/// A freed large array is kept for reuse (up to --freedMemoryCache bytes),
+/// is reused by the next array of its size, and is never counted as held.
+#[test]
+fn freed_large_arrays_are_cached_for_reuse() {
+    let status = |c: &Client| check_serverstatus(c.cmd("serverstatus", &[]).normal());
+    let server = Server::builder()
+        .arg("--freedMemoryCache=100000000")
+        .start();
+    let c = server.client();
+    // 4 Mi float64 = 32 MiB, a multiple of the 2 MiB rounding.
+    let n = 4 << 20;
+    let a = create(&c, "float64", n);
+    set(&c, "float64", &a, "1.5");
+    assert_eq!(status(&c)["freed_bytes_cached"], 0);
+    c.cmd("delete", &[("name", "str", &a)]).normal();
+    let s = status(&c);
+    assert_eq!(s["freed_bytes_cached"], 32 << 20);
+    assert_eq!(s["bytes_held"], 0);
+    // The next array of that size takes the cached block back.
+    let b = c.cmd(
+        "arange<int64,1>",
+        &[
+            ("start", "int64", "0"),
+            ("stop", "int64", &n.to_string()),
+            ("step", "int64", "1"),
+        ],
+    );
+    assert!(
+        b.normal().ends_with(&format!(" int64 {n} 1 [{n}] 8")),
+        "{}",
+        b.msg()
+    );
+    assert_eq!(status(&c)["freed_bytes_cached"], 0);
+
+    // --freedMemoryCache=0 keeps nothing.
+    let off = Server::builder().arg("--freedMemoryCache=0").start();
+    let c = off.client();
+    let a = create(&c, "float64", n);
+    set(&c, "float64", &a, "1.5");
+    c.cmd("delete", &[("name", "str", &a)]).normal();
+    assert_eq!(status(&c)["freed_bytes_cached"], 0);
+}

@@ -33,6 +33,8 @@ pub fn serverstatus(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         "symbols": s.symbols.len(),
         "bytes_held": s.memory_used(),
         "memory_limit": s.memory_limit(),
+        // Freed arrays kept for reuse: held by the process, not by arrays.
+        "freed_bytes_cached": crate::alloc::cached_bytes(),
         "shutting_down": s.shutdown.is_requested(),
         "last_checkpoint": s.checkpoint.last().map(|c| c.to_json()),
     });

@@ -182,6 +182,14 @@ pub static FLAGS: &[Flag] = &[
         "memory limit in bytes; 0: use --perLocaleMemLimit",
     ),
     flag(
+        "freedMemoryCache",
+        "ServerConfig",
+        Int,
+        "-1",
+        None,
+        "bytes of freed large arrays kept for reuse, sparing the next array of that size its page faults; -1: a quarter of the memory limit, at most an eighth of physical memory; 0: off",
+    ),
+    flag(
         "memTrack",
         "ServerConfig",
         Bool,

@@ -94,6 +94,8 @@ pub struct Config {
     pub server_info_no_splash: bool,
     pub per_locale_mem_limit: u64,
     pub mem_max: u64,
+    /// `--freedMemoryCache`: `None` chooses from the memory limit.
+    pub freed_memory_cache: Option<u64>,
     pub mem_track: bool,
     pub mem_mgmt_type: MemMgmtType,
     pub available_memory_pct: f64,
@@ -245,6 +247,10 @@ impl Config {
             server_info_no_splash: boolean("serverInfoNoSplash"),
             per_locale_mem_limit,
             mem_max: non_negative("memMax")?,
+            freed_memory_cache: match int("freedMemoryCache") {
+                -1 => None,
+                _ => Some(non_negative("freedMemoryCache")?),
+            },
             mem_track: boolean("memTrack"),
             mem_mgmt_type: if v.get("MemoryMgmt.memMgmtType") == "DYNAMIC" {
                 MemMgmtType::Dynamic

@@ -173,6 +173,8 @@ impl Daemon {
                 Body::Binary(data) => socket.send(std::mem::replace(data, zmq::Message::new()), 0),
             };
             drop(in_flight);
+            // Gives back freed arrays nobody reused for a while.
+            crate::alloc::trim();
             if let Err(e) = sent {
                 log::error!(
                     "{:?} daemon: could not send the reply: {e}",

@@ -1294,10 +1294,11 @@ pub fn metric(entries: &[(String, f64)], name: &str) -> Option<f64> {
 // ---------------------------------------------------------------------------
 
 /// The keys a serverstatus object has, sorted.
-pub const SERVERSTATUS_KEYS: [&str; 10] = [
+pub const SERVERSTATUS_KEYS: [&str; 11] = [
     "bytes_held",
     "current_command",
     "errors",
+    "freed_bytes_cached",
     "idle_seconds",
     "last_checkpoint",
     "memory_limit",
@@ -1326,6 +1327,7 @@ pub fn check_serverstatus(msg: &str) -> Value {
         "symbols",
         "bytes_held",
         "memory_limit",
+        "freed_bytes_cached",
     ] {
         assert!(
             status[key].is_u64(),
