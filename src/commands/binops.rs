@@ -25,6 +25,7 @@
 
 use std::mem::MaybeUninit;
 
+use super::operands::{BLOCK, Elem, Scalar, Side, convert, load, promote, scalar_arg};
 use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::error::CommandError;
 use crate::handler;
@@ -133,48 +134,6 @@ impl Op {
     }
 }
 
-/// A scalar operand, already read as its declared type.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Scalar {
-    I(i64),
-    U(u64),
-    U8(u8),
-    F(f64),
-    B(bool),
-}
-
-/// One operand.
-enum Side<'a> {
-    Arr(&'a ArrayData),
-    Val(Scalar),
-}
-
-impl Side<'_> {
-    fn dtype(&self) -> DType {
-        match self {
-            Side::Arr(d) => d.dtype(),
-            Side::Val(Scalar::I(_)) => DType::Int64,
-            Side::Val(Scalar::U(_)) => DType::UInt64,
-            Side::Val(Scalar::U8(_)) => DType::UInt8,
-            Side::Val(Scalar::F(_)) => DType::Float64,
-            Side::Val(Scalar::B(_)) => DType::Bool,
-        }
-    }
-}
-
-/// NumPy's promotion of two array dtypes.
-fn promote(a: DType, b: DType) -> DType {
-    use DType::*;
-    match (a, b) {
-        _ if a == b => a,
-        (Bool, x) | (x, Bool) => x,
-        (Float64, _) | (_, Float64) => Float64,
-        (Int64, UInt64) | (UInt64, Int64) => Float64,
-        (Int64, UInt8) | (UInt8, Int64) => Int64,
-        _ => UInt64, // uint64 with uint8
-    }
-}
-
 /// The type comparisons are evaluated in.
 #[derive(Clone, Copy)]
 enum CmpIn {
@@ -232,55 +191,6 @@ fn plan(a: DType, b: DType, op: Op) -> Option<Plan> {
 // ---------------------------------------------------------------------------
 // Element types
 // ---------------------------------------------------------------------------
-
-/// A type operands are converted to before an operation.
-trait Elem: Copy + Default + PartialOrd + Send + Sync + 'static {
-    fn from_i64(x: i64) -> Self;
-    fn from_u64(x: u64) -> Self;
-    fn from_u8(x: u8) -> Self;
-    fn from_f64(x: f64) -> Self;
-    fn from_bool(x: bool) -> Self;
-    fn from_scalar(s: Scalar) -> Self {
-        match s {
-            Scalar::I(x) => Self::from_i64(x),
-            Scalar::U(x) => Self::from_u64(x),
-            Scalar::U8(x) => Self::from_u8(x),
-            Scalar::F(x) => Self::from_f64(x),
-            Scalar::B(x) => Self::from_bool(x),
-        }
-    }
-}
-
-macro_rules! numeric_elem {
-    ($($t:ty),*) => {$(
-        impl Elem for $t {
-            fn from_i64(x: i64) -> Self { x as $t }
-            fn from_u64(x: u64) -> Self { x as $t }
-            fn from_u8(x: u8) -> Self { x as $t }
-            fn from_f64(x: f64) -> Self { x as $t }
-            fn from_bool(x: bool) -> Self { x as u8 as $t }
-        }
-    )*};
-}
-numeric_elem!(i64, u64, u8, f64, i128);
-
-impl Elem for bool {
-    fn from_i64(x: i64) -> Self {
-        x != 0
-    }
-    fn from_u64(x: u64) -> Self {
-        x != 0
-    }
-    fn from_u8(x: u8) -> Self {
-        x != 0
-    }
-    fn from_f64(x: f64) -> Self {
-        x != 0.0
-    }
-    fn from_bool(x: bool) -> Self {
-        x
-    }
-}
 
 /// Types that results are stored as.
 trait Stored: Elem {
@@ -551,28 +461,6 @@ impl Bits for bool {
 // Kernels
 // ---------------------------------------------------------------------------
 
-/// Elements converted per block, so both operands stay in cache.
-const BLOCK: usize = 1024;
-
-fn convert<S: Copy, C>(src: &[S], dst: &mut [C], f: impl Fn(S) -> C) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d = f(*s);
-    }
-}
-
-/// Operand elements `start..start + buf.len()` converted to `C`.
-fn load<C: Elem>(side: &Side, start: usize, buf: &mut [C]) {
-    let r = start..start + buf.len();
-    match side {
-        Side::Arr(ArrayData::Int64(v)) => convert(&v[r], buf, C::from_i64),
-        Side::Arr(ArrayData::UInt64(v)) => convert(&v[r], buf, C::from_u64),
-        Side::Arr(ArrayData::UInt8(v)) => convert(&v[r], buf, C::from_u8),
-        Side::Arr(ArrayData::Float64(v)) => convert(&v[r], buf, C::from_f64),
-        Side::Arr(ArrayData::Bool(v)) => convert(&v[r], buf, C::from_bool),
-        Side::Val(s) => buf.fill(C::from_scalar(*s)),
-    }
-}
-
 /// `f(a[i], b[i])` for every i, both operands converted to `C`.
 fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O + Sync) -> Vec<O> {
     kernels::build(n, |start, out: &mut [MaybeUninit<O>]| {
@@ -819,23 +707,6 @@ fn operand_types(ctx: &Ctx) -> Result<(DType, DType), CommandError> {
     }
 }
 
-/// `value`, read as `dtype`.
-pub(crate) fn scalar_arg(args: &Args, dtype: DType) -> Result<Scalar, CommandError> {
-    let val = args.str("value")?;
-    let bad = |ty: &'static str| CommandError::BadScalar {
-        val: val.to_string(),
-        ty,
-    };
-    let t = val.trim();
-    Ok(match dtype {
-        DType::Int64 => Scalar::I(args.int("value")?),
-        DType::UInt64 => Scalar::U(t.parse().map_err(|_| bad("uint(64)"))?),
-        DType::UInt8 => Scalar::U8(t.parse().map_err(|_| bad("uint(8)"))?),
-        DType::Float64 => Scalar::F(args.real("value")?),
-        DType::Bool => Scalar::B(args.bool("value")?),
-    })
-}
-
 fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
     let (ta, tb) = operand_types(ctx)?;
     let op_text = args.str("op")?;
@@ -859,8 +730,14 @@ fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
             }
             (Side::Arr(&a.data), Side::Arr(&b.data))
         }
-        (None, Form::SV) => (Side::Val(scalar_arg(args, tb)?), Side::Arr(&a.data)),
-        (None, _) => (Side::Arr(&a.data), Side::Val(scalar_arg(args, tb)?)),
+        (None, Form::SV) => (
+            Side::Val(scalar_arg(args, "value", tb)?),
+            Side::Arr(&a.data),
+        ),
+        (None, _) => (
+            Side::Arr(&a.data),
+            Side::Val(scalar_arg(args, "value", tb)?),
+        ),
     };
     let (da, db) = (left.dtype(), right.dtype());
     let plan = plan(da, db, op).ok_or_else(|| {
@@ -923,7 +800,7 @@ fn opeq(args: &Args, ctx: &Ctx, vv: bool) -> Result<Reply, CommandError> {
             )));
         }
         Some(b) => Side::Arr(&b.data),
-        None => Side::Val(scalar_arg(args, ta)?),
+        None => Side::Val(scalar_arg(args, "value", ta)?),
     };
     let plan = plan(ta, tb, op).ok_or_else(|| {
         CommandError::Unclassed(format!(

@@ -11,8 +11,8 @@
 
 use std::mem::MaybeUninit;
 
+use super::operands::{BLOCK, Elem, Side, load, promote, scalar_arg};
 use super::{CommandMap, Ctx, Kind};
-use crate::commands::elementwise::promote;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
@@ -52,106 +52,6 @@ pub fn register(map: &mut CommandMap) {
         }
     }
 }
-
-#[derive(Clone, Copy, Debug)]
-enum Scalar {
-    I(i64),
-    U(u64),
-    F(f64),
-    B(bool),
-}
-
-impl Scalar {
-    fn dtype(self) -> DType {
-        match self {
-            Scalar::I(_) => DType::Int64,
-            Scalar::U(_) => DType::UInt64,
-            Scalar::F(_) => DType::Float64,
-            Scalar::B(_) => DType::Bool,
-        }
-    }
-}
-
-/// One operand.
-enum Side<'a> {
-    Arr(&'a ArrayData),
-    Val(Scalar),
-}
-
-impl Side<'_> {
-    fn dtype(&self) -> DType {
-        match self {
-            Side::Arr(d) => d.dtype(),
-            Side::Val(s) => s.dtype(),
-        }
-    }
-}
-
-/// A result element type; conversions are NumPy's (only widening ones and
-/// integers to float64 occur, see [`promote`]).
-trait Elem: Copy + Default + Send + Sync {
-    fn from_i64(x: i64) -> Self;
-    fn from_u64(x: u64) -> Self;
-    fn from_u8(x: u8) -> Self;
-    fn from_f64(x: f64) -> Self;
-    fn from_bool(x: bool) -> Self;
-}
-
-macro_rules! numeric_elem {
-    ($($t:ty),*) => {$(
-        impl Elem for $t {
-            fn from_i64(x: i64) -> Self { x as $t }
-            fn from_u64(x: u64) -> Self { x as $t }
-            fn from_u8(x: u8) -> Self { x as $t }
-            fn from_f64(x: f64) -> Self { x as $t }
-            fn from_bool(x: bool) -> Self { u8::from(x) as $t }
-        }
-    )*};
-}
-numeric_elem!(i64, u64, u8, f64);
-
-impl Elem for bool {
-    fn from_i64(x: i64) -> Self {
-        x != 0
-    }
-    fn from_u64(x: u64) -> Self {
-        x != 0
-    }
-    fn from_u8(x: u8) -> Self {
-        x != 0
-    }
-    fn from_f64(x: f64) -> Self {
-        x != 0.0
-    }
-    fn from_bool(x: bool) -> Self {
-        x
-    }
-}
-
-fn convert<S: Copy, C>(src: &[S], dst: &mut [C], f: impl Fn(S) -> C) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d = f(*s);
-    }
-}
-
-/// Operand elements `start..start + buf.len()` converted to `C`.
-fn load<C: Elem>(side: &Side, start: usize, buf: &mut [C]) {
-    let r = start..start + buf.len();
-    match side {
-        Side::Arr(ArrayData::Int64(v)) => convert(&v[r], buf, C::from_i64),
-        Side::Arr(ArrayData::UInt64(v)) => convert(&v[r], buf, C::from_u64),
-        Side::Arr(ArrayData::UInt8(v)) => convert(&v[r], buf, C::from_u8),
-        Side::Arr(ArrayData::Float64(v)) => convert(&v[r], buf, C::from_f64),
-        Side::Arr(ArrayData::Bool(v)) => convert(&v[r], buf, C::from_bool),
-        Side::Val(Scalar::I(x)) => buf.fill(C::from_i64(*x)),
-        Side::Val(Scalar::U(x)) => buf.fill(C::from_u64(*x)),
-        Side::Val(Scalar::F(x)) => buf.fill(C::from_f64(*x)),
-        Side::Val(Scalar::B(x)) => buf.fill(C::from_bool(*x)),
-    }
-}
-
-/// Elements converted per block, so both operands stay in cache.
-const BLOCK: usize = 1024;
 
 fn select<C: Elem>(cond: &[bool], a: &Side, b: &Side) -> Vec<C> {
     kernels::build(cond.len(), |start, out: &mut [MaybeUninit<C>]| {
@@ -197,20 +97,6 @@ fn operand_types(ctx: &Ctx) -> Result<(DType, DType), CommandError> {
         (Some(a), Some(b)) => Ok((a, b)),
         _ => Err(bad()),
     }
-}
-
-/// Scalar argument `key` read as `dtype`.
-fn scalar_arg(args: &Args, key: &str, dtype: DType) -> Result<Scalar, CommandError> {
-    let val = args.str(key)?;
-    Ok(match dtype {
-        DType::Int64 => Scalar::I(args.int(key)?),
-        DType::Float64 => Scalar::F(args.real(key)?),
-        DType::Bool => Scalar::B(args.bool(key)?),
-        _ => Scalar::U(val.trim().parse().map_err(|_| CommandError::BadScalar {
-            val: val.to_string(),
-            ty: "uint(64)",
-        })?),
-    })
 }
 
 fn where_any(args: &Args, ctx: &Ctx, a_arr: bool, b_arr: bool) -> Result<Reply, CommandError> {

@@ -14,7 +14,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::binops::{Scalar, scalar_arg};
+use super::operands::{Scalar, scalar_arg};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
@@ -124,7 +124,7 @@ pub fn create_scalar_array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
         .ok_or_else(|| {
             CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
         })?;
-    let value = scalar_arg(args, dtype)?;
+    let value = scalar_arg(args, "value", dtype)?;
     let symbols = &ctx.shared.symbols;
     let entry = symbols.new_entry(dtype, vec![1], |_| match value {
         Scalar::I(x) => ArrayData::Int64(vec![x]),

@@ -33,6 +33,7 @@
 
 use std::mem::MaybeUninit;
 
+use super::operands::promote;
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::cast::{f64_to_i64, f64_to_u64};
 use crate::error::CommandError;
@@ -435,18 +436,6 @@ pub fn float_test(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         _ => Box::new(move || ArrayData::Bool(vec![name == "isfinite"; data.len()])),
     };
     store(ctx, &entry.shape, DType::Bool, compute)
-}
-
-/// NumPy's promotion of two types.
-pub(crate) fn promote(a: DType, b: DType) -> DType {
-    use DType::*;
-    match (a, b) {
-        _ if a == b => a,
-        (Bool, x) | (x, Bool) => x,
-        (Float64, _) | (_, Float64) | (Int64, UInt64) | (UInt64, Int64) => Float64,
-        (Int64, UInt8) | (UInt8, Int64) => Int64,
-        _ => UInt64,
-    }
 }
 
 /// One operand of `arctan2`.

@@ -29,8 +29,8 @@
 
 use std::mem::MaybeUninit;
 
-use super::binops::{Scalar, scalar_arg};
 use super::cast::convert;
+use super::operands::{Scalar, scalar_arg};
 use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::commands::symbols::format_real;
 use crate::error::CommandError;
@@ -424,7 +424,7 @@ pub fn set_int_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = elem_types(ctx)?;
     let name = args.str("array")?;
     let idx = one_int(args, "idx")?;
-    let value = scalar_arg(args, dtype)?;
+    let value = scalar_arg(args, "value", dtype)?;
     ctx.shared.symbols.modify(name, |data| {
         check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         let i = checked_position(idx, data.len())?;
@@ -449,7 +449,7 @@ pub fn slice_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 pub fn set_slice_value(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = elem_types(ctx)?;
     let name = args.str("array")?;
-    let value = scalar_arg(args, dtype)?;
+    let value = scalar_arg(args, "value", dtype)?;
     ctx.shared.symbols.modify(name, |data| {
         check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         let sl = slice_arg(args, data.len())?;
@@ -598,7 +598,7 @@ pub fn set_pdarray_value(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> 
     let idx_name = args.str("idx")?;
     let idx_entry = symbols.get(idx_name)?;
     let idx = Index::new(idx_name, &idx_entry.data)?;
-    let value = scalar_arg(args, dtype)?;
+    let value = scalar_arg(args, "value", dtype)?;
     symbols.modify(name, |data| {
         let n = data.len();
         idx.check(n)?;

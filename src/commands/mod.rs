@@ -19,6 +19,7 @@ pub mod files;
 pub mod indexing;
 pub mod memory;
 pub mod metrics;
+pub mod operands;
 pub mod random;
 pub mod reductions;
 pub mod scan;
