@@ -151,8 +151,9 @@ impl Server {
         self.reply()
     }
 
-    /// `ak.array`: the request frame, then the payload frame.
-    fn upload(&self, dtype: &str, payload: &[u8]) -> String {
+    /// `ak.array`: the request frame, then the payload frame (sent without
+    /// a copy, as the Python client sends a NumPy buffer).
+    fn upload(&self, dtype: &str, payload: zmq::Message) -> String {
         let n = payload.len() / 8;
         let shape = format!("[\"{n}\"]");
         let args = [
@@ -216,10 +217,11 @@ fn name_of(created: &str) -> String {
 }
 
 /// A bare ZeroMQ REP peer in its own thread: for `Up` it takes a message and
-/// answers `ok`; for `Down` it answers every request with `bytes`.
-enum Bare {
+/// answers `ok`; for `Down` it answers every request with `bytes`. Messages
+/// are built before the clock starts, so the baseline is the transfer alone.
+enum Bare<'a> {
     Up,
-    Down(Vec<u8>),
+    Down(&'a [u8]),
 }
 
 fn bare_transfer(ctx: &zmq::Context, bare: Bare, trials: usize, n_bytes: usize) -> f64 {
@@ -229,25 +231,26 @@ fn bare_transfer(ctx: &zmq::Context, bare: Bare, trials: usize, n_bytes: usize) 
     let peer_ctx = zmq::Context::new();
     let rep = peer_ctx.socket(zmq::REP).expect("rep");
     rep.bind(&endpoint).expect("bind");
+    let replies: Vec<zmq::Message> = (0..trials)
+        .map(|_| match bare {
+            Bare::Up => zmq::Message::from("ok"),
+            Bare::Down(bytes) => zmq::Message::from(bytes.to_vec()),
+        })
+        .collect();
     let peer = thread::spawn(move || {
-        for _ in 0..trials {
+        for reply in replies {
             let msg = rep.recv_msg(0).expect("recv");
             black_box(&msg[..]);
-            match &bare {
-                Bare::Up => rep.send("ok", 0),
-                Bare::Down(bytes) => rep.send(&bytes[..], 0),
-            }
-            .expect("send");
+            rep.send(reply, 0).expect("send");
         }
     });
     let req = ctx.socket(zmq::REQ).expect("req");
     req.connect(&endpoint).expect("connect");
-    let up = vec![7u8; n_bytes];
     let t = timed(
         trials,
-        || (),
-        |()| {
-            req.send(&up[..], 0).expect("send");
+        || zmq::Message::from(vec![7u8; n_bytes]),
+        |up| {
+            req.send(up, 0).expect("send");
             let got = req.recv_msg(0).expect("recv");
             black_box(&got[..]);
         },
@@ -391,7 +394,7 @@ fn main() {
     let ctx = zmq::Context::new();
     let payload = le_bytes(&index);
     let bare_up = bare_transfer(&ctx, Bare::Up, trials, 8 * n);
-    let bare_down = bare_transfer(&ctx, Bare::Down(payload.clone()), trials, 1);
+    let bare_down = bare_transfer(&ctx, Bare::Down(&payload), trials, 1);
 
     let server = Server::start(&ctx);
     let s = &server;
@@ -409,9 +412,9 @@ fn main() {
     // Upload and download.
     let up = timed(
         trials,
-        || (),
-        |()| {
-            let name = s.upload("int64", &payload);
+        || zmq::Message::from(payload.clone()),
+        |msg| {
+            let name = s.upload("int64", msg);
             s.delete(&name);
         },
     );
@@ -422,7 +425,7 @@ fn main() {
         "bare ZeroMQ send",
         bytes / bare_up,
     );
-    let idx = s.upload("int64", &payload);
+    let idx = s.upload("int64", zmq::Message::from(payload.clone()));
     let down = timed(
         trials,
         || (),
@@ -530,15 +533,33 @@ fn main() {
     if let Some(old) = c.take() {
         s.delete(&old);
     }
+    // One of the two passes the client's stream is made of.
+    let add = timed(
+        trials,
+        || (),
+        |()| {
+            let sum = name_of(&s.call(
+                "binopvv<float64,float64,1>",
+                &[
+                    ("op", "str", "+"),
+                    ("a", "pdarray", &a),
+                    ("b", "pdarray", &b),
+                ],
+            ));
+            s.delete(&sum);
+        },
+    );
+    row("binopvv c = a + b", 3.0 * bytes, add, "memcpy", copy);
     s.delete(&b);
 
     // Reductions and scan over int64.
     let ints_name = s.upload(
         "int64",
-        &ints
-            .iter()
-            .flat_map(|x| x.to_le_bytes())
-            .collect::<Vec<_>>(),
+        zmq::Message::from(
+            ints.iter()
+                .flat_map(|x| x.to_le_bytes())
+                .collect::<Vec<_>>(),
+        ),
     );
     for (op, what) in [
         ("sum", "reduce sum"),
@@ -636,10 +657,12 @@ fn main() {
     // Argsort of random int64 keys.
     let keys = s.upload(
         "int64",
-        &sort_keys
-            .iter()
-            .flat_map(|x| x.to_le_bytes())
-            .collect::<Vec<_>>(),
+        zmq::Message::from(
+            sort_keys
+                .iter()
+                .flat_map(|x| x.to_le_bytes())
+                .collect::<Vec<_>>(),
+        ),
     );
     let argsort = timed(
         trials,

@@ -2472,6 +2472,23 @@ fn binops_on_large_arrays_run_in_chunks() {
         ],
     );
     assert_eq!(got, Vals::B(a.iter().map(|x| *x >= 0).collect()));
+    // Same-type operands are read in place: array with array, scalar first.
+    let got = result_of(
+        &c,
+        "binopvv<int64,int64,1>",
+        &[("op", "str", "-"), ("a", "int64", &an), ("b", "int64", &an)],
+    );
+    assert_eq!(got, Vals::I(vec![0; n]));
+    let got = result_of(
+        &c,
+        "binopsv<int64,int64,1>",
+        &[
+            ("op", "str", "-"),
+            ("a", "int64", &an),
+            ("value", "int64", "5"),
+        ],
+    );
+    assert_eq!(got, Vals::I(a.iter().map(|x| 5 - x).collect()));
 }
 
 #[test]

@@ -463,6 +463,35 @@ impl Bits for bool {
 
 /// `f(a[i], b[i])` for every i, both operands converted to `C`.
 fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O + Sync) -> Vec<O> {
+    // Operands that need no conversion are read in place: the common
+    // same-type case then streams straight from memory to memory.
+    if let (Some(x), Some(y)) = (Operand::of(a), Operand::of(b)) {
+        return kernels::build(n, |start, out: &mut [MaybeUninit<O>]| {
+            let r = start..start + out.len();
+            match (x, y) {
+                (Operand::Slice(x), Operand::Slice(y)) => {
+                    for ((o, x), y) in out.iter_mut().zip(&x[r.clone()]).zip(&y[r]) {
+                        o.write(f(*x, *y));
+                    }
+                }
+                (Operand::Slice(x), Operand::Const(y)) => {
+                    for (o, x) in out.iter_mut().zip(&x[r]) {
+                        o.write(f(*x, y));
+                    }
+                }
+                (Operand::Const(x), Operand::Slice(y)) => {
+                    for (o, y) in out.iter_mut().zip(&y[r]) {
+                        o.write(f(x, *y));
+                    }
+                }
+                (Operand::Const(x), Operand::Const(y)) => {
+                    for o in out.iter_mut() {
+                        o.write(f(x, y));
+                    }
+                }
+            }
+        });
+    }
     kernels::build(n, |start, out: &mut [MaybeUninit<O>]| {
         let mut xa = [C::default(); BLOCK];
         let mut xb = [C::default(); BLOCK];
@@ -476,6 +505,22 @@ fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O +
             }
         }
     })
+}
+
+/// An operand read without conversion.
+#[derive(Clone, Copy)]
+enum Operand<'a, C> {
+    Slice(&'a [C]),
+    Const(C),
+}
+
+impl<'a, C: Elem> Operand<'a, C> {
+    fn of(side: &Side<'a>) -> Option<Self> {
+        match side {
+            Side::Arr(d) => C::view(d).map(Operand::Slice),
+            Side::Val(v) => Some(Operand::Const(C::from_scalar(*v))),
+        }
+    }
 }
 
 fn arith<C: Arith>(op: Op, n: usize, a: &Side, b: &Side) -> ArrayData {

@@ -56,6 +56,9 @@ pub(crate) trait Elem: Copy + Default + PartialOrd + Send + Sync + 'static {
     fn from_u8(x: u8) -> Self;
     fn from_f64(x: f64) -> Self;
     fn from_bool(x: bool) -> Self;
+    /// The elements of `data` if it holds exactly this type (no conversion
+    /// needed).
+    fn view(data: &ArrayData) -> Option<&[Self]>;
     fn from_scalar(s: Scalar) -> Self {
         match s {
             Scalar::I(x) => Self::from_i64(x),
@@ -68,17 +71,45 @@ pub(crate) trait Elem: Copy + Default + PartialOrd + Send + Sync + 'static {
 }
 
 macro_rules! numeric_elem {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $variant:ident),*) => {$(
         impl Elem for $t {
             fn from_i64(x: i64) -> Self { x as $t }
             fn from_u64(x: u64) -> Self { x as $t }
             fn from_u8(x: u8) -> Self { x as $t }
             fn from_f64(x: f64) -> Self { x as $t }
             fn from_bool(x: bool) -> Self { x as u8 as $t }
+            fn view(data: &ArrayData) -> Option<&[Self]> {
+                match data {
+                    ArrayData::$variant(v) => Some(v),
+                    _ => None,
+                }
+            }
         }
     )*};
 }
-numeric_elem!(i64, u64, u8, f64, i128);
+numeric_elem!(i64 => Int64, u64 => UInt64, u8 => UInt8, f64 => Float64);
+
+/// int64 with uint64 comparisons run in i128; no array holds it.
+impl Elem for i128 {
+    fn from_i64(x: i64) -> Self {
+        x.into()
+    }
+    fn from_u64(x: u64) -> Self {
+        x.into()
+    }
+    fn from_u8(x: u8) -> Self {
+        x.into()
+    }
+    fn from_f64(x: f64) -> Self {
+        x as i128
+    }
+    fn from_bool(x: bool) -> Self {
+        x.into()
+    }
+    fn view(_: &ArrayData) -> Option<&[Self]> {
+        None
+    }
+}
 
 impl Elem for bool {
     fn from_i64(x: i64) -> Self {
@@ -95,6 +126,12 @@ impl Elem for bool {
     }
     fn from_bool(x: bool) -> Self {
         x
+    }
+    fn view(data: &ArrayData) -> Option<&[Self]> {
+        match data {
+            ArrayData::Bool(v) => Some(v),
+            _ => None,
+        }
     }
 }
 
