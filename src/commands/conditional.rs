@@ -4,13 +4,14 @@
 //! The client sends `wherevv<1,ta,tb>` (arrays `a` and `b`),
 //! `wherevs_<tb><1,ta>` (array `a`, scalar `b`), `wheresv_<ta><1,tb>`
 //! (scalar `a`, array `b`) and `wheress_<ta>_<tb><1>` (two scalars), always
-//! with the bool array `condition`; scalar types are float64, int64,
+//! with the array `condition` (bool, or any type read as nonzero); scalar types are float64, int64,
 //! uint64 or bool. The result has NumPy's promotion of the two operand types
 //! (int64 with uint64 gives float64, bool with X gives X), scalars counting
 //! with their declared type.
 
 use std::mem::MaybeUninit;
 
+use super::cast::convert;
 use super::operands::{BLOCK, Elem, Side, load, promote, scalar_arg};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
@@ -101,9 +102,21 @@ fn operand_types(ctx: &Ctx) -> Result<(DType, DType), CommandError> {
 
 fn where_any(args: &Args, ctx: &Ctx, a_arr: bool, b_arr: bool) -> Result<Reply, CommandError> {
     let (ta, tb) = operand_types(ctx)?;
-    let cond = ctx.typed_array(args, "condition", DType::Bool)?;
-    let ArrayData::Bool(c) = &cond.data else {
-        return Err(CommandError::value("condition must be a bool array"));
+    let cond = ctx.shared.symbols.get(args.str("condition")?)?;
+    // A numeric condition means "nonzero", as in NumPy; its bool copy is
+    // reserved like any array while it lives.
+    let as_bool = match &cond.data {
+        ArrayData::Bool(_) => None,
+        other => Some(
+            ctx.shared
+                .symbols
+                .new_entry(DType::Bool, cond.shape.clone(), |_| {
+                    convert(other, DType::Bool)
+                })?,
+        ),
+    };
+    let ArrayData::Bool(c) = as_bool.as_ref().map_or(&cond.data, |e| &e.data) else {
+        unreachable!("converted to bool above");
     };
     let a = a_arr.then(|| ctx.typed_array(args, "a", ta)).transpose()?;
     let b = b_arr.then(|| ctx.typed_array(args, "b", tb)).transpose()?;

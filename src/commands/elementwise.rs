@@ -18,8 +18,9 @@
 //! * `round` rounds half to even at `n` decimals the way NumPy does it
 //!   (`rint(x * 10**n) / 10**n`, or `rint(x / 10**-n) * 10**-n`); integers
 //!   keep their values for `n >= 0` and go through float64 otherwise;
-//! * the transcendental functions give float64 for int64, uint64 and
-//!   float64 and are computed with the C library's functions, as NumPy does
+//! * the transcendental functions give float64 for every type (for uint8
+//!   and bool NumPy rounds the same values to float16, a type Arkouda does
+//!   not have; float64 keeps them exact) and are computed with the C library's functions, as NumPy does
 //!   on x86-64 without AVX-512 (bit for bit), except `tanh`, for which
 //!   NumPy uses its own AVX2 code (up to 2 ulp apart);
 //! * `isnan`, `isinf`, `isfinite` give bool; integer and bool arrays are
@@ -27,9 +28,9 @@
 //! * `popcount`, `parity`, `clz`, `ctz` are Arkouda's: on the 64 bits of
 //!   int64 or uint64, the type kept, and `ctz(0)` is 0.
 //!
-//! Where NumPy would give float16 or int8 (transcendental functions of
-//! uint8 and bool, `square` and `round` of bool, `sgn` of bool), the
-//! command is refused with a `TypeError` naming the function and type.
+//! Where NumPy would give float16 or int8 otherwise (`square` and `round`
+//! of bool, `sgn` of bool), the command is refused with a `TypeError`
+//! naming the function and type.
 
 use std::mem::MaybeUninit;
 
@@ -378,7 +379,6 @@ fn plan<'a>(func: Func, data: &'a ArrayData, n: i64) -> Result<(DType, Compute<'
             Box::new(move || A::UInt64(round_all(v, n, |x| x as f64, f64_to_u64))),
         ),
         (Func::Round, _) => return Err(" with negative decimals (NumPy computes in float16)"),
-        (Func::Float(_), A::UInt8(_) | A::Bool(_)) => return Err(" (NumPy gives float16)"),
         (Func::Float(f), _) => {
             let (src, f) = (FloatSrc::of(data), float_fn(f));
             (DType::Float64, Box::new(move || A::Float64(src.map(f))))

@@ -16,7 +16,9 @@ pub mod creation;
 pub mod elementwise;
 pub mod extrema;
 pub mod files;
+pub mod groupby;
 pub mod indexing;
+pub mod manipulation;
 pub mod memory;
 pub mod metrics;
 pub mod operands;
@@ -213,9 +215,11 @@ impl CommandMap {
         setops::register(&mut map);
         concatenate::register(&mut map);
         extrema::register(&mut map);
+        groupby::register(&mut map);
         random::register(&mut map);
         elementwise::register(&mut map);
         conditional::register(&mut map);
+        manipulation::register(&mut map);
         if shared.config.test_commands {
             testing::register(&mut map);
         }
