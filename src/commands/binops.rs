@@ -25,7 +25,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::operands::{BLOCK, Elem, Scalar, Side, convert, load, promote, scalar_arg};
+use super::operands::{BLOCK, Elem, Scalar, Side, convert, load, promote, same_size, scalar_arg};
 use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::error::CommandError;
 use crate::handler;
@@ -764,15 +764,7 @@ fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
     };
     let (left, right) = match (&b, form) {
         (Some(b), _) => {
-            if a.size() != b.size() {
-                return Err(CommandError::value(format!(
-                    "size mismatch: {} has {} elements but {} has {}",
-                    args.str("a")?,
-                    a.size(),
-                    args.str("b")?,
-                    b.size()
-                )));
-            }
+            same_size(args, ("a", &a), ("b", b))?;
             (Side::Arr(&a.data), Side::Arr(&b.data))
         }
         (None, Form::SV) => (

@@ -34,7 +34,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::operands::promote;
+use super::operands::{promote, same_size};
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::cast::{f64_to_i64, f64_to_u64};
 use crate::error::CommandError;
@@ -524,15 +524,7 @@ pub fn arctan2vv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (ta, tb) = (param_type(ctx, 0)?, param_type(ctx, 2)?);
     let a = ctx.typed_array(args, "a", ta)?;
     let b = ctx.typed_array(args, "b", tb)?;
-    if a.size() != b.size() {
-        return Err(CommandError::value(format!(
-            "size mismatch: {} has {} elements but {} has {}",
-            args.str("a")?,
-            a.size(),
-            args.str("b")?,
-            b.size()
-        )));
-    }
+    same_size(args, ("a", &a), ("b", &b))?;
     check_arctan2(ctx, ta, tb)?;
     let (x, y) = (FloatSrc::of(&a.data), FloatSrc::of(&b.data));
     arctan2(ctx, &a, Operand::Arr(x), Operand::Arr(y))

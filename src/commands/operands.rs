@@ -5,7 +5,7 @@
 
 use crate::error::CommandError;
 use crate::protocol::Args;
-use crate::symbol_table::{ArrayData, DType};
+use crate::symbol_table::{ArrayData, ArrayEntry, DType};
 
 /// A scalar operand, already read as its declared type.
 #[derive(Clone, Copy, Debug)]
@@ -172,4 +172,22 @@ pub(crate) fn scalar_arg(args: &Args, key: &str, dtype: DType) -> Result<Scalar,
         DType::Float64 => Scalar::F(args.real(key)?),
         DType::Bool => Scalar::B(args.bool(key)?),
     })
+}
+
+/// Fails unless the arrays named by arguments `ka` and `kb` have one size.
+pub(crate) fn same_size(
+    args: &Args,
+    (ka, a): (&str, &ArrayEntry),
+    (kb, b): (&str, &ArrayEntry),
+) -> Result<(), CommandError> {
+    if a.size() == b.size() {
+        return Ok(());
+    }
+    Err(CommandError::value(format!(
+        "size mismatch: {} has {} elements but {} has {}",
+        args.str(ka)?,
+        a.size(),
+        args.str(kb)?,
+        b.size()
+    )))
 }
