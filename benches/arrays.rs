@@ -322,7 +322,8 @@ fn main() {
     let (copy_one, copy_all) = memcpy_bandwidth(8 * n, trials);
     let copy = copy_one.max(copy_all);
     println!(
-        "memcpy: {:.2} GiB/s on one thread, {:.2} GiB/s on {cores} (read + written)",
+        "memcpy: {:.2} GiB/s on one thread, {:.2} GiB/s on {cores} (bytes read + written, \
+         as STREAM and Arkouda's formulas count; half that is copied)",
         copy_one / GIB,
         copy_all / GIB
     );
