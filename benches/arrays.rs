@@ -16,7 +16,8 @@
 //! Baselines, in this process: memcpy bandwidth (bytes read + written, the
 //! better of one thread and all cores) for the bandwidth-bound kernels, a
 //! plain single-threaded loop for the rest, and a bare ZeroMQ REQ/REP
-//! transfer of the same bytes for upload and download. Every figure is
+//! transfer of the same bytes, with the peer in its own process like the
+//! server, for upload and download. Every figure is
 //! printed beside its baseline as a ratio; nothing is asserted about time.
 //!
 //! Environment: `BENCH_N` (default 100,000,000), `BENCH_SORT_N` (default
@@ -216,48 +217,80 @@ fn name_of(created: &str) -> String {
     words.next().expect("name").to_string()
 }
 
-/// A bare ZeroMQ REP peer in its own thread: for `Up` it takes a message and
-/// answers `ok`; for `Down` it answers every request with `bytes`. Messages
-/// are built before the clock starts, so the baseline is the transfer alone.
-enum Bare<'a> {
-    Up,
-    Down(&'a [u8]),
+/// Set in the environment of the bare peer process:
+/// `<endpoint> <reply bytes> <requests>`.
+const BARE_ENV: &str = "ARRAYS_BENCH_BARE_PEER";
+
+/// The bare peer: a REP socket in its own process, like the server, that
+/// answers each request with a prepared reply of `reply_bytes` (built
+/// before the request arrives, so the baseline is the transfer alone).
+fn serve_bare(spec: &str) {
+    let mut words = spec.split_whitespace();
+    let endpoint = words.next().expect("endpoint");
+    let reply_bytes: usize = words.next().and_then(|w| w.parse().ok()).expect("size");
+    let requests: usize = words.next().and_then(|w| w.parse().ok()).expect("count");
+    let ctx = zmq::Context::new();
+    let rep = ctx.socket(zmq::REP).expect("rep");
+    rep.bind(endpoint).expect("bind");
+    let replies: Vec<zmq::Message> = (0..requests)
+        .map(|_| zmq::Message::from(vec![7u8; reply_bytes]))
+        .collect();
+    for reply in replies {
+        let msg = rep.recv_msg(0).expect("recv");
+        black_box(&msg[..]);
+        rep.send(reply, 0).expect("send");
+    }
 }
 
-fn bare_transfer(ctx: &zmq::Context, bare: Bare, trials: usize, n_bytes: usize) -> f64 {
-    let port = free_port();
-    let endpoint = format!("tcp://127.0.0.1:{port}");
-    // Its own context, so its own I/O thread, like a server process.
-    let peer_ctx = zmq::Context::new();
-    let rep = peer_ctx.socket(zmq::REP).expect("rep");
-    rep.bind(&endpoint).expect("bind");
-    let replies: Vec<zmq::Message> = (0..trials)
-        .map(|_| match bare {
-            Bare::Up => zmq::Message::from("ok"),
-            Bare::Down(bytes) => zmq::Message::from(bytes.to_vec()),
-        })
-        .collect();
-    let peer = thread::spawn(move || {
-        for reply in replies {
-            let msg = rep.recv_msg(0).expect("recv");
-            black_box(&msg[..]);
-            rep.send(reply, 0).expect("send");
-        }
-    });
-    let req = ctx.socket(zmq::REQ).expect("req");
-    req.connect(&endpoint).expect("connect");
-    let t = timed(
-        trials,
-        || zmq::Message::from(vec![7u8; n_bytes]),
-        |up| {
-            req.send(up, 0).expect("send");
-            let got = req.recv_msg(0).expect("recv");
-            black_box(&got[..]);
-        },
-    );
-    peer.join().expect("bare peer");
-    drop(peer_ctx);
-    t
+/// A bare REQ/REP peer in its own process, for `requests` exchanges of
+/// `up` bytes out and `down` bytes back.
+struct BarePeer {
+    req: zmq::Socket,
+    child: Child,
+    up: usize,
+}
+
+impl BarePeer {
+    fn start(ctx: &zmq::Context, up: usize, down: usize, requests: usize) -> BarePeer {
+        let endpoint = format!("tcp://127.0.0.1:{}", free_port());
+        let child = Command::new(std::env::current_exe().expect("bench binary"))
+            .env(BARE_ENV, format!("{endpoint} {down} {}", requests + 1))
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("spawn the bare peer");
+        let req = ctx.socket(zmq::REQ).expect("req");
+        req.connect(&endpoint).expect("connect");
+        // One untimed exchange: the peer is up and connected.
+        req.send("hello", 0).expect("send");
+        req.recv_msg(0).expect("recv");
+        BarePeer { req, child, up }
+    }
+
+    /// Seconds of one exchange (the outgoing message is built untimed).
+    fn exchange(&self) -> f64 {
+        let msg = zmq::Message::from(vec![7u8; self.up]);
+        let t = Instant::now();
+        self.req.send(msg, 0).expect("send");
+        black_box(&self.req.recv_msg(0).expect("recv")[..]);
+        t.elapsed().as_secs_f64()
+    }
+
+    fn finish(mut self) {
+        let status = self.child.wait().expect("bare peer");
+        assert!(status.success(), "bare peer failed: {status}");
+    }
+}
+
+/// Medians of `server` and of a bare exchange, measured in alternation so
+/// that both see the same state of a shared machine.
+fn interleaved(peer: BarePeer, trials: usize, mut server: impl FnMut() -> f64) -> (f64, f64) {
+    let (mut bare, mut ours) = (Vec::new(), Vec::new());
+    for _ in 0..trials {
+        bare.push(peer.exchange());
+        ours.push(server());
+    }
+    peer.finish();
+    (median(ours), median(bare))
 }
 
 /// memcpy bandwidth in bytes read + written per second: the better of one
@@ -311,6 +344,9 @@ fn print_rows(rows: &[Row]) {
 }
 
 fn main() {
+    if let Ok(spec) = std::env::var(BARE_ENV) {
+        return serve_bare(&spec);
+    }
     let n = env_or("BENCH_N", 100_000_000);
     let sort_n = env_or("BENCH_SORT_N", n / 10).max(1);
     let trials = env_or("BENCH_TRIALS", 3).max(1);
@@ -394,8 +430,6 @@ fn main() {
     );
     let ctx = zmq::Context::new();
     let payload = le_bytes(&index);
-    let bare_up = bare_transfer(&ctx, Bare::Up, trials, 8 * n);
-    let bare_down = bare_transfer(&ctx, Bare::Down(&payload), trials, 1);
 
     let server = Server::start(&ctx);
     let s = &server;
@@ -411,14 +445,15 @@ fn main() {
     };
 
     // Upload and download.
-    let up = timed(
-        trials,
-        || zmq::Message::from(payload.clone()),
-        |msg| {
-            let name = s.upload("int64", msg);
-            s.delete(&name);
-        },
-    );
+    // Each server transfer alternates with a bare one of the same bytes.
+    let (up, bare_up) = interleaved(BarePeer::start(&ctx, 8 * n, 2, trials), trials, || {
+        let msg = zmq::Message::from(payload.clone());
+        let t = Instant::now();
+        let name = s.upload("int64", msg);
+        let secs = t.elapsed().as_secs_f64();
+        s.delete(&name);
+        secs
+    });
     row(
         "upload ak.array",
         bytes,
@@ -427,14 +462,13 @@ fn main() {
         bytes / bare_up,
     );
     let idx = s.upload("int64", zmq::Message::from(payload.clone()));
-    let down = timed(
-        trials,
-        || (),
-        |()| {
-            let got = s.download("int64", &idx);
-            assert_eq!(got.len(), 8 * n);
-        },
-    );
+    let (down, bare_down) = interleaved(BarePeer::start(&ctx, 1, 8 * n, trials), trials, || {
+        let t = Instant::now();
+        let got = s.download("int64", &idx);
+        let secs = t.elapsed().as_secs_f64();
+        assert_eq!(got.len(), 8 * n);
+        secs
+    });
     row(
         "download to_ndarray",
         bytes,
