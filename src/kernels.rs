@@ -42,6 +42,16 @@ pub fn build<T: Send>(n: usize, fill: impl Fn(usize, &mut [MaybeUninit<T>]) + Sy
     out
 }
 
+/// `f` of every element of `v`, in order, computed on every core for
+/// large slices.
+pub fn map<S: Copy + Sync, T: Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T> {
+    build(v.len(), |start, chunk| {
+        for (o, x) in chunk.iter_mut().zip(&v[start..]) {
+            o.write(f(*x));
+        }
+    })
+}
+
 /// Folds `v` chunk by chunk (in parallel for large slices) and returns the
 /// per-chunk results in order; the caller combines them.
 pub fn fold_chunks<T: Sync, R: Send>(v: &[T], fold: impl Fn(&[T]) -> R + Sync) -> Vec<R> {

@@ -17,8 +17,6 @@
 //!   int32 give `-2**31`), then wrapped (`300.7` gives 44, `-1.0` gives 255,
 //!   NaN gives 0).
 
-use std::mem::MaybeUninit;
-
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
@@ -67,43 +65,35 @@ pub(crate) fn f64_to_u8(x: f64) -> u8 {
     i as u8
 }
 
-fn map<S: Copy + Sync, T: Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T> {
-    kernels::build(v.len(), |start, chunk: &mut [MaybeUninit<T>]| {
-        for (o, x) in chunk.iter_mut().zip(&v[start..]) {
-            o.write(f(*x));
-        }
-    })
-}
-
 /// The elements of `data` converted to `to` (a copy when the type is kept).
 pub(crate) fn convert(data: &ArrayData, to: DType) -> ArrayData {
     use ArrayData as A;
     match (data, to) {
-        (A::Int64(v), DType::Int64) => A::Int64(map(v, |x| x)),
-        (A::Int64(v), DType::UInt64) => A::UInt64(map(v, |x| x as u64)),
-        (A::Int64(v), DType::UInt8) => A::UInt8(map(v, |x| x as u8)),
-        (A::Int64(v), DType::Float64) => A::Float64(map(v, |x| x as f64)),
-        (A::Int64(v), DType::Bool) => A::Bool(map(v, |x| x != 0)),
-        (A::UInt64(v), DType::Int64) => A::Int64(map(v, |x| x as i64)),
-        (A::UInt64(v), DType::UInt64) => A::UInt64(map(v, |x| x)),
-        (A::UInt64(v), DType::UInt8) => A::UInt8(map(v, |x| x as u8)),
-        (A::UInt64(v), DType::Float64) => A::Float64(map(v, |x| x as f64)),
-        (A::UInt64(v), DType::Bool) => A::Bool(map(v, |x| x != 0)),
-        (A::UInt8(v), DType::Int64) => A::Int64(map(v, i64::from)),
-        (A::UInt8(v), DType::UInt64) => A::UInt64(map(v, u64::from)),
-        (A::UInt8(v), DType::UInt8) => A::UInt8(map(v, |x| x)),
-        (A::UInt8(v), DType::Float64) => A::Float64(map(v, f64::from)),
-        (A::UInt8(v), DType::Bool) => A::Bool(map(v, |x| x != 0)),
-        (A::Float64(v), DType::Int64) => A::Int64(map(v, f64_to_i64)),
-        (A::Float64(v), DType::UInt64) => A::UInt64(map(v, f64_to_u64)),
-        (A::Float64(v), DType::UInt8) => A::UInt8(map(v, f64_to_u8)),
-        (A::Float64(v), DType::Float64) => A::Float64(map(v, |x| x)),
-        (A::Float64(v), DType::Bool) => A::Bool(map(v, |x| x != 0.0)),
-        (A::Bool(v), DType::Int64) => A::Int64(map(v, i64::from)),
-        (A::Bool(v), DType::UInt64) => A::UInt64(map(v, u64::from)),
-        (A::Bool(v), DType::UInt8) => A::UInt8(map(v, u8::from)),
-        (A::Bool(v), DType::Float64) => A::Float64(map(v, |x| u8::from(x).into())),
-        (A::Bool(v), DType::Bool) => A::Bool(map(v, |x| x)),
+        (A::Int64(v), DType::Int64) => A::Int64(kernels::map(v, |x| x)),
+        (A::Int64(v), DType::UInt64) => A::UInt64(kernels::map(v, |x| x as u64)),
+        (A::Int64(v), DType::UInt8) => A::UInt8(kernels::map(v, |x| x as u8)),
+        (A::Int64(v), DType::Float64) => A::Float64(kernels::map(v, |x| x as f64)),
+        (A::Int64(v), DType::Bool) => A::Bool(kernels::map(v, |x| x != 0)),
+        (A::UInt64(v), DType::Int64) => A::Int64(kernels::map(v, |x| x as i64)),
+        (A::UInt64(v), DType::UInt64) => A::UInt64(kernels::map(v, |x| x)),
+        (A::UInt64(v), DType::UInt8) => A::UInt8(kernels::map(v, |x| x as u8)),
+        (A::UInt64(v), DType::Float64) => A::Float64(kernels::map(v, |x| x as f64)),
+        (A::UInt64(v), DType::Bool) => A::Bool(kernels::map(v, |x| x != 0)),
+        (A::UInt8(v), DType::Int64) => A::Int64(kernels::map(v, i64::from)),
+        (A::UInt8(v), DType::UInt64) => A::UInt64(kernels::map(v, u64::from)),
+        (A::UInt8(v), DType::UInt8) => A::UInt8(kernels::map(v, |x| x)),
+        (A::UInt8(v), DType::Float64) => A::Float64(kernels::map(v, f64::from)),
+        (A::UInt8(v), DType::Bool) => A::Bool(kernels::map(v, |x| x != 0)),
+        (A::Float64(v), DType::Int64) => A::Int64(kernels::map(v, f64_to_i64)),
+        (A::Float64(v), DType::UInt64) => A::UInt64(kernels::map(v, f64_to_u64)),
+        (A::Float64(v), DType::UInt8) => A::UInt8(kernels::map(v, f64_to_u8)),
+        (A::Float64(v), DType::Float64) => A::Float64(kernels::map(v, |x| x)),
+        (A::Float64(v), DType::Bool) => A::Bool(kernels::map(v, |x| x != 0.0)),
+        (A::Bool(v), DType::Int64) => A::Int64(kernels::map(v, i64::from)),
+        (A::Bool(v), DType::UInt64) => A::UInt64(kernels::map(v, u64::from)),
+        (A::Bool(v), DType::UInt8) => A::UInt8(kernels::map(v, u8::from)),
+        (A::Bool(v), DType::Float64) => A::Float64(kernels::map(v, |x| u8::from(x).into())),
+        (A::Bool(v), DType::Bool) => A::Bool(kernels::map(v, |x| x)),
     }
 }
 

@@ -185,15 +185,6 @@ fn unsupported(ctx: &Ctx, func: &str, dtype: DType, why: &str) -> CommandError {
 // Kernels
 // ---------------------------------------------------------------------------
 
-/// `f` of every element, in parallel for large arrays.
-fn map<S: Copy + Sync, T: Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T> {
-    kernels::build(v.len(), |start, chunk: &mut [MaybeUninit<T>]| {
-        for (o, x) in chunk.iter_mut().zip(&v[start..]) {
-            o.write(f(*x));
-        }
-    })
-}
-
 /// An array read as float64 (NumPy's conversion: nearest).
 #[derive(Clone, Copy)]
 enum FloatSrc<'a> {
@@ -217,11 +208,11 @@ impl<'a> FloatSrc<'a> {
 
     fn map(self, f: impl Fn(f64) -> f64 + Sync) -> Vec<f64> {
         match self {
-            FloatSrc::I(v) => map(v, |x| f(x as f64)),
-            FloatSrc::U(v) => map(v, |x| f(x as f64)),
-            FloatSrc::U8(v) => map(v, |x| f(x.into())),
-            FloatSrc::F(v) => map(v, f),
-            FloatSrc::B(v) => map(v, |x| f(u8::from(x).into())),
+            FloatSrc::I(v) => kernels::map(v, |x| f(x as f64)),
+            FloatSrc::U(v) => kernels::map(v, |x| f(x as f64)),
+            FloatSrc::U8(v) => kernels::map(v, |x| f(x.into())),
+            FloatSrc::F(v) => kernels::map(v, f),
+            FloatSrc::B(v) => kernels::map(v, |x| f(u8::from(x).into())),
         }
     }
 
@@ -299,7 +290,7 @@ fn round_all<S: Copy + Sync, T: Send>(
     store: impl Fn(f64) -> T + Sync,
 ) -> Vec<T> {
     let f = power_of_ten(n.unsigned_abs());
-    map(v, |x| store(round_one(load(x), f, n)))
+    kernels::map(v, |x| store(round_one(load(x), f, n)))
 }
 
 /// NumPy's `sign` for float64: NaN stays NaN, zeros give +0.0.
@@ -316,11 +307,11 @@ fn sgn_f64(x: f64) -> f64 {
 }
 
 fn bits_i64(f: BitFn, v: &[i64]) -> Vec<i64> {
-    map(v, |x| bit_u64(f, x as u64) as i64)
+    kernels::map(v, |x| bit_u64(f, x as u64) as i64)
 }
 
 fn bits_u64(f: BitFn, v: &[u64]) -> Vec<u64> {
-    map(v, |x| bit_u64(f, x))
+    kernels::map(v, |x| bit_u64(f, x))
 }
 
 fn bit_u64(f: BitFn, x: u64) -> u64 {
@@ -344,24 +335,46 @@ fn plan<'a>(func: Func, data: &'a ArrayData, n: i64) -> Result<(DType, Compute<'
     let same = data.dtype();
     let copy = || -> Compute<'a> { Box::new(move || data.clone()) };
     Ok(match (func, data) {
-        (Func::Abs, A::Int64(v)) => (same, Box::new(|| A::Int64(map(v, i64::wrapping_abs)))),
-        (Func::Abs, A::Float64(v)) => (same, Box::new(|| A::Float64(map(v, f64::abs)))),
+        (Func::Abs, A::Int64(v)) => (
+            same,
+            Box::new(|| A::Int64(kernels::map(v, i64::wrapping_abs))),
+        ),
+        (Func::Abs, A::Float64(v)) => (same, Box::new(|| A::Float64(kernels::map(v, f64::abs)))),
         (Func::Abs, _) => (same, copy()),
-        (Func::Sgn, A::Int64(v)) => (same, Box::new(|| A::Int64(map(v, i64::signum)))),
-        (Func::Sgn, A::UInt64(v)) => (same, Box::new(|| A::UInt64(map(v, |x| u64::from(x != 0))))),
-        (Func::Sgn, A::UInt8(v)) => (same, Box::new(|| A::UInt8(map(v, |x| u8::from(x != 0))))),
-        (Func::Sgn, A::Float64(v)) => (same, Box::new(|| A::Float64(map(v, sgn_f64)))),
+        (Func::Sgn, A::Int64(v)) => (same, Box::new(|| A::Int64(kernels::map(v, i64::signum)))),
+        (Func::Sgn, A::UInt64(v)) => (
+            same,
+            Box::new(|| A::UInt64(kernels::map(v, |x| u64::from(x != 0)))),
+        ),
+        (Func::Sgn, A::UInt8(v)) => (
+            same,
+            Box::new(|| A::UInt8(kernels::map(v, |x| u8::from(x != 0)))),
+        ),
+        (Func::Sgn, A::Float64(v)) => (same, Box::new(|| A::Float64(kernels::map(v, sgn_f64)))),
         (Func::Sgn, A::Bool(_)) => return Err(" (NumPy has no sign for bool)"),
-        (Func::Square, A::Int64(v)) => (same, Box::new(|| A::Int64(map(v, |x| x.wrapping_mul(x))))),
-        (Func::Square, A::UInt64(v)) => {
-            (same, Box::new(|| A::UInt64(map(v, |x| x.wrapping_mul(x)))))
+        (Func::Square, A::Int64(v)) => (
+            same,
+            Box::new(|| A::Int64(kernels::map(v, |x| x.wrapping_mul(x)))),
+        ),
+        (Func::Square, A::UInt64(v)) => (
+            same,
+            Box::new(|| A::UInt64(kernels::map(v, |x| x.wrapping_mul(x)))),
+        ),
+        (Func::Square, A::UInt8(v)) => (
+            same,
+            Box::new(|| A::UInt8(kernels::map(v, |x| x.wrapping_mul(x)))),
+        ),
+        (Func::Square, A::Float64(v)) => {
+            (same, Box::new(|| A::Float64(kernels::map(v, |x| x * x))))
         }
-        (Func::Square, A::UInt8(v)) => (same, Box::new(|| A::UInt8(map(v, |x| x.wrapping_mul(x))))),
-        (Func::Square, A::Float64(v)) => (same, Box::new(|| A::Float64(map(v, |x| x * x)))),
         (Func::Square, A::Bool(_)) => return Err(" (NumPy gives int8)"),
-        (Func::Floor, A::Float64(v)) => (same, Box::new(|| A::Float64(map(v, f64::floor)))),
-        (Func::Ceil, A::Float64(v)) => (same, Box::new(|| A::Float64(map(v, f64::ceil)))),
-        (Func::Trunc, A::Float64(v)) => (same, Box::new(|| A::Float64(map(v, f64::trunc)))),
+        (Func::Floor, A::Float64(v)) => {
+            (same, Box::new(|| A::Float64(kernels::map(v, f64::floor))))
+        }
+        (Func::Ceil, A::Float64(v)) => (same, Box::new(|| A::Float64(kernels::map(v, f64::ceil)))),
+        (Func::Trunc, A::Float64(v)) => {
+            (same, Box::new(|| A::Float64(kernels::map(v, f64::trunc))))
+        }
         (Func::Floor | Func::Ceil | Func::Trunc, _) => (same, copy()),
         (Func::Round, A::Float64(v)) => (
             same,
@@ -431,7 +444,7 @@ pub fn float_test(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     };
     let data = &entry.data;
     let compute: Compute = match data {
-        ArrayData::Float64(v) => Box::new(move || ArrayData::Bool(map(v, test))),
+        ArrayData::Float64(v) => Box::new(move || ArrayData::Bool(kernels::map(v, test))),
         // Integers and bools are finite numbers.
         _ => Box::new(move || ArrayData::Bool(vec![name == "isfinite"; data.len()])),
     };

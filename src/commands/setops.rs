@@ -20,14 +20,15 @@
 //! `equal_nan`), while membership and the set operations never match a NaN.
 
 use super::sorting::{
-    Domain, NAN_KEY, Scatter, command_dtype, gather, key_arrays, key_i64, keys_in, map_par,
-    map_ranges, new_array, radix_sort, same_kind, scratch, sort_data, sort_keys, sort_scratch,
-    sorted_items, store,
+    Domain, NAN_KEY, Scatter, command_dtype, gather, key_arrays, key_i64, keys_in, map_ranges,
+    new_array, radix_sort, same_kind, scratch, sort_data, sort_keys, sort_scratch, sorted_items,
+    store,
 };
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::concatenate::concat;
 use crate::error::CommandError;
 use crate::handler;
+use crate::kernels;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -164,7 +165,7 @@ fn member(a: &ArrayData, b: &ArrayData, invert: bool) -> Vec<bool> {
         }
     };
     let space = radix_sort(space, |x| *x);
-    map_par(&probes, |k| {
+    kernels::map(&probes, |k| {
         let found = !(nan && k == NAN_KEY) && space.binary_search(&k).is_ok();
         found != invert
     })
@@ -233,7 +234,7 @@ pub fn transmute_float(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         .shared
         .symbols
         .new_entry(DType::UInt64, entry.shape.clone(), |_| {
-            ArrayData::UInt64(map_par(v, f64::to_bits))
+            ArrayData::UInt64(kernels::map(v, f64::to_bits))
         })?;
     Ok(ctx.created(out))
 }

@@ -108,30 +108,21 @@ impl Domain {
     }
 }
 
-/// Maps `v` elementwise, in parallel for large slices.
-pub(crate) fn map_par<S: Copy + Sync, T: Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T> {
-    kernels::build(v.len(), |start, chunk| {
-        for (o, x) in chunk.iter_mut().zip(&v[start..]) {
-            o.write(f(*x));
-        }
-    })
-}
-
 /// The keys of `data`'s values converted to `dom` (never asked to put
 /// uint64 in the int domain or int64 in the uint domain).
 pub(crate) fn keys_in(data: &ArrayData, dom: Domain) -> Vec<u64> {
     match (data, dom) {
-        (ArrayData::Int64(v), Domain::Float) => map_par(v, |x| key_f64(x as f64)),
-        (ArrayData::Int64(v), _) => map_par(v, key_i64),
-        (ArrayData::UInt64(v), Domain::Float) => map_par(v, |x| key_f64(x as f64)),
+        (ArrayData::Int64(v), Domain::Float) => kernels::map(v, |x| key_f64(x as f64)),
+        (ArrayData::Int64(v), _) => kernels::map(v, key_i64),
+        (ArrayData::UInt64(v), Domain::Float) => kernels::map(v, |x| key_f64(x as f64)),
         (ArrayData::UInt64(v), _) => v.clone(),
-        (ArrayData::UInt8(v), Domain::Float) => map_par(v, |x| key_f64(x.into())),
-        (ArrayData::UInt8(v), Domain::Int) => map_par(v, |x| key_i64(x.into())),
-        (ArrayData::UInt8(v), Domain::UInt) => map_par(v, u64::from),
-        (ArrayData::Bool(v), Domain::Float) => map_par(v, |x| key_f64(u8::from(x).into())),
-        (ArrayData::Bool(v), Domain::Int) => map_par(v, |x| key_i64(x.into())),
-        (ArrayData::Bool(v), Domain::UInt) => map_par(v, u64::from),
-        (ArrayData::Float64(v), _) => map_par(v, key_f64),
+        (ArrayData::UInt8(v), Domain::Float) => kernels::map(v, |x| key_f64(x.into())),
+        (ArrayData::UInt8(v), Domain::Int) => kernels::map(v, |x| key_i64(x.into())),
+        (ArrayData::UInt8(v), Domain::UInt) => kernels::map(v, u64::from),
+        (ArrayData::Bool(v), Domain::Float) => kernels::map(v, |x| key_f64(u8::from(x).into())),
+        (ArrayData::Bool(v), Domain::Int) => kernels::map(v, |x| key_i64(x.into())),
+        (ArrayData::Bool(v), Domain::UInt) => kernels::map(v, u64::from),
+        (ArrayData::Float64(v), _) => kernels::map(v, key_f64),
     }
 }
 
@@ -157,7 +148,7 @@ pub(crate) use same_kind;
 
 /// The elements of `data` at `idx` (all in range).
 pub(crate) fn gather(data: &ArrayData, idx: &[i64]) -> ArrayData {
-    same_kind!(data, v => map_par(idx, |i| v[i as usize]))
+    same_kind!(data, v => kernels::map(idx, |i| v[i as usize]))
 }
 
 // ---------------------------------------------------------------------------
@@ -424,7 +415,7 @@ pub(crate) fn argsort_keys(keys: &[u64]) -> Vec<i64> {
     let index_bits = usize::BITS - (n - 1).leading_zeros();
     if width + index_bits > 64 {
         let items = sorted_items(keys);
-        return map_par(&items, |x| x.1);
+        return kernels::map(&items, |x| x.1);
     }
     let key_mask = if width == 0 {
         0
@@ -440,7 +431,7 @@ pub(crate) fn argsort_keys(keys: &[u64]) -> Vec<i64> {
     });
     let sorted = radix_sort(packed, |x| x >> index_bits);
     let index_mask = (1u64 << index_bits) - 1;
-    map_par(&sorted, |x| (x & index_mask) as i64)
+    kernels::map(&sorted, |x| (x & index_mask) as i64)
 }
 
 /// NumPy's `argsort(kind="stable")`.
@@ -456,8 +447,8 @@ pub(crate) fn coargsort_keys(keys: &[Vec<u64>]) -> Vec<i64> {
     };
     let mut perm = argsort_keys(last);
     for k in rest.iter().rev() {
-        let items = map_par(&perm, |i| (k[i as usize], i));
-        perm = map_par(&radix_sort(items, |x| x.0), |x| x.1);
+        let items = kernels::map(&perm, |i| (k[i as usize], i));
+        perm = kernels::map(&radix_sort(items, |x| x.0), |x| x.1);
     }
     perm
 }
@@ -657,7 +648,7 @@ pub fn search_sorted(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         .new_entry(DType::Int64, vec![x2.size()], |_| {
             let sorted = sort_keys(&x1.data);
             let wanted = sort_keys(&x2.data);
-            ArrayData::Int64(map_par(&wanted, |v| {
+            ArrayData::Int64(kernels::map(&wanted, |v| {
                 let at = if right {
                     sorted.partition_point(|a| *a <= v)
                 } else {
