@@ -3,6 +3,7 @@
 //! array is large enough to be worth the threads.
 
 use std::mem::MaybeUninit;
+use std::ops::Range;
 use std::thread;
 
 /// Arrays shorter than this are handled on the calling thread.
@@ -52,20 +53,25 @@ pub fn map<S: Copy + Sync, T: Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T
     })
 }
 
-/// Folds `v` chunk by chunk (in parallel for large slices) and returns the
-/// per-chunk results in order; the caller combines them.
-pub fn fold_chunks<T: Sync, R: Send>(v: &[T], fold: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
-    let threads = threads_for(v.len());
-    if threads == 1 {
-        return vec![fold(v)];
+/// The length of the chunks `0..n` is split into, one per thread.
+pub fn chunk_len(n: usize) -> usize {
+    n.div_ceil(threads_for(n)).max(1)
+}
+
+/// Runs `f` on each chunk range of `0..n` (in parallel for large `n`) and
+/// returns the results in order.
+pub fn map_ranges<R: Send>(n: usize, f: impl Fn(Range<usize>) -> R + Sync) -> Vec<R> {
+    let per = chunk_len(n);
+    let ranges: Vec<Range<usize>> = (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
+    if ranges.len() <= 1 {
+        return vec![f(0..n)];
     }
-    let per = v.len().div_ceil(threads);
     thread::scope(|s| {
-        let handles: Vec<_> = v
-            .chunks(per)
-            .map(|chunk| {
-                let fold = &fold;
-                s.spawn(move || fold(chunk))
+        let handles: Vec<_> = ranges
+            .into_iter()
+            .map(|r| {
+                let f = &f;
+                s.spawn(move || f(r))
             })
             .collect();
         handles
@@ -73,6 +79,12 @@ pub fn fold_chunks<T: Sync, R: Send>(v: &[T], fold: impl Fn(&[T]) -> R + Sync) -
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
+}
+
+/// Folds `v` chunk by chunk (in parallel for large slices) and returns the
+/// per-chunk results in order; the caller combines them.
+pub fn fold_chunks<T: Sync, R: Send>(v: &[T], fold: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    map_ranges(v.len(), |r| fold(&v[r]))
 }
 
 /// Builds a vector from `src` in matching chunks: every `src_unit` source

@@ -4,10 +4,11 @@
 //! `a[argsort(a)[:k]]` and `a[argsort(a)[-k:]]` with NumPy's stable order
 //! (NaN largest, ties by index); `k` beyond the size gives the whole array.
 
-use super::sorting::{gather, map_ranges, new_array, scratch, sort_keys};
+use super::sorting::{gather, new_array, scratch, sort_keys};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
+use crate::kernels;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::ArrayData;
 
@@ -42,7 +43,7 @@ fn keep_best(items: &mut Vec<(u64, i64)>, k: usize, largest: bool) {
 /// Indices of the `k` smallest (largest) keys, ordered by (key, index).
 fn best_k(keys: &[u64], k: usize, largest: bool) -> Vec<i64> {
     // Each chunk keeps its own best k; the best k overall are among them.
-    let mut all = map_ranges(keys.len(), |r| {
+    let mut all = kernels::map_ranges(keys.len(), |r| {
         let mut items: Vec<(u64, i64)> = r.map(|i| (keys[i], i as i64)).collect();
         keep_best(&mut items, k, largest);
         items

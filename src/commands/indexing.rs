@@ -242,7 +242,7 @@ fn take(data: &ArrayData, n: usize, at: impl Fn(usize) -> usize + Sync) -> Array
 /// mask compressed on its own core into its place in the output.
 fn compress(data: &ArrayData, mask: &[bool], count: usize) -> ArrayData {
     fn go<T: Copy + Send + Sync>(v: &[T], mask: &[bool], count: usize) -> Vec<T> {
-        let per = v.len().div_ceil(kernels::threads_for(v.len())).max(1);
+        let per = kernels::chunk_len(v.len());
         let counts = kernels::fold_chunks(mask, |c| c.iter().filter(|b| **b).count());
         let mut out: Vec<T> = Vec::with_capacity(count);
         let mut rest = &mut out.spare_capacity_mut()[..count];

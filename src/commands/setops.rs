@@ -20,9 +20,8 @@
 //! `equal_nan`), while membership and the set operations never match a NaN.
 
 use super::sorting::{
-    Domain, NAN_KEY, Scatter, command_dtype, gather, key_arrays, key_i64, keys_in, map_ranges,
-    new_array, radix_sort, same_kind, scratch, sort_data, sort_keys, sort_scratch, sorted_items,
-    store,
+    Domain, NAN_KEY, Scatter, command_dtype, gather, key_arrays, key_i64, keys_in, new_array,
+    radix_sort, same_kind, scratch, sort_data, sort_keys, sort_scratch, sorted_items, store,
 };
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::concatenate::concat;
@@ -85,7 +84,7 @@ pub fn register(map: &mut CommandMap) {
 /// Positions `i` of `0..n` that start a run: `0` and every `i` where
 /// `differs(i)` (element `i` differs from element `i - 1`).
 fn run_starts(n: usize, differs: impl Fn(usize) -> bool + Sync) -> Vec<usize> {
-    map_ranges(n, |r| {
+    kernels::map_ranges(n, |r| {
         r.filter(|&i| i == 0 || differs(i)).collect::<Vec<usize>>()
     })
     .concat()
@@ -123,7 +122,7 @@ impl Groups {
         let n = self.items.len();
         let mut inv: Vec<i64> = Vec::with_capacity(n);
         let out = Scatter::new(&mut inv);
-        map_ranges(n, |r| {
+        kernels::map_ranges(n, |r| {
             let mut group = self.starts.partition_point(|s| *s <= r.start) as i64 - 1;
             for i in r {
                 if self.starts.get((group + 1) as usize) == Some(&i) {

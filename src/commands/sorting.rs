@@ -14,7 +14,6 @@
 //! An argsort whose key bits and index bits fit in 64 sorts one word per
 //! element.
 
-use std::ops::Range;
 use std::thread;
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
@@ -155,34 +154,6 @@ pub(crate) fn gather(data: &ArrayData, idx: &[i64]) -> ArrayData {
 // Parallel radix sort
 // ---------------------------------------------------------------------------
 
-/// The chunks `0..n` is split into for `threads_for(n)` threads.
-fn chunk_len(n: usize) -> usize {
-    n.div_ceil(kernels::threads_for(n)).max(1)
-}
-
-/// Runs `f` on each range of `0..n` (in parallel for large `n`) and returns
-/// the results in order.
-pub(crate) fn map_ranges<R: Send>(n: usize, f: impl Fn(Range<usize>) -> R + Sync) -> Vec<R> {
-    let per = chunk_len(n);
-    let ranges: Vec<Range<usize>> = (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
-    if ranges.len() <= 1 {
-        return vec![f(0..n)];
-    }
-    thread::scope(|s| {
-        let handles: Vec<_> = ranges
-            .into_iter()
-            .map(|r| {
-                let f = &f;
-                s.spawn(move || f(r))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
 /// A destination written at disjoint positions by several threads.
 pub(crate) struct Scatter<T>(*mut T);
 
@@ -217,7 +188,7 @@ where
     D: Fn(&T) -> usize + Sync,
 {
     let n = src.len();
-    let counts = map_ranges(n, |r| {
+    let counts = kernels::map_ranges(n, |r| {
         let mut h = vec![0usize; BUCKETS];
         for x in &src[r] {
             h[digit(x)] += 1;
@@ -252,7 +223,7 @@ where
         scatter(src, starts.swap_remove(0));
     } else {
         thread::scope(|s| {
-            for (chunk, at) in src.chunks(chunk_len(n)).zip(starts) {
+            for (chunk, at) in src.chunks(kernels::chunk_len(n)).zip(starts) {
                 let scatter = &scatter;
                 s.spawn(move || scatter(chunk, at));
             }
@@ -323,7 +294,7 @@ where
     let first = key(&src[0]);
     // Bits in which some key differs from the first: digits without any
     // need no pass.
-    let varying = map_ranges(n, |r| {
+    let varying = kernels::map_ranges(n, |r| {
         src[r].iter().fold(0u64, |acc, x| acc | (key(x) ^ first))
     })
     .into_iter()
@@ -401,7 +372,7 @@ pub(crate) fn argsort_keys(keys: &[u64]) -> Vec<i64> {
     let Some(first) = keys.first() else {
         return Vec::new();
     };
-    let varying = map_ranges(n, |r| keys[r].iter().fold(0u64, |acc, k| acc | (k ^ first)))
+    let varying = kernels::map_ranges(n, |r| keys[r].iter().fold(0u64, |acc, k| acc | (k ^ first)))
         .into_iter()
         .fold(0, |a, b| a | b);
     // Bits above the highest varying bit and below the lowest are the same
