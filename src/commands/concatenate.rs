@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use super::sorting::command_dtype;
 use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::error::CommandError;
 use crate::handler;
@@ -135,7 +134,7 @@ fn store_join(
 }
 
 pub fn concatenate(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = command_dtype(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let axis = args.int("axis")?;
     if axis != 0 && axis != -1 {
         return Err(CommandError::value(format!(

@@ -117,13 +117,7 @@ pub fn arange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 /// 1, as the original does: the client treats the array as 0-d, but sends
 /// rank-1 commands for it.
 pub fn create_scalar_array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = ctx
-        .type_params()
-        .first()
-        .and_then(|d| DType::from_name(d))
-        .ok_or_else(|| {
-            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
-        })?;
+    let dtype = ctx.param_type(0)?;
     let value = scalar_arg(args, "value", dtype)?;
     let symbols = &ctx.shared.symbols;
     let entry = symbols.new_entry(dtype, vec![1], |_| match value {

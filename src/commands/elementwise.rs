@@ -163,16 +163,6 @@ fn base_name<'a>(ctx: &Ctx<'a>) -> &'a str {
     ctx.cmd.split_once('<').map_or(ctx.cmd, |(n, _)| n)
 }
 
-/// The element type in the command name at template position `i`.
-fn param_type(ctx: &Ctx, i: usize) -> Result<DType, CommandError> {
-    ctx.type_params()
-        .get(i)
-        .and_then(|d| DType::from_name(d))
-        .ok_or_else(|| {
-            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
-        })
-}
-
 fn unsupported(ctx: &Ctx, func: &str, dtype: DType, why: &str) -> CommandError {
     CommandError::Unclassed(format!(
         "TypeError: {}: {func} is not supported for {}{why}",
@@ -419,7 +409,7 @@ pub fn unary(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         .into_iter()
         .find(|(n, _, _)| *n == name)
         .ok_or_else(|| CommandError::value(format!("unknown function {name}")))?;
-    let dtype = param_type(ctx, 0)?;
+    let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, key, dtype)?;
     let n = if func == Func::Round {
         args.int("n")?
@@ -534,7 +524,7 @@ fn arctan2(ctx: &Ctx, entry: &ArrayEntry, a: Operand, b: Operand) -> Result<Repl
 
 /// `arctan2vv<ta,1,tb>`: arrays `a` and `b` of the same size.
 pub fn arctan2vv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let (ta, tb) = (param_type(ctx, 0)?, param_type(ctx, 2)?);
+    let (ta, tb) = (ctx.param_type(0)?, ctx.param_type(2)?);
     let a = ctx.typed_array(args, "a", ta)?;
     let b = ctx.typed_array(args, "b", tb)?;
     same_size(args, ("a", &a), ("b", &b))?;
@@ -545,7 +535,7 @@ pub fn arctan2vv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 
 /// `arctan2vs_<ts><ta,1>`: array `a`, scalar `b`.
 pub fn arctan2vs(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let (ta, ts) = (param_type(ctx, 0)?, scalar_type(ctx)?);
+    let (ta, ts) = (ctx.param_type(0)?, scalar_type(ctx)?);
     let a = ctx.typed_array(args, "a", ta)?;
     let y = scalar_as_f64(args, "b", ts)?;
     check_arctan2(ctx, ta, ts)?;
@@ -559,7 +549,7 @@ pub fn arctan2vs(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 
 /// `arctan2sv_<ts><tb,1>`: scalar `a`, array `b`.
 pub fn arctan2sv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let (tb, ts) = (param_type(ctx, 0)?, scalar_type(ctx)?);
+    let (tb, ts) = (ctx.param_type(0)?, scalar_type(ctx)?);
     let b = ctx.typed_array(args, "b", tb)?;
     let x = scalar_as_f64(args, "a", ts)?;
     check_arctan2(ctx, ts, tb)?;

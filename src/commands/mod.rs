@@ -78,6 +78,17 @@ impl Ctx<'_> {
         symbols.insert(name, entry);
         Reply::normal(msg)
     }
+    /// The element type at template position `i` of the command name
+    /// (`binopvv<int64,float64,1>` has float64 at 1).
+    pub fn param_type(&self, i: usize) -> Result<DType, CommandError> {
+        self.type_params()
+            .get(i)
+            .and_then(|d| DType::from_name(d))
+            .ok_or_else(|| {
+                CommandError::value(format!("cannot read the element type from {}", self.cmd))
+            })
+    }
+
     /// The template parameters of a typed command name: `create<float64,1>`
     /// gives `["float64", "1"]`.
     pub fn type_params(&self) -> Vec<&str> {

@@ -198,16 +198,6 @@ fn fill(stream: Stream, draw: Draw, dtype: DType, n: usize, offset: u64) -> Arra
 // Arguments
 // ---------------------------------------------------------------------------
 
-/// The element type from the command name, e.g. `randint<float64,1>`.
-fn dtype_param(ctx: &Ctx) -> Result<DType, CommandError> {
-    ctx.type_params()
-        .first()
-        .and_then(|d| DType::from_name(d))
-        .ok_or_else(|| {
-            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
-        })
-}
-
 /// A rank-1 shape: an integer or a JSON list of one integer.
 fn length(args: &Args, key: &str) -> Result<usize, CommandError> {
     let val = args.str(key)?;
@@ -323,7 +313,7 @@ fn seed_stream(args: &Args) -> Result<Stream, CommandError> {
 
 /// `ak.randint(low, high, size, dtype, seed)`; `ak.uniform` sends float64.
 pub fn randint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = dtype_param(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let n = length(args, "shape")?;
     let draw = match dtype {
         DType::Float64 => float_draw(args, false)?,
@@ -400,7 +390,7 @@ fn position(args: &Args) -> Result<u64, CommandError> {
 /// `default_rng(seed)` sends one per element type; the reply's second word
 /// is the name.
 pub fn create_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = dtype_param(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let stream = if args.bool("has_seed")? {
         Stream::seeded(args.int("seed")?)
     } else {
@@ -415,7 +405,7 @@ pub fn create_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 /// `Generator.integers`, `.uniform` and `.random`: `low`/`high` inclusive
 /// for integer types (bools ignore them unless they pin the value).
 pub fn uniform_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = dtype_param(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let g = generator(args, ctx, dtype)?;
     let n = length(args, "shape")?;
     let pos = position(args)?;

@@ -121,18 +121,8 @@ fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
     )
 }
 
-/// The element type a `name<dtype,...>` command was built for.
-pub(crate) fn elem_type(ctx: &Ctx) -> Result<DType, CommandError> {
-    ctx.type_params()
-        .first()
-        .and_then(|d| DType::from_name(d))
-        .ok_or_else(|| {
-            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
-        })
-}
-
 fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
-    let dtype = elem_type(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let skip_nan = if args.contains("skipNan") {
         args.bool("skipNan")?
     } else {
@@ -262,7 +252,7 @@ pub fn argmax_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 fn arg_extreme(args: &Args, ctx: &Ctx, max: bool) -> Result<Reply, CommandError> {
-    let dtype = elem_type(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "x", dtype)?;
     fn ord<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<usize> {
         if max {
@@ -302,7 +292,7 @@ fn sorted_by<T: Copy + Send + Sync>(v: &[T], le: impl Fn(T, T) -> bool + Sync) -
 }
 
 pub fn is_sorted_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = elem_type(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "x", dtype)?;
     let sorted = match &entry.data {
         ArrayData::Int64(v) => sorted_by(v, |a, b| a <= b),

@@ -18,7 +18,6 @@
 use std::mem::MaybeUninit;
 
 use super::{CommandMap, Ctx, Kind};
-use crate::commands::reductions::elem_type;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels::{build, fold_chunks};
@@ -130,7 +129,7 @@ fn scan_u64<T: Copy + Sync>(
 }
 
 fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
-    let dtype = elem_type(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let axis = args.int("axis")?;
     if axis != 0 && axis != -1 {
         return Err(CommandError::value(format!(

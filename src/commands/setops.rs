@@ -20,8 +20,8 @@
 //! `equal_nan`), while membership and the set operations never match a NaN.
 
 use super::sorting::{
-    Domain, NAN_KEY, Scatter, command_dtype, gather, key_arrays, key_i64, keys_in, new_array,
-    radix_sort, same_kind, scratch, sort_data, sort_keys, sort_scratch, sorted_items, store,
+    Domain, NAN_KEY, Scatter, gather, key_arrays, key_i64, keys_in, new_array, radix_sort,
+    same_kind, scratch, sort_data, sort_keys, sort_scratch, sorted_items, store,
 };
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::concatenate::concat;
@@ -248,7 +248,7 @@ enum Part {
 }
 
 fn unique_parts(args: &Args, ctx: &Ctx, parts: &[Part]) -> Result<Reply, CommandError> {
-    let dtype = command_dtype(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "name", dtype)?;
     let n = entry.size();
     let _scratch = scratch(ctx, sort_scratch(n))?;

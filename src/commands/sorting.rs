@@ -451,16 +451,6 @@ pub(crate) fn scratch(ctx: &Ctx, bytes: u64) -> Result<Reservation, CommandError
     Ok(ctx.shared.symbols.memory().reserve(bytes)?)
 }
 
-/// The element type a typed command name was built for.
-pub(crate) fn command_dtype(ctx: &Ctx) -> Result<DType, CommandError> {
-    ctx.type_params()
-        .first()
-        .and_then(|d| DType::from_name(d))
-        .ok_or_else(|| {
-            CommandError::value(format!("cannot read the element type from {}", ctx.cmd))
-        })
-}
-
 /// A new rank-1 array holding `data` (reserved before it is kept).
 pub(crate) fn new_array(ctx: &Ctx, data: ArrayData) -> Result<ArrayEntry, CommandError> {
     ctx.shared
@@ -551,7 +541,7 @@ fn check_axis(args: &Args) -> Result<(), CommandError> {
 // ---------------------------------------------------------------------------
 
 pub fn argsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = command_dtype(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "name", dtype)?;
     check_algorithm(args.str("algoName")?)?;
     check_axis(args)?;
@@ -566,7 +556,7 @@ pub fn argsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 pub fn sort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = command_dtype(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "array", dtype)?;
     check_algorithm(args.str("alg")?)?;
     check_axis(args)?;
@@ -594,7 +584,7 @@ pub fn coargsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 pub fn search_sorted(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let dtype = command_dtype(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let x1 = ctx.typed_array(args, "x1", dtype)?;
     let x2_name = args.str("x2")?;
     let x2 = ctx.shared.symbols.get(x2_name)?;

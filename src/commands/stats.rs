@@ -19,7 +19,6 @@
 use std::thread;
 
 use super::{CommandMap, Ctx, Kind};
-use crate::commands::reductions::elem_type;
 use crate::commands::symbols::format_real;
 use crate::error::CommandError;
 use crate::handler;
@@ -191,7 +190,7 @@ pub fn std_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 fn stat(args: &Args, ctx: &Ctx, which: Stat) -> Result<Reply, CommandError> {
-    let dtype = elem_type(ctx)?;
+    let dtype = ctx.param_type(0)?;
     let skip_nan = if args.contains("skipNan") {
         args.bool("skipNan")?
     } else {
