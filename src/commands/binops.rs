@@ -196,31 +196,16 @@ fn plan(a: DType, b: DType, op: Op) -> Option<Plan> {
 trait Stored: Elem {
     fn wrap(v: Vec<Self>) -> ArrayData;
 }
-impl Stored for i64 {
-    fn wrap(v: Vec<Self>) -> ArrayData {
-        ArrayData::Int64(v)
-    }
+macro_rules! stored {
+    ($($t:ty => $variant:ident),*) => {$(
+        impl Stored for $t {
+            fn wrap(v: Vec<Self>) -> ArrayData {
+                ArrayData::$variant(v)
+            }
+        }
+    )*};
 }
-impl Stored for u64 {
-    fn wrap(v: Vec<Self>) -> ArrayData {
-        ArrayData::UInt64(v)
-    }
-}
-impl Stored for u8 {
-    fn wrap(v: Vec<Self>) -> ArrayData {
-        ArrayData::UInt8(v)
-    }
-}
-impl Stored for f64 {
-    fn wrap(v: Vec<Self>) -> ArrayData {
-        ArrayData::Float64(v)
-    }
-}
-impl Stored for bool {
-    fn wrap(v: Vec<Self>) -> ArrayData {
-        ArrayData::Bool(v)
-    }
-}
+stored!(i64 => Int64, u64 => UInt64, u8 => UInt8, f64 => Float64, bool => Bool);
 
 /// Arithmetic with NumPy's semantics for the type.
 trait Arith: Stored {
