@@ -53,13 +53,16 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Median seconds of `trials` runs of `f` (after `setup`, which is untimed).
 fn timed<S>(trials: usize, mut setup: impl FnMut() -> S, mut f: impl FnMut(S)) -> f64 {
-    let times = (0..trials)
+    // One untimed run first, as STREAM discards its first iteration: page
+    // faults on fresh memory are a property of the allocation, not the kernel.
+    let times = (0..=trials)
         .map(|_| {
             let s = setup();
             let t = Instant::now();
             f(s);
             t.elapsed().as_secs_f64()
         })
+        .skip(1)
         .collect();
     median(times)
 }
@@ -293,27 +296,63 @@ fn interleaved(peer: BarePeer, trials: usize, mut server: impl FnMut() -> f64) -
     (median(ours), median(bare))
 }
 
-/// memcpy bandwidth in bytes read + written per second: the better of one
-/// thread and all cores.
-fn memcpy_bandwidth(n_bytes: usize, trials: usize) -> (f64, f64) {
-    let src = vec![1u8; n_bytes];
-    let mut dst = vec![2u8; n_bytes];
-    let one = timed(trials, || (), |()| dst.copy_from_slice(&src));
-    let cores = thread::available_parallelism().map_or(1, |c| c.get());
-    let per = n_bytes.div_ceil(cores);
-    let all = timed(
-        trials,
-        || (),
-        |()| {
-            thread::scope(|s| {
-                for (d, c) in dst.chunks_mut(per).zip(src.chunks(per)) {
-                    s.spawn(move || d.copy_from_slice(c));
-                }
-            })
-        },
-    );
-    black_box(&dst);
-    (2.0 * n_bytes as f64 / one, 2.0 * n_bytes as f64 / all)
+/// The memcpy baseline: buffers of one array's bytes, kept for the whole run.
+struct Memcpy {
+    src: Vec<u8>,
+    dst: Vec<u8>,
+}
+
+impl Memcpy {
+    fn new(n_bytes: usize) -> Memcpy {
+        Memcpy {
+            src: vec![1u8; n_bytes],
+            dst: vec![2u8; n_bytes],
+        }
+    }
+
+    /// One reading of (one thread, all cores) in bytes read + written per
+    /// second.
+    fn readings(&mut self) -> (f64, f64) {
+        let bytes = 2.0 * self.src.len() as f64;
+        let t = Instant::now();
+        self.dst.copy_from_slice(&self.src);
+        let one = bytes / t.elapsed().as_secs_f64();
+        let per = self
+            .src
+            .len()
+            .div_ceil(thread::available_parallelism().map_or(1, |c| c.get()));
+        let t = Instant::now();
+        thread::scope(|s| {
+            for (d, c) in self.dst.chunks_mut(per).zip(self.src.chunks(per)) {
+                s.spawn(move || d.copy_from_slice(c));
+            }
+        });
+        let all = bytes / t.elapsed().as_secs_f64();
+        black_box(&self.dst);
+        (one, all)
+    }
+
+    /// The better of one thread and all cores.
+    fn rate(&mut self) -> f64 {
+        let (one, all) = self.readings();
+        one.max(all)
+    }
+}
+
+/// Median seconds of `trials` runs of `f`, each right after a memcpy
+/// reading, and the median of those readings: this VM's bandwidth drifts by
+/// tens of percent within a minute, so kernel and baseline are measured
+/// side by side. One untimed run of `f` comes first, as in [`timed`].
+fn beside_memcpy(m: &mut Memcpy, trials: usize, mut f: impl FnMut()) -> (f64, f64) {
+    f();
+    let (mut secs, mut rates) = (Vec::new(), Vec::new());
+    for _ in 0..trials {
+        rates.push(m.rate());
+        let t = Instant::now();
+        f();
+        secs.push(t.elapsed().as_secs_f64());
+    }
+    (median(secs), median(rates))
 }
 
 struct Row {
@@ -355,13 +394,14 @@ fn main() {
     println!("N = {n}, argsort N = {sort_n}, trials = {trials} (median), cores = {cores}");
 
     // Baselines first, while the server is not running.
-    let (copy_one, copy_all) = memcpy_bandwidth(8 * n, trials);
-    let copy = copy_one.max(copy_all);
+    let mut memcpy = Memcpy::new(8 * n);
+    let (ones, alls): (Vec<f64>, Vec<f64>) = (0..trials).map(|_| memcpy.readings()).unzip();
     println!(
         "memcpy: {:.2} GiB/s on one thread, {:.2} GiB/s on {cores} (bytes read + written, \
-         as STREAM and Arkouda's formulas count; half that is copied)",
-        copy_one / GIB,
-        copy_all / GIB
+         as STREAM and Arkouda's formulas count; half that is copied); the memcpy \
+         baselines below are read beside each kernel run",
+        median(ones) / GIB,
+        median(alls) / GIB
     );
     let ints: Vec<i64> = random_words(n, 1, 1 << 32)
         .into_iter()
@@ -532,59 +572,51 @@ fn main() {
     };
     let (a, b) = (new_f("1.0"), new_f("2.0"));
     let mut c: Option<String> = None;
-    let stream = timed(
-        trials,
-        || (),
-        |()| {
-            let tmp = name_of(&s.call(
-                "binopvs<float64,float64,1>",
-                &[
-                    ("op", "str", "*"),
-                    ("a", "pdarray", &b),
-                    ("value", "float64", "3.0"),
-                ],
-            ));
-            let next = name_of(&s.call(
-                "binopvv<float64,float64,1>",
-                &[
-                    ("op", "str", "+"),
-                    ("a", "pdarray", &a),
-                    ("b", "pdarray", &tmp),
-                ],
-            ));
-            s.delete(&tmp);
-            if let Some(old) = c.replace(next) {
-                s.delete(&old);
-            }
-        },
-    );
+    let (stream, stream_copy) = beside_memcpy(&mut memcpy, trials, || {
+        let tmp = name_of(&s.call(
+            "binopvs<float64,float64,1>",
+            &[
+                ("op", "str", "*"),
+                ("a", "pdarray", &b),
+                ("value", "float64", "3.0"),
+            ],
+        ));
+        let next = name_of(&s.call(
+            "binopvv<float64,float64,1>",
+            &[
+                ("op", "str", "+"),
+                ("a", "pdarray", &a),
+                ("b", "pdarray", &tmp),
+            ],
+        ));
+        s.delete(&tmp);
+        if let Some(old) = c.replace(next) {
+            s.delete(&old);
+        }
+    });
     row(
         "stream c = a + alpha*b",
         3.0 * bytes,
         stream,
         "memcpy",
-        copy,
+        stream_copy,
     );
     if let Some(old) = c.take() {
         s.delete(&old);
     }
     // One of the two passes the client's stream is made of.
-    let add = timed(
-        trials,
-        || (),
-        |()| {
-            let sum = name_of(&s.call(
-                "binopvv<float64,float64,1>",
-                &[
-                    ("op", "str", "+"),
-                    ("a", "pdarray", &a),
-                    ("b", "pdarray", &b),
-                ],
-            ));
-            s.delete(&sum);
-        },
-    );
-    row("binopvv c = a + b", 3.0 * bytes, add, "memcpy", copy);
+    let (add, add_copy) = beside_memcpy(&mut memcpy, trials, || {
+        let sum = name_of(&s.call(
+            "binopvv<float64,float64,1>",
+            &[
+                ("op", "str", "+"),
+                ("a", "pdarray", &a),
+                ("b", "pdarray", &b),
+            ],
+        ));
+        s.delete(&sum);
+    });
+    row("binopvv c = a + b", 3.0 * bytes, add, "memcpy", add_copy);
     s.delete(&b);
 
     // Reductions and scan over int64.
@@ -607,31 +639,23 @@ fn main() {
             ("x", "pdarray", ints_name.as_str()),
             ("skipNan", "bool", "False"),
         ];
-        let t = timed(
-            trials,
-            || (),
-            |()| {
-                s.call(&cmd, &args);
-            },
-        );
+        let (t, t_copy) = beside_memcpy(&mut memcpy, trials, || {
+            s.call(&cmd, &args);
+        });
         row(what, bytes, t, "1 thread sum loop", bytes / sum_1t);
-        row(what, bytes, t, "memcpy (read half)", copy / 2.0);
+        row(what, bytes, t, "memcpy (read half)", t_copy / 2.0);
     }
-    let scan = timed(
-        trials,
-        || (),
-        |()| {
-            let out = name_of(&s.call(
-                "cumSum<int64,1>",
-                &[
-                    ("x", "pdarray", &ints_name),
-                    ("axis", "int64", "0"),
-                    ("includeInitial", "bool", "False"),
-                ],
-            ));
-            s.delete(&out);
-        },
-    );
+    let (scan, scan_copy) = beside_memcpy(&mut memcpy, trials, || {
+        let out = name_of(&s.call(
+            "cumSum<int64,1>",
+            &[
+                ("x", "pdarray", &ints_name),
+                ("axis", "int64", "0"),
+                ("includeInitial", "bool", "False"),
+            ],
+        ));
+        s.delete(&out);
+    });
     row(
         "scan cumsum",
         2.0 * bytes,
@@ -639,21 +663,17 @@ fn main() {
         "1 thread scan loop",
         2.0 * bytes / scan_1t,
     );
-    row("scan cumsum", 2.0 * bytes, scan, "memcpy", copy);
+    row("scan cumsum", 2.0 * bytes, scan, "memcpy", scan_copy);
 
     // Gather and scatter with random indexes (uploaded above as `idx`).
     let v = new_f("1.5");
-    let gather = timed(
-        trials,
-        || (),
-        |()| {
-            let out = name_of(&s.call(
-                "[pdarray]",
-                &[("array", "pdarray", &v), ("idx", "pdarray", &idx)],
-            ));
-            s.delete(&out);
-        },
-    );
+    let (gather, gather_copy) = beside_memcpy(&mut memcpy, trials, || {
+        let out = name_of(&s.call(
+            "[pdarray]",
+            &[("array", "pdarray", &v), ("idx", "pdarray", &idx)],
+        ));
+        s.delete(&out);
+    });
     row(
         "gather C = V[I]",
         3.0 * bytes,
@@ -661,22 +681,24 @@ fn main() {
         "1 thread gather loop",
         3.0 * bytes / gather_1t,
     );
-    row("gather C = V[I]", 3.0 * bytes, gather, "memcpy", copy);
-    let target = new_f("0.0");
-    let scatter = timed(
-        trials,
-        || (),
-        |()| {
-            s.call(
-                "[pdarray]=pdarray",
-                &[
-                    ("array", "pdarray", &target),
-                    ("idx", "pdarray", &idx),
-                    ("value", "pdarray", &v),
-                ],
-            );
-        },
+    row(
+        "gather C = V[I]",
+        3.0 * bytes,
+        gather,
+        "memcpy",
+        gather_copy,
     );
+    let target = new_f("0.0");
+    let (scatter, scatter_copy) = beside_memcpy(&mut memcpy, trials, || {
+        s.call(
+            "[pdarray]=pdarray",
+            &[
+                ("array", "pdarray", &target),
+                ("idx", "pdarray", &idx),
+                ("value", "pdarray", &v),
+            ],
+        );
+    });
     row(
         "scatter C[I] = V",
         3.0 * bytes,
@@ -684,7 +706,13 @@ fn main() {
         "1 thread scatter loop",
         3.0 * bytes / scatter_1t,
     );
-    row("scatter C[I] = V", 3.0 * bytes, scatter, "memcpy", copy);
+    row(
+        "scatter C[I] = V",
+        3.0 * bytes,
+        scatter,
+        "memcpy",
+        scatter_copy,
+    );
     for name in [&v, &target, &idx, &ints_name, &a] {
         s.delete(name);
     }
@@ -749,20 +777,5 @@ fn main() {
         "1 thread vec![1; n]",
         bytes / fill_1t,
     );
-    // memcpy again, now that the server has run: the better of the two
-    // readings is the baseline (this VM's bandwidth drifts).
-    let (one, all) = memcpy_bandwidth(8 * n, trials);
-    let again = one.max(all);
-    println!(
-        "memcpy again: {:.2} GiB/s on one thread, {:.2} GiB/s on {cores}",
-        one / GIB,
-        all / GIB
-    );
-    for r in rows
-        .iter_mut()
-        .filter(|r| r.base_what.starts_with("memcpy"))
-    {
-        r.base_rate *= again.max(copy) / copy;
-    }
     print_rows(&rows);
 }

@@ -5,9 +5,10 @@
 //! never leave a half-written entry behind. Each entry owns the memory
 //! [`Reservation`] for its bytes, so dropping it gives the bytes back.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rand::distr::{Alphanumeric, SampleString};
 
@@ -181,24 +182,158 @@ impl ArrayEntry {
     }
     /// `[10]` or `[2,3]`: the shape as the client parses it.
     pub fn shape_text(&self) -> String {
-        let dims: Vec<String> = self.shape.iter().map(|d| d.to_string()).collect();
-        format!("[{}]", dims.join(","))
+        shape_text(&self.shape)
     }
     /// The `created ...` reply of commands that make a new array.
     pub fn created_msg(&self, name: &str) -> String {
-        format!(
-            "created {name} {} {} {} {} {}",
-            self.dtype().name(),
-            self.size(),
-            self.shape.len(),
-            self.shape_text(),
-            self.dtype().itemsize()
-        )
+        created_msg(name, self.dtype(), &self.shape)
     }
 }
 
+fn shape_text(shape: &[usize]) -> String {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    format!("[{}]", dims.join(","))
+}
+
+fn created_msg(name: &str, dtype: DType, shape: &[usize]) -> String {
+    format!(
+        "created {name} {} {} {} {} {}",
+        dtype.name(),
+        shape.iter().product::<usize>(),
+        shape.len(),
+        shape_text(shape),
+        dtype.itemsize()
+    )
+}
+
+/// How a deferred array is computed from its source array.
+pub trait Recipe: Any + Send + Sync {
+    /// All elements, exactly as the eager command would have computed them.
+    fn compute(&self, source: &ArrayData) -> ArrayData;
+}
+
+/// An array whose elements are not computed yet: a recipe and the source it
+/// reads. Its memory is reserved when it is created, as for any array, so
+/// the accounting is the same as if it had been computed at once.
+///
+/// A command that can read the recipe directly (`binopvv` fuses `a + b*alpha`
+/// into one pass) does so; any other reader computes the elements first.
+pub struct Deferred {
+    dtype: DType,
+    shape: Vec<usize>,
+    recipe: Box<dyn Recipe>,
+    state: Mutex<State>,
+}
+
+enum State {
+    Pending {
+        source: Arc<ArrayEntry>,
+        reservation: Reservation,
+    },
+    Done(Arc<ArrayEntry>),
+    /// Only while `materialize` moves the reservation into the new entry.
+    Moving,
+}
+
+impl Deferred {
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+    pub fn size(&self) -> usize {
+        self.shape.iter().product()
+    }
+    pub fn recipe(&self) -> &dyn Recipe {
+        &*self.recipe
+    }
+    /// The `created ...` reply, the same as for the computed array.
+    pub fn created_msg(&self, name: &str) -> String {
+        created_msg(name, self.dtype, &self.shape)
+    }
+
+    /// The source array while the elements are still uncomputed.
+    pub fn source(&self) -> Option<Arc<ArrayEntry>> {
+        match &*self.lock() {
+            State::Pending { source, .. } => Some(Arc::clone(source)),
+            _ => None,
+        }
+    }
+
+    fn reads(&self, entry: &Arc<ArrayEntry>) -> bool {
+        matches!(&*self.lock(), State::Pending { source, .. } if Arc::ptr_eq(source, entry))
+    }
+
+    /// The computed array (computed now if nobody has yet).
+    fn materialize(&self) -> Arc<ArrayEntry> {
+        let mut state = self.lock();
+        // Computed before the state changes, so a panicking recipe leaves the
+        // entry pending and its reservation held.
+        let data = match &*state {
+            State::Done(entry) => return Arc::clone(entry),
+            State::Pending { source, .. } => self.recipe.compute(&source.data),
+            State::Moving => unreachable!("the state is restored before the lock is released"),
+        };
+        let State::Pending { reservation, .. } = std::mem::replace(&mut *state, State::Moving)
+        else {
+            unreachable!("checked above")
+        };
+        debug_assert_eq!(data.len(), self.size());
+        let entry = Arc::new(ArrayEntry {
+            data,
+            shape: self.shape.clone(),
+            reservation,
+        });
+        *state = State::Done(Arc::clone(&entry));
+        entry
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A name's contents: a computed array or a deferred one.
+#[derive(Clone)]
+enum Slot {
+    Ready(Arc<ArrayEntry>),
+    Deferred(Arc<Deferred>),
+}
+
+#[derive(Default)]
+struct Table {
+    map: HashMap<String, Slot>,
+    /// How many slots are deferred; none, and no write needs to look for
+    /// readers of the array it changes.
+    deferred: usize,
+}
+
+impl Table {
+    /// Takes `name` out of the map, keeping the deferred count right.
+    fn take(&mut self, name: &str) -> Option<Slot> {
+        let old = self.map.remove(name);
+        if let Some(Slot::Deferred(_)) = old {
+            self.deferred -= 1;
+        }
+        old
+    }
+    fn put(&mut self, name: String, slot: Slot) -> Option<Slot> {
+        if let Slot::Deferred(_) = slot {
+            self.deferred += 1;
+        }
+        let old = self.map.insert(name, slot);
+        if let Some(Slot::Deferred(_)) = old {
+            self.deferred -= 1;
+        }
+        old
+    }
+}
+
+/// At most this many arrays wait uncomputed; more are computed at once. Fused
+/// expressions need one or two; the bound keeps the search for the readers of
+/// a changing array short.
+const MAX_DEFERRED: usize = 4;
+
 pub struct SymbolTable {
-    entries: RwLock<HashMap<String, Arc<ArrayEntry>>>,
+    entries: RwLock<Table>,
     /// `id_<7 random characters>_`, the prefix of every generated name and the
     /// default checkpoint name.
     server_id: String,
@@ -211,7 +346,7 @@ impl SymbolTable {
     pub fn new(memory: Arc<MemoryAccount>) -> Self {
         let mut rng = rand::rng();
         SymbolTable {
-            entries: RwLock::new(HashMap::new()),
+            entries: RwLock::new(Table::default()),
             server_id: format!("id_{}_", Alphanumeric.sample_string(&mut rng, 7)),
             counter: AtomicU64::new(0),
             count: AtomicUsize::new(0),
@@ -241,12 +376,8 @@ impl SymbolTable {
         shape: Vec<usize>,
         fill: impl FnOnce(usize) -> ArrayData,
     ) -> Result<ArrayEntry, CommandError> {
-        let len = shape
-            .iter()
-            .try_fold(1usize, |acc, d| acc.checked_mul(*d))
-            .ok_or_else(|| CommandError::value(format!("shape {shape:?} is too large")))?;
-        let bytes = (len as u64).saturating_mul(dtype.itemsize() as u64);
-        let reservation = self.memory.reserve(bytes)?;
+        let len = shape_len(&shape)?;
+        let reservation = self.reserve(dtype, len)?;
         let data = fill(len);
         debug_assert_eq!(data.len(), len);
         Ok(ArrayEntry {
@@ -256,13 +387,98 @@ impl SymbolTable {
         })
     }
 
+    /// Reserves memory for an array of `dtype` and `source`'s shape whose
+    /// elements `recipe` computes from `source` when first needed.
+    pub fn new_deferred(
+        &self,
+        dtype: DType,
+        source: Arc<ArrayEntry>,
+        recipe: Box<dyn Recipe>,
+    ) -> Result<Deferred, CommandError> {
+        let reservation = self.reserve(dtype, source.size())?;
+        Ok(Deferred {
+            dtype,
+            shape: source.shape.clone(),
+            recipe,
+            state: Mutex::new(State::Pending {
+                source,
+                reservation,
+            }),
+        })
+    }
+
+    fn reserve(&self, dtype: DType, len: usize) -> Result<Reservation, CommandError> {
+        let bytes = (len as u64).saturating_mul(dtype.itemsize() as u64);
+        Ok(self.memory.reserve(bytes)?)
+    }
+
     /// Stores `entry` under `name`, replacing any entry of that name.
     pub fn insert(&self, name: String, entry: ArrayEntry) {
-        let old = self.write().insert(name, Arc::new(entry));
-        if old.is_none() {
-            self.count.fetch_add(1, Ordering::Relaxed);
+        self.put(name, Slot::Ready(Arc::new(entry)));
+    }
+
+    /// Stores a deferred array under `name`; computed at once when enough
+    /// others wait already.
+    pub fn insert_deferred(&self, name: String, deferred: Deferred) {
+        let full = self.read().deferred >= MAX_DEFERRED;
+        let slot = if full {
+            Slot::Ready(deferred.materialize())
+        } else {
+            Slot::Deferred(Arc::new(deferred))
+        };
+        self.put(name, slot);
+    }
+
+    fn put(&self, name: String, slot: Slot) {
+        let old = self.write().put(name, slot);
+        match old {
+            None => {
+                self.count.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(old) => self.release(old),
+        }
+    }
+
+    /// Lets go of a slot that left the table. Deferred arrays still reading
+    /// it are computed first, so its memory is freed now, as it would be
+    /// had they been computed when made.
+    fn release(&self, old: Slot) {
+        if let Slot::Ready(entry) = old {
+            self.settle_readers(&entry);
         }
         // `old` is dropped here, outside the lock.
+    }
+
+    /// Computes every deferred array whose source is `entry`.
+    fn settle_readers(&self, entry: &Arc<ArrayEntry>) {
+        let readers: Vec<(String, Arc<Deferred>)> = {
+            let table = self.read();
+            if table.deferred == 0 {
+                return;
+            }
+            table
+                .map
+                .iter()
+                .filter_map(|(n, s)| match s {
+                    Slot::Deferred(d) if d.reads(entry) => Some((n.clone(), Arc::clone(d))),
+                    _ => None,
+                })
+                .collect()
+        };
+        for (name, d) in readers {
+            self.settle(&name, &d);
+        }
+    }
+
+    /// Computes deferred array `d`, stored under `name`, and stores the result
+    /// in its place (unless the name has moved on meanwhile).
+    fn settle(&self, name: &str, d: &Arc<Deferred>) -> Arc<ArrayEntry> {
+        let entry = d.materialize();
+        let mut table = self.write();
+        if matches!(table.map.get(name), Some(Slot::Deferred(x)) if Arc::ptr_eq(x, d)) {
+            table.put(name.to_string(), Slot::Ready(Arc::clone(&entry)));
+        }
+        entry
     }
 
     /// Changes an entry's elements in place, without a second allocation when
@@ -273,10 +489,12 @@ impl SymbolTable {
         name: &str,
         change: impl FnOnce(&mut ArrayData) -> Result<(), CommandError>,
     ) -> Result<(), CommandError> {
-        let mut map = self.write();
-        let slot = map
-            .get_mut(name)
-            .ok_or_else(|| CommandError::UnknownSymbol(name.into()))?;
+        // Deferred readers of the old elements compute them before they go.
+        self.settle_readers(&self.get(name)?);
+        let mut table = self.write();
+        let Some(Slot::Ready(slot)) = table.map.get_mut(name) else {
+            return Err(CommandError::UnknownSymbol(name.into()));
+        };
         if let Some(entry) = Arc::get_mut(slot) {
             return change(&mut entry.data);
         }
@@ -286,18 +504,37 @@ impl SymbolTable {
         Ok(())
     }
 
+    /// The array named `name`, computed if it was deferred.
     pub fn get(&self, name: &str) -> Result<Arc<ArrayEntry>, CommandError> {
+        match self.slot(name)? {
+            Slot::Ready(entry) => Ok(entry),
+            Slot::Deferred(d) => Ok(self.settle(name, &d)),
+        }
+    }
+
+    /// The deferred array named `name` and its source, if `name` is one that
+    /// is still uncomputed; for commands that read recipes directly.
+    pub fn get_deferred(&self, name: &str) -> Option<(Arc<Deferred>, Arc<ArrayEntry>)> {
+        match self.slot(name).ok()? {
+            Slot::Deferred(d) => d.source().map(|s| (d, s)),
+            Slot::Ready(_) => None,
+        }
+    }
+
+    fn slot(&self, name: &str) -> Result<Slot, CommandError> {
         self.read()
+            .map
             .get(name)
             .cloned()
             .ok_or_else(|| CommandError::UnknownSymbol(name.into()))
     }
 
     pub fn remove(&self, name: &str) -> Result<(), CommandError> {
-        let old = self.write().remove(name);
+        let old = self.write().take(name);
         match old {
-            Some(_) => {
+            Some(old) => {
                 self.count.fetch_sub(1, Ordering::Relaxed);
+                self.release(old);
                 Ok(())
             }
             None => Err(CommandError::UnknownSymbol(name.into())),
@@ -307,7 +544,7 @@ impl SymbolTable {
     /// Removes every entry.
     pub fn clear(&self) {
         let old = std::mem::take(&mut *self.write());
-        self.count.fetch_sub(old.len(), Ordering::Relaxed);
+        self.count.fetch_sub(old.map.len(), Ordering::Relaxed);
     }
 
     /// Entry count without taking the lock (for the status daemon).
@@ -315,16 +552,33 @@ impl SymbolTable {
         self.count.load(Ordering::Relaxed)
     }
 
+    /// How many arrays wait uncomputed (for `serverstatus`).
+    pub fn deferred(&self) -> usize {
+        self.read().deferred
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// A consistent copy of the table's contents, sorted by name.
+    /// A consistent copy of the table's contents, sorted by name, every
+    /// deferred array computed.
     pub fn snapshot(&self) -> Vec<(String, Arc<ArrayEntry>)> {
-        let mut all: Vec<_> = self
+        let slots: Vec<(String, Slot)> = self
             .read()
+            .map
             .iter()
-            .map(|(k, v)| (k.clone(), Arc::clone(v)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut all: Vec<_> = slots
+            .into_iter()
+            .map(|(name, slot)| {
+                let entry = match slot {
+                    Slot::Ready(entry) => entry,
+                    Slot::Deferred(d) => self.settle(&name, &d),
+                };
+                (name, entry)
+            })
             .collect();
         all.sort_by(|a, b| a.0.cmp(&b.0));
         all
@@ -332,12 +586,19 @@ impl SymbolTable {
 
     // A panicking handler must not lock everyone out: entries are only ever
     // swapped whole, so the map is consistent even after a panic.
-    fn read(&self) -> RwLockReadGuard<'_, HashMap<String, Arc<ArrayEntry>>> {
+    fn read(&self) -> RwLockReadGuard<'_, Table> {
         self.entries.read().unwrap_or_else(PoisonError::into_inner)
     }
-    fn write(&self) -> RwLockWriteGuard<'_, HashMap<String, Arc<ArrayEntry>>> {
+    fn write(&self) -> RwLockWriteGuard<'_, Table> {
         self.entries.write().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+fn shape_len(shape: &[usize]) -> Result<usize, CommandError> {
+    shape
+        .iter()
+        .try_fold(1usize, |acc, d| acc.checked_mul(*d))
+        .ok_or_else(|| CommandError::value(format!("shape {shape:?} is too large")))
 }
 
 #[cfg(test)]

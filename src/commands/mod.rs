@@ -39,7 +39,7 @@ use std::sync::Arc;
 use crate::error::CommandError;
 use crate::protocol::{Args, Reply};
 use crate::state::Shared;
-use crate::symbol_table::{ArrayEntry, DType};
+use crate::symbol_table::{ArrayEntry, DType, Deferred};
 
 pub type Handler = fn(&Args, &Ctx) -> Result<Reply, CommandError>;
 
@@ -78,6 +78,16 @@ impl Ctx<'_> {
         symbols.insert(name, entry);
         Reply::normal(msg)
     }
+    /// Stores a deferred array under a fresh name; the reply is the one
+    /// [`created`](Self::created) gives for the computed array.
+    pub fn created_deferred(&self, deferred: Deferred) -> Reply {
+        let symbols = &self.shared.symbols;
+        let name = symbols.next_name();
+        let msg = deferred.created_msg(&name);
+        symbols.insert_deferred(name, deferred);
+        Reply::normal(msg)
+    }
+
     /// The element type at template position `i` of the command name
     /// (`binopvv<int64,float64,1>` has float64 at 1).
     pub fn param_type(&self, i: usize) -> Result<DType, CommandError> {

@@ -21,6 +21,48 @@ pub(crate) enum Scalar {
 pub(crate) enum Side<'a> {
     Arr(&'a ArrayData),
     Val(Scalar),
+    /// An array whose elements are computed block by block as they are read.
+    Lazy(&'a dyn Fill),
+}
+
+/// Elements computed on demand, a block at a time: a deferred array read by
+/// a command that fuses it into its own pass.
+pub(crate) trait Fill: Sync {
+    fn dtype(&self) -> DType;
+    /// Writes elements `start..start + out.len()` (at most [`BLOCK`]); `out`
+    /// has type [`Fill::dtype`].
+    fn fill(&self, start: usize, out: BlockMut<'_>);
+}
+
+/// A block of elements of one type, to be written.
+pub(crate) enum BlockMut<'a> {
+    Int64(&'a mut [i64]),
+    UInt64(&'a mut [u64]),
+    UInt8(&'a mut [u8]),
+    Float64(&'a mut [f64]),
+    Bool(&'a mut [bool]),
+}
+
+impl BlockMut<'_> {
+    pub(crate) fn dtype(&self) -> DType {
+        match self {
+            BlockMut::Int64(_) => DType::Int64,
+            BlockMut::UInt64(_) => DType::UInt64,
+            BlockMut::UInt8(_) => DType::UInt8,
+            BlockMut::Float64(_) => DType::Float64,
+            BlockMut::Bool(_) => DType::Bool,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            BlockMut::Int64(o) => o.len(),
+            BlockMut::UInt64(o) => o.len(),
+            BlockMut::UInt8(o) => o.len(),
+            BlockMut::Float64(o) => o.len(),
+            BlockMut::Bool(o) => o.len(),
+        }
+    }
 }
 
 impl Side<'_> {
@@ -32,6 +74,7 @@ impl Side<'_> {
             Side::Val(Scalar::U8(_)) => DType::UInt8,
             Side::Val(Scalar::F(_)) => DType::Float64,
             Side::Val(Scalar::B(_)) => DType::Bool,
+            Side::Lazy(f) => f.dtype(),
         }
     }
 }
@@ -59,6 +102,8 @@ pub(crate) trait Elem: Copy + Default + PartialOrd + Send + Sync + 'static {
     /// The elements of `data` if it holds exactly this type (no conversion
     /// needed).
     fn view(data: &ArrayData) -> Option<&[Self]>;
+    /// `buf` as a block to fill, if arrays hold this type; `None` for i128.
+    fn block(buf: &mut [Self]) -> Option<BlockMut<'_>>;
     fn from_scalar(s: Scalar) -> Self {
         match s {
             Scalar::I(x) => Self::from_i64(x),
@@ -83,6 +128,9 @@ macro_rules! numeric_elem {
                     ArrayData::$variant(v) => Some(v),
                     _ => None,
                 }
+            }
+            fn block(buf: &mut [Self]) -> Option<BlockMut<'_>> {
+                Some(BlockMut::$variant(buf))
             }
         }
     )*};
@@ -109,6 +157,9 @@ impl Elem for i128 {
     fn view(_: &ArrayData) -> Option<&[Self]> {
         None
     }
+    fn block(_: &mut [Self]) -> Option<BlockMut<'_>> {
+        None
+    }
 }
 
 impl Elem for bool {
@@ -133,6 +184,9 @@ impl Elem for bool {
             _ => None,
         }
     }
+    fn block(buf: &mut [Self]) -> Option<BlockMut<'_>> {
+        Some(BlockMut::Bool(buf))
+    }
 }
 
 /// Elements converted per block, so both operands stay in cache.
@@ -154,6 +208,54 @@ pub(crate) fn load<C: Elem>(side: &Side, start: usize, buf: &mut [C]) {
         Side::Arr(ArrayData::Float64(v)) => convert(&v[r], buf, C::from_f64),
         Side::Arr(ArrayData::Bool(v)) => convert(&v[r], buf, C::from_bool),
         Side::Val(s) => buf.fill(C::from_scalar(*s)),
+        Side::Lazy(f) => load_lazy(*f, start, buf),
+    }
+}
+
+/// Computes a block of `f` in its own type, then converts it to `C`.
+fn load_lazy<C: Elem>(f: &dyn Fill, start: usize, buf: &mut [C]) {
+    fn via<T: Copy + Default, C: Elem>(
+        f: &dyn Fill,
+        start: usize,
+        buf: &mut [C],
+        block: fn(&mut [T]) -> BlockMut<'_>,
+        to: impl Fn(T) -> C,
+    ) {
+        let mut t = [T::default(); BLOCK];
+        let t = &mut t[..buf.len()];
+        f.fill(start, block(t));
+        convert(t, buf, to);
+    }
+    match f.dtype() {
+        DType::Int64 => via(
+            f,
+            start,
+            buf,
+            |t: &mut [i64]| BlockMut::Int64(t),
+            C::from_i64,
+        ),
+        DType::UInt64 => via(
+            f,
+            start,
+            buf,
+            |t: &mut [u64]| BlockMut::UInt64(t),
+            C::from_u64,
+        ),
+        DType::UInt8 => via(f, start, buf, |t: &mut [u8]| BlockMut::UInt8(t), C::from_u8),
+        DType::Float64 => via(
+            f,
+            start,
+            buf,
+            |t: &mut [f64]| BlockMut::Float64(t),
+            C::from_f64,
+        ),
+        DType::Bool => via(
+            f,
+            start,
+            buf,
+            |t: &mut [bool]| BlockMut::Bool(t),
+            C::from_bool,
+        ),
     }
 }
 

@@ -32,6 +32,9 @@ pub fn serverstatus(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         "errors": Stats::count(&s.stats.errors),
         "symbols": s.symbols.len(),
         "bytes_held": s.memory_used(),
+        // Results kept as recipes until read (`a + b*alpha` in one pass);
+        // their bytes are in bytes_held already.
+        "deferred_arrays": s.symbols.deferred(),
         "memory_limit": s.memory_limit(),
         // Freed arrays kept for reuse: held by the process, not by arrays.
         "freed_bytes_cached": crate::alloc::cached_bytes(),

@@ -1294,9 +1294,10 @@ pub fn metric(entries: &[(String, f64)], name: &str) -> Option<f64> {
 // ---------------------------------------------------------------------------
 
 /// The keys a serverstatus object has, sorted.
-pub const SERVERSTATUS_KEYS: [&str; 11] = [
+pub const SERVERSTATUS_KEYS: [&str; 12] = [
     "bytes_held",
     "current_command",
+    "deferred_arrays",
     "errors",
     "freed_bytes_cached",
     "idle_seconds",
@@ -1328,6 +1329,7 @@ pub fn check_serverstatus(msg: &str) -> Value {
         "bytes_held",
         "memory_limit",
         "freed_bytes_cached",
+        "deferred_arrays",
     ] {
         assert!(
             status[key].is_u64(),

@@ -24,8 +24,16 @@
 //! refused before anything is written.
 
 use std::mem::MaybeUninit;
+use std::ops::Range;
+use std::sync::Arc;
 
-use super::operands::{BLOCK, Elem, Scalar, Side, convert, load, promote, same_size, scalar_arg};
+mod deferred;
+
+use deferred::{Scaled, VvOperand, fused};
+
+use super::operands::{
+    BLOCK, Elem, Fill, Scalar, Side, convert, load, promote, same_size, scalar_arg,
+};
 use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::error::CommandError;
 use crate::handler;
@@ -448,30 +456,36 @@ impl Bits for bool {
 
 /// `f(a[i], b[i])` for every i, both operands converted to `C`.
 fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O + Sync) -> Vec<O> {
-    // Operands that need no conversion are read in place: the common
-    // same-type case then streams straight from memory to memory.
+    // Operands that need no conversion are read in place (or, if deferred,
+    // computed straight into a block): the common same-type case then
+    // streams from memory to memory.
     if let (Some(x), Some(y)) = (Operand::of(a), Operand::of(b)) {
         return kernels::build(n, |start, out: &mut [MaybeUninit<O>]| {
-            let r = start..start + out.len();
-            match (x, y) {
-                (Operand::Slice(x), Operand::Slice(y)) => {
-                    for ((o, x), y) in out.iter_mut().zip(&x[r.clone()]).zip(&y[r]) {
-                        o.write(f(*x, *y));
+            let mut xa = [C::default(); BLOCK];
+            let mut xb = [C::default(); BLOCK];
+            for (k, block) in out.chunks_mut(BLOCK).enumerate() {
+                let r = start + k * BLOCK..start + k * BLOCK + block.len();
+                match (x, y) {
+                    (Operand::Const(x), Operand::Const(y)) => {
+                        block.iter_mut().for_each(|o| {
+                            o.write(f(x, y));
+                        });
                     }
-                }
-                (Operand::Slice(x), Operand::Const(y)) => {
-                    for (o, x) in out.iter_mut().zip(&x[r]) {
-                        o.write(f(*x, y));
+                    (x, Operand::Const(y)) => {
+                        for (o, x) in block.iter_mut().zip(x.block(r, &mut xa)) {
+                            o.write(f(*x, y));
+                        }
                     }
-                }
-                (Operand::Const(x), Operand::Slice(y)) => {
-                    for (o, y) in out.iter_mut().zip(&y[r]) {
-                        o.write(f(x, *y));
+                    (Operand::Const(x), y) => {
+                        for (o, y) in block.iter_mut().zip(y.block(r, &mut xb)) {
+                            o.write(f(x, *y));
+                        }
                     }
-                }
-                (Operand::Const(x), Operand::Const(y)) => {
-                    for o in out.iter_mut() {
-                        o.write(f(x, y));
+                    (x, y) => {
+                        let (x, y) = (x.block(r.clone(), &mut xa), y.block(r, &mut xb));
+                        for ((o, x), y) in block.iter_mut().zip(x).zip(y) {
+                            o.write(f(*x, *y));
+                        }
                     }
                 }
             }
@@ -496,6 +510,8 @@ fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O +
 #[derive(Clone, Copy)]
 enum Operand<'a, C> {
     Slice(&'a [C]),
+    /// Deferred elements of type `C`, computed a block at a time.
+    Lazy(&'a dyn Fill),
     Const(C),
 }
 
@@ -504,6 +520,26 @@ impl<'a, C: Elem> Operand<'a, C> {
         match side {
             Side::Arr(d) => C::view(d).map(Operand::Slice),
             Side::Val(v) => Some(Operand::Const(C::from_scalar(*v))),
+            Side::Lazy(f) => {
+                let same = C::block(&mut []).is_some_and(|b| b.dtype() == f.dtype());
+                same.then_some(Operand::Lazy(*f))
+            }
+        }
+    }
+
+    /// Elements `r` (at most [`BLOCK`]): in place, or computed into `buf`.
+    fn block<'b>(self, r: Range<usize>, buf: &'b mut [C; BLOCK]) -> &'b [C]
+    where
+        'a: 'b,
+    {
+        match self {
+            Operand::Slice(v) => &v[r],
+            Operand::Lazy(f) => {
+                let buf = &mut buf[..r.len()];
+                f.fill(r.start, C::block(buf).expect("checked in Operand::of"));
+                buf
+            }
+            Operand::Const(_) => unreachable!("constants have no blocks"),
         }
     }
 }
@@ -742,24 +778,27 @@ fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
     let op_text = args.str("op")?;
     let op = Op::parse(op_text)
         .ok_or_else(|| CommandError::value(format!("Unrecognized operator: {op_text}")))?;
-    let a = ctx.typed_array(args, "a", ta)?;
+    // `**` checks its exponents for negative integers first, so it reads
+    // stored arrays only.
+    let fuse = form == Form::VV && op != Op::Pow;
+    let a = VvOperand::get(args, ctx, "a", ta, fuse)?;
     let b = match form {
-        Form::VV => Some(ctx.typed_array(args, "b", tb)?),
+        Form::VV => Some(VvOperand::get(args, ctx, "b", tb, fuse)?),
         _ => None,
     };
-    let (left, right) = match (&b, form) {
-        (Some(b), _) => {
-            same_size(args, ("a", &a), ("b", b))?;
-            (Side::Arr(&a.data), Side::Arr(&b.data))
+    let reader_a = a.reader();
+    let reader_b = b.as_ref().map(VvOperand::reader);
+    let (left, right) = match (&reader_b, form) {
+        (Some(rb), _) => {
+            same_size(
+                args,
+                ("a", a.entry()),
+                ("b", b.as_ref().expect("vv").entry()),
+            )?;
+            (reader_a.side(), rb.side())
         }
-        (None, Form::SV) => (
-            Side::Val(scalar_arg(args, "value", tb)?),
-            Side::Arr(&a.data),
-        ),
-        (None, _) => (
-            Side::Arr(&a.data),
-            Side::Val(scalar_arg(args, "value", tb)?),
-        ),
+        (None, Form::SV) => (Side::Val(scalar_arg(args, "value", tb)?), reader_a.side()),
+        (None, _) => (reader_a.side(), Side::Val(scalar_arg(args, "value", tb)?)),
     };
     let (da, db) = (left.dtype(), right.dtype());
     let plan = plan(da, db, op).ok_or_else(|| {
@@ -775,9 +814,18 @@ fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
             "Integers to negative integer powers are not allowed.",
         ));
     }
-    let n = a.size();
+    let n = a.entry().size();
     let symbols = &ctx.shared.symbols;
-    let entry = symbols.new_entry(plan.out(), vec![n], |_| compute(plan, op, n, &left, &right))?;
+    if let (VvOperand::Array(source), Some(recipe)) = (&a, Scaled::of(plan, op, &left, &right)) {
+        let deferred = symbols.new_deferred(plan.out(), Arc::clone(source), Box::new(recipe))?;
+        return Ok(ctx.created_deferred(deferred));
+    }
+    let entry = symbols.new_entry(plan.out(), vec![n], |_| {
+        let fused = reader_b
+            .as_ref()
+            .and_then(|b| fused(plan, op, &reader_a, b));
+        fused.unwrap_or_else(|| compute(plan, op, n, &left, &right))
+    })?;
     Ok(ctx.created(entry))
 }
 

@@ -1,0 +1,309 @@
+//! Deferred `array op scalar` results, and the binary operators that read
+//! them in their own pass.
+//!
+//! The client sends `c = a + b*alpha` as two commands and a delete: `b*alpha`
+//! into a temporary, then `a + temporary`. Computed eagerly that writes and
+//! rereads a whole temporary array. Instead `binopvs`/`binopsv` store a
+//! [`Scaled`] recipe (its memory reserved as usual), and a `binopvv` that
+//! reads it computes `a[i] + b[i]*alpha` element by element: a and b are
+//! read and c written once, as in STREAM's triad. Anything else that reads
+//! the temporary gets it computed first (see `symbol_table::Deferred`).
+
+use std::any::Any;
+use std::sync::Arc;
+
+use super::{Arith, Op, Plan, compute, is_sqrt};
+use crate::commands::operands::{BlockMut, Elem, Fill, Scalar, Side};
+use crate::commands::{Ctx, check_dtype};
+use crate::error::CommandError;
+use crate::kernels;
+use crate::protocol::Args;
+use crate::symbol_table::{ArrayData, ArrayEntry, DType, Deferred, Recipe};
+
+/// `array op scalar` (or `scalar op array`) left uncomputed by `binopvs` and
+/// `binopsv` until something reads it. A `binopvv` reads it block by block
+/// in its own pass: the client's `c = a + b*alpha` then reads a and b and
+/// writes c once, instead of also writing and rereading a temporary.
+pub(super) struct Scaled {
+    plan: Plan,
+    op: Op,
+    scalar: Scalar,
+    scalar_first: bool,
+}
+
+impl Scaled {
+    /// The recipe for `left op right` when deferring it is worth it and
+    /// exact: a large array that needs no conversion (so a block is computed
+    /// by the same element function as the whole array) and an arithmetic
+    /// plan.
+    pub(super) fn of(plan: Plan, op: Op, left: &Side, right: &Side) -> Option<Scaled> {
+        let (data, scalar, scalar_first) = match (left, right) {
+            (Side::Arr(d), Side::Val(s)) => (d, *s, false),
+            (Side::Val(s), Side::Arr(d)) => (d, *s, true),
+            _ => return None,
+        };
+        let exact = match plan {
+            Plan::Arith(t) => t == data.dtype() && !is_sqrt(plan, op, right),
+            Plan::TrueDiv => data.dtype() == DType::Float64,
+            _ => false,
+        };
+        (exact && data.len() >= kernels::PAR_THRESHOLD).then_some(Scaled {
+            plan,
+            op,
+            scalar,
+            scalar_first,
+        })
+    }
+}
+
+impl Recipe for Scaled {
+    /// What `binopvs`/`binopsv` computes when it does not defer.
+    fn compute(&self, source: &ArrayData) -> ArrayData {
+        let (arr, val) = (Side::Arr(source), Side::Val(self.scalar));
+        let (l, r) = if self.scalar_first {
+            (val, arr)
+        } else {
+            (arr, val)
+        };
+        compute(self.plan, self.op, source.len(), &l, &r)
+    }
+}
+
+/// A [`Scaled`] and its source, read a block at a time.
+pub(super) struct ScaledRead<'a> {
+    recipe: &'a Scaled,
+    source: &'a ArrayData,
+}
+
+impl Fill for ScaledRead<'_> {
+    fn dtype(&self) -> DType {
+        self.recipe.plan.out()
+    }
+
+    fn fill(&self, start: usize, out: BlockMut<'_>) {
+        let r = start..start + out.len();
+        let s = self.recipe;
+        match (self.source, out) {
+            (ArrayData::Float64(v), BlockMut::Float64(o)) if matches!(s.plan, Plan::TrueDiv) => {
+                let k = f64::from_scalar(s.scalar);
+                each(&v[r], o, k, s.scalar_first, |x: f64, y: f64| x / y);
+            }
+            (ArrayData::Int64(v), BlockMut::Int64(o)) => scale(s, &v[r], o),
+            (ArrayData::UInt64(v), BlockMut::UInt64(o)) => scale(s, &v[r], o),
+            (ArrayData::UInt8(v), BlockMut::UInt8(o)) => scale(s, &v[r], o),
+            (ArrayData::Float64(v), BlockMut::Float64(o)) => scale(s, &v[r], o),
+            (ArrayData::Bool(v), BlockMut::Bool(o)) => scale(s, &v[r], o),
+            _ => unreachable!("a Scaled array has its source's type (Scaled::of)"),
+        }
+    }
+}
+
+/// `src op scalar` into `out`, by the element functions `arith` uses.
+fn scale<C: Arith>(s: &Scaled, src: &[C], out: &mut [C]) {
+    let (k, first) = (C::from_scalar(s.scalar), s.scalar_first);
+    match s.op {
+        Op::Add => each(src, out, k, first, C::add),
+        Op::Sub => each(src, out, k, first, C::sub),
+        Op::Mul => each(src, out, k, first, C::mul),
+        Op::FloorDiv => each(src, out, k, first, C::floordiv),
+        Op::Mod => each(src, out, k, first, C::rem),
+        _ => each(src, out, k, first, C::pow),
+    }
+}
+
+fn each<C: Copy>(src: &[C], out: &mut [C], k: C, scalar_first: bool, f: impl Fn(C, C) -> C) {
+    let pairs = out.iter_mut().zip(src);
+    if scalar_first {
+        pairs.for_each(|(o, x)| *o = f(k, *x));
+    } else {
+        pairs.for_each(|(o, x)| *o = f(*x, k));
+    }
+}
+
+/// An array operand of a binary operator: a stored array, or (for
+/// `binopvv`) a deferred `array op scalar` computed in the operator's own
+/// pass.
+pub(super) enum VvOperand {
+    Array(Arc<ArrayEntry>),
+    Scaled(Arc<Deferred>, Arc<ArrayEntry>),
+}
+
+impl VvOperand {
+    /// The array named by argument `key`, which must hold `dtype`; left
+    /// deferred when `fuse` allows and it is a [`Scaled`].
+    pub(super) fn get(
+        args: &Args,
+        ctx: &Ctx,
+        key: &str,
+        dtype: DType,
+        fuse: bool,
+    ) -> Result<VvOperand, CommandError> {
+        let name = args.str(key)?;
+        let deferred = fuse
+            .then(|| ctx.shared.symbols.get_deferred(name))
+            .flatten()
+            .filter(|(d, _)| (d.recipe() as &dyn Any).is::<Scaled>());
+        if let Some((d, source)) = deferred {
+            check_dtype(name, d.dtype(), dtype, ctx.cmd)?;
+            return Ok(VvOperand::Scaled(d, source));
+        }
+        Ok(VvOperand::Array(ctx.typed_array(args, key, dtype)?))
+    }
+
+    /// The stored array read (the source, for a deferred one): its size is
+    /// the operand's.
+    pub(super) fn entry(&self) -> &ArrayEntry {
+        match self {
+            VvOperand::Array(e) | VvOperand::Scaled(_, e) => e,
+        }
+    }
+
+    pub(super) fn reader(&self) -> Reader<'_> {
+        match self {
+            VvOperand::Array(e) => Reader::Data(&e.data),
+            VvOperand::Scaled(d, source) => Reader::Scaled(ScaledRead {
+                recipe: (d.recipe() as &dyn Any)
+                    .downcast_ref()
+                    .expect("checked in VvOperand::get"),
+                source: &source.data,
+            }),
+        }
+    }
+}
+
+/// What a [`Side`] borrows from.
+pub(super) enum Reader<'a> {
+    Data(&'a ArrayData),
+    Scaled(ScaledRead<'a>),
+}
+
+impl Reader<'_> {
+    pub(super) fn side(&self) -> Side<'_> {
+        match self {
+            Reader::Data(d) => Side::Arr(d),
+            Reader::Scaled(s) => Side::Lazy(s),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Element-by-element fusion
+// ---------------------------------------------------------------------------
+
+/// `x op y` for the operators fused element by element; `swapped` puts the
+/// operands the other way round. Addition and multiplication commute
+/// exactly (up to which NaN's payload survives, which NumPy leaves open too),
+/// so only subtraction and division keep their order.
+#[derive(Clone, Copy)]
+enum Basic {
+    Add,
+    Mul,
+    Sub { swapped: bool },
+    Div { swapped: bool },
+}
+
+impl Basic {
+    /// `op` under `plan` when it computes in `t` itself, with no conversion.
+    fn of(plan: Plan, op: Op, t: DType, swapped: bool) -> Option<Basic> {
+        match (plan, op) {
+            (Plan::Arith(p), Op::Add) if p == t => Some(Basic::Add),
+            (Plan::Arith(p), Op::Mul) if p == t => Some(Basic::Mul),
+            (Plan::Arith(p), Op::Sub) if p == t => Some(Basic::Sub { swapped }),
+            (Plan::TrueDiv, _) if t == DType::Float64 => Some(Basic::Div { swapped }),
+            _ => None,
+        }
+    }
+}
+
+/// The types fused element by element. Only float64 divides in its own type
+/// (integer `/` gives float64, so [`Basic::of`] never plans it for them).
+trait Fusable: Arith {
+    fn div(a: Self, b: Self) -> Self;
+}
+
+impl Fusable for f64 {
+    fn div(a: Self, b: Self) -> Self {
+        a / b
+    }
+}
+
+macro_rules! integer_fusable {
+    ($($t:ty),*) => {$(
+        impl Fusable for $t {
+            fn div(_: Self, _: Self) -> Self {
+                unreachable!("integer division is not planned in its own type")
+            }
+        }
+    )*};
+}
+integer_fusable!(i64, u64);
+
+/// `a op b`, one of them deferred, computed element by element when both
+/// operators are [`Basic`] in one type shared by both arrays; `None`
+/// otherwise (the caller then reads the deferred one a block at a time).
+pub(super) fn fused(plan: Plan, op: Op, a: &Reader, b: &Reader) -> Option<ArrayData> {
+    let (other, lazy, lazy_left) = match (a, b) {
+        (Reader::Data(x), Reader::Scaled(y)) => (*x, y, false),
+        (Reader::Scaled(x), Reader::Data(y)) => (*y, x, true),
+        _ => return None,
+    };
+    let s = lazy.recipe;
+    let t = other.dtype();
+    let outer = Basic::of(plan, op, t, lazy_left)?;
+    let inner = Basic::of(s.plan, s.op, lazy.source.dtype(), s.scalar_first)?;
+    Some(match (other, lazy.source) {
+        (ArrayData::Float64(x), ArrayData::Float64(y)) => {
+            ArrayData::Float64(fused_as(x, y, f64::from_scalar(s.scalar), inner, outer))
+        }
+        (ArrayData::Int64(x), ArrayData::Int64(y)) => {
+            ArrayData::Int64(fused_as(x, y, i64::from_scalar(s.scalar), inner, outer))
+        }
+        (ArrayData::UInt64(x), ArrayData::UInt64(y)) => {
+            ArrayData::UInt64(fused_as(x, y, u64::from_scalar(s.scalar), inner, outer))
+        }
+        _ => return None,
+    })
+}
+
+/// `outer(x[i], inner(y[i], k))` for every i. The operators are dispatched
+/// once, outside the loop, so each combination is its own tight loop.
+fn fused_as<C: Fusable>(x: &[C], y: &[C], k: C, inner: Basic, outer: Basic) -> Vec<C> {
+    match inner {
+        Basic::Add => Outer { x, y, op: outer }.with(move |v| C::add(v, k)),
+        Basic::Mul => Outer { x, y, op: outer }.with(move |v| C::mul(v, k)),
+        Basic::Sub { swapped: false } => Outer { x, y, op: outer }.with(move |v| C::sub(v, k)),
+        Basic::Sub { swapped: true } => Outer { x, y, op: outer }.with(move |v| C::sub(k, v)),
+        Basic::Div { swapped: false } => Outer { x, y, op: outer }.with(move |v| C::div(v, k)),
+        Basic::Div { swapped: true } => Outer { x, y, op: outer }.with(move |v| C::div(k, v)),
+    }
+}
+
+/// The outer operator and its operands, waiting for the inner function.
+struct Outer<'a, C> {
+    x: &'a [C],
+    y: &'a [C],
+    op: Basic,
+}
+
+impl<C: Fusable> Outer<'_, C> {
+    fn with(self, g: impl Fn(C) -> C + Sync) -> Vec<C> {
+        let (x, y) = (self.x, self.y);
+        match self.op {
+            Basic::Add => zip_map(x, y, |a, b| C::add(a, g(b))),
+            Basic::Mul => zip_map(x, y, |a, b| C::mul(a, g(b))),
+            Basic::Sub { swapped: false } => zip_map(x, y, |a, b| C::sub(a, g(b))),
+            Basic::Sub { swapped: true } => zip_map(x, y, |a, b| C::sub(g(b), a)),
+            Basic::Div { swapped: false } => zip_map(x, y, |a, b| C::div(a, g(b))),
+            Basic::Div { swapped: true } => zip_map(x, y, |a, b| C::div(g(b), a)),
+        }
+    }
+}
+
+fn zip_map<C: Copy + Send + Sync>(x: &[C], y: &[C], f: impl Fn(C, C) -> C + Sync) -> Vec<C> {
+    kernels::build(x.len(), |start, out| {
+        let r = start..start + out.len();
+        for ((o, a), b) in out.iter_mut().zip(&x[r.clone()]).zip(&y[r]) {
+            o.write(f(*a, *b));
+        }
+    })
+}
