@@ -14,11 +14,12 @@
 //! * upload `ak.array` and download `to_ndarray` (int64): 8N bytes.
 //!
 //! Baselines, in this process: memcpy bandwidth (bytes read + written, the
-//! better of one thread and all cores) for the bandwidth-bound kernels, a
-//! plain single-threaded loop for the rest, and a bare ZeroMQ REQ/REP
-//! transfer of the same bytes, with the peer in its own process like the
-//! server, for upload and download. Every figure is
-//! printed beside its baseline as a ratio; nothing is asserted about time.
+//! better of one thread and all cores, read right before each kernel run)
+//! for the bandwidth-bound kernels, a plain single-threaded loop for the
+//! rest, and a bare ZeroMQ REQ/REP transfer of the same bytes, with the peer
+//! in its own process like the server, for upload and download. Every
+//! figure is printed beside its baseline as a ratio; nothing is asserted
+//! about time.
 //!
 //! Environment: `BENCH_N` (default 100,000,000), `BENCH_SORT_N` (default
 //! N/10), `BENCH_TRIALS` (default 3; the median is reported),

@@ -45,12 +45,102 @@ pub fn build<T: Send>(n: usize, fill: impl Fn(usize, &mut [MaybeUninit<T>]) + Sy
 
 /// `f` of every element of `v`, in order, computed on every core for
 /// large slices.
-pub fn map<S: Copy + Sync, T: Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T> {
+pub fn map<S: Copy + Sync, T: Plain + Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T> {
+    let stream = streams::<T>(v.len());
     build(v.len(), |start, chunk| {
-        for (o, x) in chunk.iter_mut().zip(&v[start..]) {
-            o.write(f(*x));
-        }
+        let v = &v[start..start + chunk.len()];
+        write_each(chunk, stream, |i| f(v[i]));
     })
+}
+
+/// Element types whose every byte is part of the value (no padding), so a
+/// block of them can be stored as one 16-byte vector.
+///
+/// # Safety
+/// Implement only for types without padding bytes.
+pub unsafe trait Plain: Copy {}
+
+// SAFETY: primitive types have no padding.
+unsafe impl Plain for i64 {}
+// SAFETY: as above.
+unsafe impl Plain for u64 {}
+// SAFETY: as above.
+unsafe impl Plain for u8 {}
+// SAFETY: as above.
+unsafe impl Plain for f64 {}
+// SAFETY: as above.
+unsafe impl Plain for bool {}
+
+/// Outputs at least this large are written past the cache: they cannot
+/// stay in it anyway, and skipping it saves reading every destination line
+/// before overwriting it.
+pub const STREAM_BYTES: usize = 32 << 20;
+
+/// Whether an output of `n` elements of `T` is written with [`write_each`]'s
+/// non-temporal stores.
+pub fn streams<T>(n: usize) -> bool {
+    n.saturating_mul(std::mem::size_of::<T>()) >= STREAM_BYTES
+}
+
+/// Writes `f(i)` into `out[i]` for every i. With `stream` (on x86_64), the
+/// values go to memory in 16-byte non-temporal stores, as glibc's memcpy
+/// does for large copies: an ordinary store first reads the destination
+/// line into cache, so an elementwise kernel would move a third more bytes
+/// than it counts (measured on this project's VM: `c = a + b*k` went from
+/// 74% to 87% of memcpy bandwidth).
+pub fn write_each<T: Plain>(out: &mut [MaybeUninit<T>], stream: bool, f: impl Fn(usize) -> T) {
+    #[cfg(target_arch = "x86_64")]
+    if stream {
+        return stream_each(out, f);
+    }
+    let _ = stream;
+    for (i, o) in out.iter_mut().enumerate() {
+        o.write(f(i));
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn stream_each<T: Plain>(out: &mut [MaybeUninit<T>], f: impl Fn(usize) -> T) {
+    use std::arch::x86_64::{__m128i, _mm_sfence, _mm_stream_si128};
+    const VEC: usize = 16;
+    let size = std::mem::size_of::<T>();
+    if size == 0 || !VEC.is_multiple_of(size) {
+        out.iter_mut().enumerate().for_each(|(i, o)| {
+            o.write(f(i));
+        });
+        return;
+    }
+    let lanes = VEC / size;
+    let n = out.len();
+    // Ordinary stores up to the first 16-byte boundary.
+    let head = out.as_ptr().align_offset(VEC).min(n);
+    for (i, o) in out[..head].iter_mut().enumerate() {
+        o.write(f(i));
+    }
+    let mut i = head;
+    while i + lanes <= n {
+        let mut v = MaybeUninit::<__m128i>::uninit();
+        let lane = v.as_mut_ptr().cast::<T>();
+        for l in 0..lanes {
+            // SAFETY: `l < lanes`, so the write stays inside the 16 bytes of
+            // `v`, whose alignment (16) suits any `T` of size <= 16.
+            unsafe { lane.add(l).write(f(i + l)) };
+        }
+        // SAFETY: every lane of `v` was just written; `out[i..i + lanes]` is
+        // inside `out` and starts on a 16-byte boundary (`head` aligned it
+        // and each step adds 16 bytes).
+        unsafe {
+            _mm_stream_si128(out.as_mut_ptr().add(i).cast(), v.assume_init());
+        }
+        i += lanes;
+    }
+    for (k, o) in out[i..].iter_mut().enumerate() {
+        o.write(f(i + k));
+    }
+    // Non-temporal stores are weakly ordered: make them visible before the
+    // thread reports its chunk done.
+    // SAFETY: SSE2 is part of the x86_64 baseline.
+    unsafe { _mm_sfence() };
 }
 
 /// The length of the chunks `0..n` is split into, one per thread.
@@ -127,6 +217,37 @@ pub fn convert<S: Sync, D: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every element written, whatever the alignment of the first one and
+    /// the length, by the streaming and the ordinary path alike.
+    fn check_write_each<T: Plain + PartialEq + std::fmt::Debug>(value: impl Fn(usize) -> T) {
+        for stream in [false, true] {
+            for skip in 0..17 {
+                for len in [0, 1, 2, 3, 15, 16, 17, 33, 100] {
+                    let mut buf: Vec<MaybeUninit<T>> = Vec::with_capacity(skip + len);
+                    // SAFETY: MaybeUninit needs no initialisation.
+                    unsafe { buf.set_len(skip + len) };
+                    write_each(&mut buf[skip..], stream, |i| value(skip + i));
+                    let got: Vec<T> = buf[skip..]
+                        .iter()
+                        // SAFETY: write_each wrote every element of the slice.
+                        .map(|x| unsafe { x.assume_init() })
+                        .collect();
+                    let want: Vec<T> = (skip..skip + len).map(&value).collect();
+                    assert_eq!(got, want, "stream {stream}, skip {skip}, len {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn write_each_writes_every_element() {
+        check_write_each(|i| i as u8 ^ 0x5a);
+        check_write_each(|i| i % 3 == 0);
+        check_write_each(|i| i as f64 * -1.5);
+        check_write_each(|i| (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        assert!(!streams::<f64>(STREAM_BYTES / 8 - 1) && streams::<f64>(STREAM_BYTES / 8));
+    }
 
     #[test]
     fn build_and_fold_large() {

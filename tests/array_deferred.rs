@@ -553,3 +553,35 @@ fn only_a_few_arrays_wait_and_small_ones_never_do() {
     let (_, _, n) = created(&scalar_op(&c, "uint64", "*", &small, "2", false));
     assert_eq!((n, deferred(&c)), (1000, 0));
 }
+
+#[test]
+fn outputs_written_past_the_cache_are_exact() {
+    // 36 MB results: large enough for the non-temporal stores, in the fused
+    // pass, the same-type pass and the converting pass.
+    const BIG: usize = 4_500_001;
+    let server = Server::start();
+    let c = server.client();
+    let a: Vec<f64> = (0..BIG).map(|i| i as f64 * 0.25 - 1e5).collect();
+    let b: Vec<i64> = (0..BIG as i64).map(|i| i * 3 - 7_000_000).collect();
+    let bf: Vec<f64> = b.iter().map(|x| *x as f64 + 0.5).collect();
+    let (an, bn, bfn) = (
+        put(&c, &Vals::F(a.clone())),
+        put(&c, &Vals::I(b.clone())),
+        put(&c, &Vals::F(bf.clone())),
+    );
+    let tmp = expect_created(
+        &scalar_op(&c, "float64", "*", &bfn, "-1.5", false),
+        "float64",
+        BIG,
+    );
+    let (fused, _, _) = created(&vv(&c, ("float64", &an), "-", ("float64", &tmp)));
+    assert_eq!(deferred(&c), 1);
+    let want: Vec<f64> = a.iter().zip(&bf).map(|(x, y)| x - y * -1.5).collect();
+    assert!(same(&get(&c, "float64", &fused), &Vals::F(want)));
+    let (sum, _, _) = created(&vv(&c, ("float64", &an), "+", ("float64", &bfn)));
+    let want: Vec<f64> = a.iter().zip(&bf).map(|(x, y)| x + y).collect();
+    assert!(same(&get(&c, "float64", &sum), &Vals::F(want)));
+    let (mixed, _, _) = created(&vv(&c, ("int64", &bn), "*", ("float64", &an)));
+    let want: Vec<f64> = b.iter().zip(&a).map(|(x, y)| *x as f64 * y).collect();
+    assert!(same(&get(&c, "float64", &mixed), &Vals::F(want)));
+}

@@ -273,7 +273,7 @@ fn round_one(x: f64, f: f64, n: i64) -> f64 {
 }
 
 /// `round(x, n)` of every element, read as float64 and stored by `store`.
-fn round_all<S: Copy + Sync, T: Send>(
+fn round_all<S: Copy + Sync, T: kernels::Plain + Send>(
     v: &[S],
     n: i64,
     load: impl Fn(S) -> f64 + Sync,

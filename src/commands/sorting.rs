@@ -418,7 +418,11 @@ pub(crate) fn coargsort_keys(keys: &[Vec<u64>]) -> Vec<i64> {
     };
     let mut perm = argsort_keys(last);
     for k in rest.iter().rev() {
-        let items = kernels::map(&perm, |i| (k[i as usize], i));
+        let items: Vec<(u64, i64)> = kernels::build(perm.len(), |start, out| {
+            for (o, i) in out.iter_mut().zip(&perm[start..]) {
+                o.write((k[*i as usize], *i));
+            }
+        });
         perm = kernels::map(&radix_sort(items, |x| x.0), |x| x.1);
     }
     perm

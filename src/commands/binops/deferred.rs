@@ -299,11 +299,15 @@ impl<C: Fusable> Outer<'_, C> {
     }
 }
 
-fn zip_map<C: Copy + Send + Sync>(x: &[C], y: &[C], f: impl Fn(C, C) -> C + Sync) -> Vec<C> {
+fn zip_map<C: kernels::Plain + Send + Sync>(
+    x: &[C],
+    y: &[C],
+    f: impl Fn(C, C) -> C + Sync,
+) -> Vec<C> {
+    let stream = kernels::streams::<C>(x.len());
     kernels::build(x.len(), |start, out| {
         let r = start..start + out.len();
-        for ((o, a), b) in out.iter_mut().zip(&x[r.clone()]).zip(&y[r]) {
-            o.write(f(*a, *b));
-        }
+        let (x, y) = (&x[r.clone()], &y[r]);
+        kernels::write_each(out, stream, |i| f(x[i], y[i]));
     })
 }

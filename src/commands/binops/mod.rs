@@ -201,7 +201,7 @@ fn plan(a: DType, b: DType, op: Op) -> Option<Plan> {
 // ---------------------------------------------------------------------------
 
 /// Types that results are stored as.
-trait Stored: Elem {
+trait Stored: Elem + kernels::Plain {
     fn wrap(v: Vec<Self>) -> ArrayData;
 }
 macro_rules! stored {
@@ -455,7 +455,13 @@ impl Bits for bool {
 // ---------------------------------------------------------------------------
 
 /// `f(a[i], b[i])` for every i, both operands converted to `C`.
-fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O + Sync) -> Vec<O> {
+fn apply<C: Elem, O: kernels::Plain + Send>(
+    n: usize,
+    a: &Side,
+    b: &Side,
+    f: impl Fn(C, C) -> O + Sync,
+) -> Vec<O> {
+    let stream = kernels::streams::<O>(n);
     // Operands that need no conversion are read in place (or, if deferred,
     // computed straight into a block): the common same-type case then
     // streams from memory to memory.
@@ -467,25 +473,19 @@ fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O +
                 let r = start + k * BLOCK..start + k * BLOCK + block.len();
                 match (x, y) {
                     (Operand::Const(x), Operand::Const(y)) => {
-                        block.iter_mut().for_each(|o| {
-                            o.write(f(x, y));
-                        });
+                        kernels::write_each(block, stream, |_| f(x, y));
                     }
                     (x, Operand::Const(y)) => {
-                        for (o, x) in block.iter_mut().zip(x.block(r, &mut xa)) {
-                            o.write(f(*x, y));
-                        }
+                        let x = x.block(r, &mut xa);
+                        kernels::write_each(block, stream, |i| f(x[i], y));
                     }
                     (Operand::Const(x), y) => {
-                        for (o, y) in block.iter_mut().zip(y.block(r, &mut xb)) {
-                            o.write(f(x, *y));
-                        }
+                        let y = y.block(r, &mut xb);
+                        kernels::write_each(block, stream, |i| f(x, y[i]));
                     }
                     (x, y) => {
                         let (x, y) = (x.block(r.clone(), &mut xa), y.block(r, &mut xb));
-                        for ((o, x), y) in block.iter_mut().zip(x).zip(y) {
-                            o.write(f(*x, *y));
-                        }
+                        kernels::write_each(block, stream, |i| f(x[i], y[i]));
                     }
                 }
             }
@@ -499,9 +499,8 @@ fn apply<C: Elem, O: Send>(n: usize, a: &Side, b: &Side, f: impl Fn(C, C) -> O +
             let m = block.len();
             load(a, s, &mut xa[..m]);
             load(b, s, &mut xb[..m]);
-            for ((o, x), y) in block.iter_mut().zip(&xa[..m]).zip(&xb[..m]) {
-                o.write(f(*x, *y));
-            }
+            let (x, y) = (&xa[..m], &xb[..m]);
+            kernels::write_each(block, stream, |i| f(x[i], y[i]));
         }
     })
 }
