@@ -82,13 +82,18 @@ pub fn streams<T>(n: usize) -> bool {
     n.saturating_mul(std::mem::size_of::<T>()) >= STREAM_BYTES
 }
 
-/// Writes `f(i)` into `out[i]` for every i. With `stream` (on x86_64), the
-/// values go to memory in 16-byte non-temporal stores, as glibc's memcpy
-/// does for large copies: an ordinary store first reads the destination
-/// line into cache, so an elementwise kernel would move a third more bytes
-/// than it counts (measured on this project's VM: `c = a + b*k` went from
-/// 74% to 87% of memcpy bandwidth).
-pub fn write_each<T: Plain>(out: &mut [MaybeUninit<T>], stream: bool, f: impl Fn(usize) -> T) {
+/// Writes `f(i)` into `out[i]` for every i, in increasing order of i (so
+/// `f` may carry a running value). With `stream` (on x86_64), the values go
+/// to memory in non-temporal stores, a cache line at a time, as glibc's
+/// memcpy does for large copies: an ordinary store first reads the
+/// destination line into cache, so an elementwise kernel would move a third
+/// more bytes than it counts (measured on this project's VM: `c = a + b*k`
+/// went from 74% to 90% of memcpy bandwidth).
+pub fn write_each<T: Plain>(
+    out: &mut [MaybeUninit<T>],
+    stream: bool,
+    mut f: impl FnMut(usize) -> T,
+) {
     #[cfg(target_arch = "x86_64")]
     if stream {
         return stream_each(out, f);
@@ -100,37 +105,44 @@ pub fn write_each<T: Plain>(out: &mut [MaybeUninit<T>], stream: bool, f: impl Fn
 }
 
 #[cfg(target_arch = "x86_64")]
-fn stream_each<T: Plain>(out: &mut [MaybeUninit<T>], f: impl Fn(usize) -> T) {
+fn stream_each<T: Plain>(out: &mut [MaybeUninit<T>], mut f: impl FnMut(usize) -> T) {
     use std::arch::x86_64::{__m128i, _mm_sfence, _mm_stream_si128};
-    const VEC: usize = 16;
+    // A whole cache line per step: the write-combining buffer then goes to
+    // memory full (measured: 90% of memcpy against 85% for 16-byte steps).
+    const LINE: usize = 64;
     let size = std::mem::size_of::<T>();
-    if size == 0 || !VEC.is_multiple_of(size) {
+    if size == 0 || !LINE.is_multiple_of(size) {
         out.iter_mut().enumerate().for_each(|(i, o)| {
             o.write(f(i));
         });
         return;
     }
-    let lanes = VEC / size;
+    let lanes = LINE / size;
     let n = out.len();
-    // Ordinary stores up to the first 16-byte boundary.
-    let head = out.as_ptr().align_offset(VEC).min(n);
+    // Ordinary stores up to the first line boundary.
+    let head = out.as_ptr().align_offset(LINE).min(n);
     for (i, o) in out[..head].iter_mut().enumerate() {
         o.write(f(i));
     }
     let mut i = head;
     while i + lanes <= n {
-        let mut v = MaybeUninit::<__m128i>::uninit();
-        let lane = v.as_mut_ptr().cast::<T>();
+        let mut line = MaybeUninit::<[__m128i; 4]>::uninit();
+        let lane = line.as_mut_ptr().cast::<T>();
         for l in 0..lanes {
-            // SAFETY: `l < lanes`, so the write stays inside the 16 bytes of
-            // `v`, whose alignment (16) suits any `T` of size <= 16.
+            // SAFETY: `l < lanes`, so the write stays inside the 64 bytes of
+            // `line`, whose alignment (16) suits any `T` of size <= 64 that
+            // divides it.
             unsafe { lane.add(l).write(f(i + l)) };
         }
-        // SAFETY: every lane of `v` was just written; `out[i..i + lanes]` is
-        // inside `out` and starts on a 16-byte boundary (`head` aligned it
-        // and each step adds 16 bytes).
+        // SAFETY: every byte of `line` was just written (`T` is `Plain`:
+        // no padding); `out[i..i + lanes]` is inside `out` and starts on a
+        // line boundary (`head` aligned it and each step adds 64 bytes).
         unsafe {
-            _mm_stream_si128(out.as_mut_ptr().add(i).cast(), v.assume_init());
+            let line = line.assume_init();
+            let dst = out.as_mut_ptr().add(i).cast::<__m128i>();
+            for (k, v) in line.into_iter().enumerate() {
+                _mm_stream_si128(dst.add(k), v);
+            }
         }
         i += lanes;
     }
@@ -222,8 +234,8 @@ mod tests {
     /// the length, by the streaming and the ordinary path alike.
     fn check_write_each<T: Plain + PartialEq + std::fmt::Debug>(value: impl Fn(usize) -> T) {
         for stream in [false, true] {
-            for skip in 0..17 {
-                for len in [0, 1, 2, 3, 15, 16, 17, 33, 100] {
+            for skip in 0..70 {
+                for len in [0, 1, 2, 3, 15, 16, 17, 33, 64, 100, 129, 300] {
                     let mut buf: Vec<MaybeUninit<T>> = Vec::with_capacity(skip + len);
                     // SAFETY: MaybeUninit needs no initialisation.
                     unsafe { buf.set_len(skip + len) };
@@ -247,6 +259,17 @@ mod tests {
         check_write_each(|i| i as f64 * -1.5);
         check_write_each(|i| (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
         assert!(!streams::<f64>(STREAM_BYTES / 8 - 1) && streams::<f64>(STREAM_BYTES / 8));
+        // In order of i, so a running value can be carried.
+        for stream in [false, true] {
+            let mut buf = vec![MaybeUninit::<u64>::uninit(); 101];
+            let mut next = 0;
+            write_each(&mut buf[3..], stream, |i| {
+                assert_eq!(i, next);
+                next += 1;
+                i as u64
+            });
+            assert_eq!(next, 98);
+        }
     }
 
     #[test]

@@ -614,6 +614,24 @@ fn scans_of_large_arrays_are_exact() {
 }
 
 #[test]
+fn scans_written_past_the_cache_are_exact() {
+    // A 36 MB result: large enough for non-temporal stores; with and without
+    // the initial element, so the stores start at both alignments.
+    let server = Server::start();
+    let c = server.client();
+    let n = 4_500_001usize;
+    let i: Vec<i64> = (0..n as i64).map(|x| x * 7 % 1001 - 500).collect();
+    let run = running(&i, i64::wrapping_add);
+    assert_eq!(
+        scan(&c, "cumSum", &Vals::I(i.clone()), false),
+        Vals::I(run.clone())
+    );
+    let mut want = run;
+    want.insert(0, 0);
+    assert_eq!(scan(&c, "cumSum", &Vals::I(i), true), Vals::I(want));
+}
+
+#[test]
 fn scan_errors_are_named_and_change_nothing() {
     let server = Server::start();
     let c = server.client();

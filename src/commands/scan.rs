@@ -20,7 +20,7 @@ use std::mem::MaybeUninit;
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::{build, fold_chunks};
+use crate::kernels::{Plain, build, fold_chunks, streams, write_each};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -35,7 +35,7 @@ pub fn register(map: &mut CommandMap) {
 
 /// The inclusive scan of `v` under `op`, each element read as `conv` gives
 /// it, with `initial` first when given.
-fn scan<T: Copy + Sync, R: Copy + Send + Sync>(
+fn scan<T: Copy + Sync, R: Plain + Send + Sync>(
     v: &[T],
     initial: Option<R>,
     conv: impl Fn(T) -> R + Sync,
@@ -63,6 +63,7 @@ fn scan<T: Copy + Sync, R: Copy + Send + Sync>(
     // Pass 2: every output chunk runs on from the nearest start at or before
     // it (the chunks of `build` normally coincide with those of pass 1).
     let lead = usize::from(initial.is_some());
+    let stream = streams::<R>(v.len());
     build(v.len() + lead, |start, chunk: &mut [MaybeUninit<R>]| {
         let (chunk, from) = match initial.filter(|_| start == 0) {
             Some(init) => {
@@ -73,19 +74,20 @@ fn scan<T: Copy + Sync, R: Copy + Send + Sync>(
         };
         let k = starts.partition_point(|(p, _)| *p <= from) - 1;
         let (p, before) = starts[k];
-        let mut pairs = chunk.iter_mut().zip(&v[from..]);
+        let input = &v[from..from + chunk.len()];
         // The hot loop below carries a plain value, not an Option.
-        let mut acc = match v[p..from].iter().fold(before, |a, x| step(a, *x)) {
-            Some(a) => a,
-            None => match pairs.next() {
-                Some((o, x)) => *o.write(conv(*x)),
+        let (mut acc, done) = match v[p..from].iter().fold(before, |a, x| step(a, *x)) {
+            Some(a) => (a, 0),
+            None => match input.first() {
+                Some(x) => (*chunk[0].write(conv(*x)), 1),
                 None => return,
             },
         };
-        for (o, x) in pairs {
-            acc = op(acc, conv(*x));
-            o.write(acc);
-        }
+        let input = &input[done..];
+        write_each(&mut chunk[done..], stream, |i| {
+            acc = op(acc, conv(input[i]));
+            acc
+        });
     })
 }
 
