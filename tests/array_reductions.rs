@@ -700,3 +700,36 @@ fn every_dtype_has_every_command() {
         }
     }
 }
+
+#[test]
+fn float_sums_are_numpys_bit_for_bit() {
+    // (n, np.sum(v), np.nansum(v with every 97th element NaN)), from NumPy 2
+    // with v = (k / 7.0) * (1.0 + i * 1e-6). Summed in order, or in two
+    // halves, the 200_003 elements give ...184 instead of ...143.
+    let server = Server::start();
+    let c = server.client();
+    let cases = [
+        (1000, 72448.41270528571, 71624.36629542858),
+        (200_003, 15903144.433866143, 15738987.90642757),
+    ];
+    for (n, sum, nansum) in cases {
+        let v: Vec<f64> = (0..n)
+            .map(|i| (k(i) as f64 / 7.0) * (1.0 + i as f64 * 1e-6))
+            .collect();
+        let name = put(&c, &Vals::F(v.clone()));
+        let args = [
+            ("x", "float64", name.as_str()),
+            ("skipNan", "bool", "False"),
+        ];
+        let msg = c.cmd("sumAll<float64,1>", &args).normal().to_string();
+        assert_float(&msg, sum, &format!("sum of {n}"));
+        let mut w = v;
+        for x in w.iter_mut().step_by(97) {
+            *x = f64::NAN;
+        }
+        let name = put(&c, &Vals::F(w));
+        let args = [("x", "float64", name.as_str()), ("skipNan", "bool", "True")];
+        let msg = c.cmd("sumAll<float64,1>", &args).normal().to_string();
+        assert_float(&msg, nansum, &format!("nansum of {n}"));
+    }
+}

@@ -18,6 +18,7 @@
 //! sorted locally is sorted.
 
 use super::{CommandMap, Ctx, Kind};
+use crate::commands::stats::np_sum;
 use crate::commands::symbols::format_real;
 use crate::error::CommandError;
 use crate::handler;
@@ -197,12 +198,12 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
             }
             boolean(if max { any(v) } else { all(v) })
         }
-        (ArrayData::Float64(v), Red::Sum) => real(fold(
-            v,
-            0.0,
-            move |a, x| if skip_nan && x.is_nan() { a } else { a + x },
-            |a, b| a + b,
-        )),
+        // NumPy's pairwise order, so `a.sum()` equals `np.sum` (and
+        // `np.nansum`, which sums with NaNs replaced by 0) bit for bit.
+        (ArrayData::Float64(v), Red::Sum) if skip_nan => {
+            real(np_sum(v, |x| if x.is_nan() { 0.0 } else { x }, false))
+        }
+        (ArrayData::Float64(v), Red::Sum) => real(np_sum(v, |x| x, false)),
         (ArrayData::Float64(v), Red::Prod) => real(fold(
             v,
             1.0,

@@ -95,7 +95,7 @@ fn pairwise_par<T: Copy + Sync>(v: &[T], f: &(impl Fn(T) -> f64 + Sync), threads
 /// `np.sum` of `f` over `v` with a float64 accumulator: one pairwise tree
 /// when `v` is float64 already (`blocked == false`), else the sums of
 /// 8192-element blocks added in order, as NumPy's buffered casting loop does.
-fn np_sum<T: Copy + Sync>(v: &[T], f: impl Fn(T) -> f64 + Sync, blocked: bool) -> f64 {
+pub(crate) fn np_sum<T: Copy + Sync>(v: &[T], f: impl Fn(T) -> f64 + Sync, blocked: bool) -> f64 {
     let threads = threads_for(v.len());
     if !blocked {
         // NumPy starts from the identity, which turns a -0.0 sum into 0.0.
