@@ -42,6 +42,11 @@ fn scalar_op(
     )
 }
 
+/// `binopvs` on `N` elements: a deferred array's name.
+fn deferred_op(c: &Client, dtype: &str, op: &str, name: &str, value: &str) -> String {
+    expect_created(&scalar_op(c, dtype, op, name, value, false), dtype, N)
+}
+
 fn vv(c: &Client, (ta, a): (&str, &str), op: &str, (tb, b): (&str, &str)) -> Reply {
     c.cmd(
         &format!("binopvv<{ta},{tb},1>"),
@@ -299,11 +304,7 @@ fn other_operators_read_a_deferred_array_as_a_stored_one() {
     // Both operands deferred.
     let b = floats(14);
     let a = floats(11);
-    let t1 = expect_created(
-        &scalar_op(&c, "float64", "*", &fb, "2.0", false),
-        "float64",
-        N,
-    );
+    let t1 = deferred_op(&c, "float64", "*", &fb, "2.0");
     let t2 = expect_created(
         &scalar_op(&c, "float64", "-", &fa, "1.0", true),
         "float64",
@@ -327,11 +328,7 @@ fn changing_or_deleting_the_source_keeps_the_deferred_values() {
     let b = floats(21);
     let bn = put(&c, &Vals::F(b.clone()));
     let times = |k: f64| Vals::F(b.iter().map(|x| x * k).collect());
-    let t2 = expect_created(
-        &scalar_op(&c, "float64", "*", &bn, "2.0", false),
-        "float64",
-        N,
-    );
+    let t2 = deferred_op(&c, "float64", "*", &bn, "2.0");
     // In place: b += 1.
     c.cmd(
         "opeqvs<float64,1>",
@@ -347,11 +344,7 @@ fn changing_or_deleting_the_source_keeps_the_deferred_values() {
     let b1: Vec<f64> = b.iter().map(|x| x + 1.0).collect();
     assert!(same(&get(&c, "float64", &bn), &Vals::F(b1.clone())));
     // One element set.
-    let t3 = expect_created(
-        &scalar_op(&c, "float64", "*", &bn, "3.0", false),
-        "float64",
-        N,
-    );
+    let t3 = deferred_op(&c, "float64", "*", &bn, "3.0");
     c.cmd(
         "[int]=val<float64,1>",
         &[
@@ -403,11 +396,7 @@ fn changing_or_deleting_the_source_keeps_the_deferred_values() {
         ],
     )
     .expect_normal("");
-    let t5 = expect_created(
-        &scalar_op(&c, "float64", "*", &bn, "5.0", false),
-        "float64",
-        N,
-    );
+    let t5 = deferred_op(&c, "float64", "*", &bn, "5.0");
     assert_eq!(deferred(&c), 1);
     c.cmd(
         "load_checkpoint",
@@ -442,7 +431,7 @@ fn every_other_reader_gets_the_computed_values() {
     let b: Vec<i64> = ints(31);
     let bn = put(&c, &Vals::I(b.clone()));
     let want: Vec<i64> = b.iter().map(|x| x.wrapping_mul(-3)).collect();
-    let fresh = || expect_created(&scalar_op(&c, "int64", "*", &bn, "-3", false), "int64", N);
+    let fresh = || deferred_op(&c, "int64", "*", &bn, "-3");
     // A reduction.
     let t = fresh();
     let sum = want.iter().fold(0i64, |s, x| s.wrapping_add(*x));
@@ -521,11 +510,7 @@ fn deferred_results_count_against_the_memory_limit() {
     assert_eq!((info_all(&c), mem_used(&c, 1, false)), before);
     assert_eq!(deferred(&c), 0);
     delete(&c, &an);
-    let t = expect_created(
-        &scalar_op(&c, "float64", "*", &bn, "2.0", false),
-        "float64",
-        N,
-    );
+    let t = deferred_op(&c, "float64", "*", &bn, "2.0");
     assert_eq!(mem_used(&c, 1, false), 2 * 8 * N as u64);
     let want: Vec<f64> = floats(41).iter().map(|x| x * 2.0).collect();
     assert!(same(&get(&c, "float64", &t), &Vals::F(want)));

@@ -226,36 +226,23 @@ fn load_lazy<C: Elem>(f: &dyn Fill, start: usize, buf: &mut [C]) {
         f.fill(start, block(t));
         convert(t, buf, to);
     }
+    macro_rules! via {
+        ($variant:ident, $t:ty, $from:ident) => {
+            via(
+                f,
+                start,
+                buf,
+                |t: &mut [$t]| BlockMut::$variant(t),
+                C::$from,
+            )
+        };
+    }
     match f.dtype() {
-        DType::Int64 => via(
-            f,
-            start,
-            buf,
-            |t: &mut [i64]| BlockMut::Int64(t),
-            C::from_i64,
-        ),
-        DType::UInt64 => via(
-            f,
-            start,
-            buf,
-            |t: &mut [u64]| BlockMut::UInt64(t),
-            C::from_u64,
-        ),
-        DType::UInt8 => via(f, start, buf, |t: &mut [u8]| BlockMut::UInt8(t), C::from_u8),
-        DType::Float64 => via(
-            f,
-            start,
-            buf,
-            |t: &mut [f64]| BlockMut::Float64(t),
-            C::from_f64,
-        ),
-        DType::Bool => via(
-            f,
-            start,
-            buf,
-            |t: &mut [bool]| BlockMut::Bool(t),
-            C::from_bool,
-        ),
+        DType::Int64 => via!(Int64, i64, from_i64),
+        DType::UInt64 => via!(UInt64, u64, from_u64),
+        DType::UInt8 => via!(UInt8, u8, from_u8),
+        DType::Float64 => via!(Float64, f64, from_f64),
+        DType::Bool => via!(Bool, bool, from_bool),
     }
 }
 

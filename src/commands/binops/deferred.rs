@@ -21,9 +21,9 @@ use crate::protocol::Args;
 use crate::symbol_table::{ArrayData, ArrayEntry, DType, Deferred, Recipe};
 
 /// `array op scalar` (or `scalar op array`) left uncomputed by `binopvs` and
-/// `binopsv` until something reads it. A `binopvv` reads it block by block
-/// in its own pass: the client's `c = a + b*alpha` then reads a and b and
-/// writes c once, instead of also writing and rereading a temporary.
+/// `binopsv` until something reads it. A `binopvv` reads it in its own pass:
+/// element by element through [`fused`] for `+ - * /` in one type, a block
+/// at a time through [`ScaledRead`] otherwise.
 pub(super) struct Scaled {
     plan: Plan,
     op: Op,
