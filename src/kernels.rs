@@ -54,7 +54,7 @@ pub fn map<S: Copy + Sync, T: Plain + Send>(v: &[S], f: impl Fn(S) -> T + Sync) 
 }
 
 /// Element types whose every byte is part of the value (no padding), so a
-/// block of them can be stored as one 16-byte vector.
+/// cache line of them can be stored as 16-byte vectors.
 ///
 /// # Safety
 /// Implement only for types without padding bytes.
@@ -70,6 +70,21 @@ unsafe impl Plain for u8 {}
 unsafe impl Plain for f64 {}
 // SAFETY: as above.
 unsafe impl Plain for bool {}
+
+/// `f(x[i], y[i])` for every i (`y` at least as long as `x`), computed on
+/// every core for large slices.
+pub fn map2<A: Copy + Sync, B: Copy + Sync, T: Plain + Send>(
+    x: &[A],
+    y: &[B],
+    f: impl Fn(A, B) -> T + Sync,
+) -> Vec<T> {
+    let stream = streams::<T>(x.len());
+    build(x.len(), |start, chunk| {
+        let r = start..start + chunk.len();
+        let (x, y) = (&x[r.clone()], &y[r]);
+        write_each(chunk, stream, |i| f(x[i], y[i]));
+    })
+}
 
 /// Outputs at least this large are written past the cache: they cannot
 /// stay in it anyway, and skipping it saves reading every destination line

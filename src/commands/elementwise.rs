@@ -34,7 +34,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::operands::{promote, same_size};
+use super::operands::{BLOCK, Scalar, Side, load, promote, same_size};
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::cast::{f64_to_i64, f64_to_u64};
 use crate::error::CommandError;
@@ -203,23 +203,6 @@ impl<'a> FloatSrc<'a> {
             FloatSrc::U8(v) => kernels::map(v, |x| f(x.into())),
             FloatSrc::F(v) => kernels::map(v, f),
             FloatSrc::B(v) => kernels::map(v, |x| f(u8::from(x).into())),
-        }
-    }
-
-    /// Elements `start..start + buf.len()` into `buf`.
-    fn load(self, start: usize, buf: &mut [f64]) {
-        fn conv<S: Copy>(src: &[S], buf: &mut [f64], f: impl Fn(S) -> f64) {
-            for (d, s) in buf.iter_mut().zip(src) {
-                *d = f(*s);
-            }
-        }
-        let r = start..start + buf.len();
-        match self {
-            FloatSrc::I(v) => conv(&v[r], buf, |x| x as f64),
-            FloatSrc::U(v) => conv(&v[r], buf, |x| x as f64),
-            FloatSrc::U8(v) => conv(&v[r], buf, f64::from),
-            FloatSrc::F(v) => buf.copy_from_slice(&v[r]),
-            FloatSrc::B(v) => conv(&v[r], buf, |x| u8::from(x).into()),
         }
     }
 }
@@ -441,34 +424,16 @@ pub fn float_test(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     store(ctx, &entry.shape, DType::Bool, compute)
 }
 
-/// One operand of `arctan2`.
-#[derive(Clone, Copy)]
-enum Operand<'a> {
-    Arr(FloatSrc<'a>),
-    Val(f64),
-}
-
-impl Operand<'_> {
-    fn load(self, start: usize, buf: &mut [f64]) {
-        match self {
-            Operand::Arr(src) => src.load(start, buf),
-            Operand::Val(x) => buf.fill(x),
-        }
-    }
-}
-
-/// Elements converted per block, so both operands stay in cache.
-const BLOCK: usize = 1024;
-
-/// `atan2(a[i], b[i])` for `len` elements.
-fn atan2_all(len: usize, a: Operand, b: Operand) -> Vec<f64> {
+/// `atan2(a[i], b[i])` for `len` elements, converted to float64 a block at
+/// a time.
+fn atan2_all(len: usize, a: &Side, b: &Side) -> Vec<f64> {
     kernels::build(len, |start, out: &mut [MaybeUninit<f64>]| {
         let mut xa = [0.0; BLOCK];
         let mut xb = [0.0; BLOCK];
         for (k, block) in out.chunks_mut(BLOCK).enumerate() {
             let (s, m) = (start + k * BLOCK, block.len());
-            a.load(s, &mut xa[..m]);
-            b.load(s, &mut xb[..m]);
+            load(a, s, &mut xa[..m]);
+            load(b, s, &mut xb[..m]);
             for ((o, y), x) in block.iter_mut().zip(&xa[..m]).zip(&xb[..m]) {
                 o.write(y.atan2(*x));
             }
@@ -516,9 +481,9 @@ fn check_arctan2(ctx: &Ctx, ta: DType, tb: DType) -> Result<(), CommandError> {
     )))
 }
 
-fn arctan2(ctx: &Ctx, entry: &ArrayEntry, a: Operand, b: Operand) -> Result<Reply, CommandError> {
+fn arctan2(ctx: &Ctx, entry: &ArrayEntry, a: Side, b: Side) -> Result<Reply, CommandError> {
     let len = entry.size();
-    let compute: Compute = Box::new(move || ArrayData::Float64(atan2_all(len, a, b)));
+    let compute: Compute = Box::new(move || ArrayData::Float64(atan2_all(len, &a, &b)));
     store(ctx, &entry.shape, DType::Float64, compute)
 }
 
@@ -529,8 +494,7 @@ pub fn arctan2vv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let b = ctx.typed_array(args, "b", tb)?;
     same_size(args, ("a", &a), ("b", &b))?;
     check_arctan2(ctx, ta, tb)?;
-    let (x, y) = (FloatSrc::of(&a.data), FloatSrc::of(&b.data));
-    arctan2(ctx, &a, Operand::Arr(x), Operand::Arr(y))
+    arctan2(ctx, &a, Side::Arr(&a.data), Side::Arr(&b.data))
 }
 
 /// `arctan2vs_<ts><ta,1>`: array `a`, scalar `b`.
@@ -539,12 +503,7 @@ pub fn arctan2vs(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let a = ctx.typed_array(args, "a", ta)?;
     let y = scalar_as_f64(args, "b", ts)?;
     check_arctan2(ctx, ta, ts)?;
-    arctan2(
-        ctx,
-        &a,
-        Operand::Arr(FloatSrc::of(&a.data)),
-        Operand::Val(y),
-    )
+    arctan2(ctx, &a, Side::Arr(&a.data), Side::Val(Scalar::F(y)))
 }
 
 /// `arctan2sv_<ts><tb,1>`: scalar `a`, array `b`.
@@ -553,10 +512,5 @@ pub fn arctan2sv(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let b = ctx.typed_array(args, "b", tb)?;
     let x = scalar_as_f64(args, "a", ts)?;
     check_arctan2(ctx, ts, tb)?;
-    arctan2(
-        ctx,
-        &b,
-        Operand::Val(x),
-        Operand::Arr(FloatSrc::of(&b.data)),
-    )
+    arctan2(ctx, &b, Side::Val(Scalar::F(x)), Side::Arr(&b.data))
 }

@@ -289,25 +289,12 @@ impl<C: Fusable> Outer<'_, C> {
     fn with(self, g: impl Fn(C) -> C + Sync) -> Vec<C> {
         let (x, y) = (self.x, self.y);
         match self.op {
-            Basic::Add => zip_map(x, y, |a, b| C::add(a, g(b))),
-            Basic::Mul => zip_map(x, y, |a, b| C::mul(a, g(b))),
-            Basic::Sub { swapped: false } => zip_map(x, y, |a, b| C::sub(a, g(b))),
-            Basic::Sub { swapped: true } => zip_map(x, y, |a, b| C::sub(g(b), a)),
-            Basic::Div { swapped: false } => zip_map(x, y, |a, b| C::div(a, g(b))),
-            Basic::Div { swapped: true } => zip_map(x, y, |a, b| C::div(g(b), a)),
+            Basic::Add => kernels::map2(x, y, |a, b| C::add(a, g(b))),
+            Basic::Mul => kernels::map2(x, y, |a, b| C::mul(a, g(b))),
+            Basic::Sub { swapped: false } => kernels::map2(x, y, |a, b| C::sub(a, g(b))),
+            Basic::Sub { swapped: true } => kernels::map2(x, y, |a, b| C::sub(g(b), a)),
+            Basic::Div { swapped: false } => kernels::map2(x, y, |a, b| C::div(a, g(b))),
+            Basic::Div { swapped: true } => kernels::map2(x, y, |a, b| C::div(g(b), a)),
         }
     }
-}
-
-fn zip_map<C: kernels::Plain + Send + Sync>(
-    x: &[C],
-    y: &[C],
-    f: impl Fn(C, C) -> C + Sync,
-) -> Vec<C> {
-    let stream = kernels::streams::<C>(x.len());
-    kernels::build(x.len(), |start, out| {
-        let r = start..start + out.len();
-        let (x, y) = (&x[r.clone()], &y[r]);
-        kernels::write_each(out, stream, |i| f(x[i], y[i]));
-    })
 }
