@@ -39,6 +39,13 @@ pub enum CommandError {
     /// whose original replies are bare (e.g. `getfiletype`, `lsany`).
     #[error("{0}")]
     Plain(String),
+
+    #[error("handler panicked: {0}")]
+    Panicked(String),
+
+    /// Another rank's error, as its text (class included) reached this one.
+    #[error("{text}")]
+    Relayed { text: String, over_memory: bool },
 }
 
 impl CommandError {

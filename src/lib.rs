@@ -8,6 +8,7 @@
 //! * [`protocol`]: request parsing, argument decoding and reply encoding (no I/O);
 //! * [`daemons`]: the ZeroMQ loops, one file per daemon type;
 //! * [`commands`]: the handlers, one file per command family, in one command map;
+//! * [`dist`]: the ranks of a distributed server and how commands meet across them;
 //! * [`integration`]: Kubernetes registration of the INTEGRATION daemon type;
 //! * [`state`]: what the daemons share (symbol table, memory, activity, metrics).
 
@@ -19,6 +20,7 @@ pub mod checkpoint;
 pub mod commands;
 pub mod config;
 pub mod daemons;
+pub mod dist;
 pub mod error;
 pub mod integration;
 pub mod kernels;

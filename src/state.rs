@@ -34,14 +34,30 @@ pub struct Shared {
     pub used_modules: Mutex<BTreeSet<&'static str>>,
     /// Random-number Generators of `ak.random.default_rng`, by name.
     pub generators: crate::commands::random::Generators,
+    /// This process's rank and communicator (one process: a no-op).
+    pub cluster: crate::dist::Cluster,
 }
 
 impl Shared {
     pub fn new(config: Config, machine: Machine, token: Option<String>) -> Shared {
+        let id = SymbolTable::random_id();
+        Shared::with_cluster(config, machine, token, crate::dist::Cluster::single(), &id)
+    }
+
+    /// The state of one rank of `cluster`; `server_id` must be rank 0's.
+    pub fn with_cluster(
+        config: Config,
+        machine: Machine,
+        token: Option<String>,
+        cluster: crate::dist::Cluster,
+        server_id: &str,
+    ) -> Shared {
         let memory = MemoryAccount::new(&config, machine.physical_memory);
-        let config_json = crate::commands::config::config_json(&config, &machine);
+        let config_json = crate::commands::config::config_json(&config, &machine, &cluster);
+        let (rank, ranks) = (cluster.comm().rank(), cluster.ranks());
         Shared {
-            symbols: SymbolTable::new(memory),
+            symbols: SymbolTable::distributed(memory, rank, ranks, server_id),
+            cluster,
             activity: Activity::default(),
             metrics: Metrics::default(),
             stats: Stats::default(),

@@ -174,7 +174,12 @@ impl ArrayEntry {
     pub fn dtype(&self) -> DType {
         self.data.dtype()
     }
+    /// Elements in the whole array, over every rank.
     pub fn size(&self) -> usize {
+        self.shape.iter().product()
+    }
+    /// Elements of this rank's block.
+    pub fn local_len(&self) -> usize {
         self.data.len()
     }
     pub fn nbytes(&self) -> u64 {
@@ -276,7 +281,6 @@ impl Deferred {
         else {
             unreachable!("checked above")
         };
-        debug_assert_eq!(data.len(), self.size());
         let entry = Arc::new(ArrayEntry {
             data,
             shape: self.shape.clone(),
@@ -340,18 +344,52 @@ pub struct SymbolTable {
     counter: AtomicU64,
     count: AtomicUsize,
     memory: Arc<MemoryAccount>,
+    /// This process's rank and the rank count: an entry holds this rank's
+    /// block of its global shape (see [`crate::dist::Block`]).
+    rank: usize,
+    ranks: usize,
 }
 
 impl SymbolTable {
     pub fn new(memory: Arc<MemoryAccount>) -> Self {
-        let mut rng = rand::rng();
+        Self::distributed(memory, 0, 1, &Self::random_id())
+    }
+
+    /// `id_<7 random characters>_`; every rank must use rank 0's.
+    pub fn random_id() -> String {
+        format!("id_{}_", Alphanumeric.sample_string(&mut rand::rng(), 7))
+    }
+
+    /// The table of rank `rank` of `ranks`, naming entries `<server_id><n>`.
+    pub fn distributed(
+        memory: Arc<MemoryAccount>,
+        rank: usize,
+        ranks: usize,
+        server_id: &str,
+    ) -> Self {
         SymbolTable {
             entries: RwLock::new(Table::default()),
-            server_id: format!("id_{}_", Alphanumeric.sample_string(&mut rng, 7)),
+            server_id: server_id.to_string(),
             counter: AtomicU64::new(0),
             count: AtomicUsize::new(0),
             memory,
+            rank,
+            ranks,
         }
+    }
+
+    /// How many elements of a global length `n` this rank holds.
+    pub fn local_len(&self, n: usize) -> usize {
+        crate::dist::Block::new(n, self.ranks).len(self.rank)
+    }
+
+    /// The name counter, to be put back with [`reset_counter`](Self::reset_counter)
+    /// when a command fails (every rank must stay at the same count).
+    pub fn counter(&self) -> u64 {
+        self.counter.load(Ordering::Relaxed)
+    }
+    pub fn reset_counter(&self, n: u64) {
+        self.counter.store(n, Ordering::Relaxed);
     }
 
     pub fn server_id(&self) -> &str {
@@ -368,15 +406,16 @@ impl SymbolTable {
         format!("{}{n}", self.server_id)
     }
 
-    /// Reserves memory for, then allocates, a new array. Nothing is allocated
-    /// when the reservation fails.
+    /// Reserves memory for, then allocates, this rank's block of a new array
+    /// of global `shape`: `fill` gets the block's length. Nothing is
+    /// allocated when the reservation fails.
     pub fn new_entry(
         &self,
         dtype: DType,
         shape: Vec<usize>,
         fill: impl FnOnce(usize) -> ArrayData,
     ) -> Result<ArrayEntry, CommandError> {
-        let len = shape_len(&shape)?;
+        let len = self.local_len(shape_len(&shape)?);
         let reservation = self.reserve(dtype, len)?;
         let data = fill(len);
         debug_assert_eq!(data.len(), len);
@@ -395,7 +434,7 @@ impl SymbolTable {
         source: Arc<ArrayEntry>,
         recipe: Box<dyn Recipe>,
     ) -> Result<Deferred, CommandError> {
-        let reservation = self.reserve(dtype, source.size())?;
+        let reservation = self.reserve(dtype, source.local_len())?;
         Ok(Deferred {
             dtype,
             shape: source.shape.clone(),

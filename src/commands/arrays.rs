@@ -89,7 +89,7 @@ pub fn set(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = signature(ctx)?;
     let name = args.str("array")?;
     let val = args.str("val")?;
-    ctx.shared.symbols.modify(name, |data| {
+    ctx.modify(name, |data| {
         check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         fill(data, val)
     })?;

@@ -57,29 +57,60 @@ pub fn get_cmd_map(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 /// The `getconfig` JSON, keys in the original's order and byte form.
-pub fn config_json(config: &Config, m: &Machine) -> String {
+pub fn config_json(config: &Config, m: &Machine, cluster: &crate::dist::Cluster) -> String {
     let (a, b, c) = zmq::version();
     let host = json_string(&m.hostname);
+    // One entry per locale: rank 0's machine alone with one process.
+    let locales: Vec<(String, usize, u64)> = if cluster.locales.is_empty() {
+        vec![(m.hostname.clone(), m.num_pus, m.physical_memory)]
+    } else {
+        cluster
+            .locales
+            .iter()
+            .map(|l| (l.hostname.clone(), l.cores, l.physical_memory))
+            .collect()
+    };
+    let nodes = locales
+        .iter()
+        .map(|l| &l.0)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let colocales = locales.len().div_ceil(nodes.max(1));
+    let locale_configs: Vec<String> = locales
+        .iter()
+        .enumerate()
+        .map(|(id, (name, pus, mem))| {
+            format!(
+                "{{\"id\":{id}, \"name\":{}, \"numPUs\":{pus}, \"numColocales\":{colocales}, \
+                 \"maxTaskPar\":{pus}, \"physicalMemory\":{mem}}}",
+                json_string(name)
+            )
+        })
+        .collect();
     let mut s = String::with_capacity(1024);
     let _ = write!(
         s,
         "{{\"arkoudaVersion\":{}, \"chplVersion\":{}, \"pythonVersion\":\"none\", \
          \"ZMQVersion\":\"{a}.{b}.{c}\", \"HDF5Version\":\"none\", \"serverHostname\":{host}, \
-         \"ServerPort\":{}, \"numLocales\":1, \"numNodes\":1, \"numPUs\":{}, \"maxTaskPar\":{}, \
-         \"physicalMemory\":{}, \"distributionType\":\"domain(1,int(64),one)\", \
-         \"LocaleConfigs\":[{{\"id\":0, \"name\":{host}, \"numPUs\":{}, \"numColocales\":1, \
-         \"maxTaskPar\":{}, \"physicalMemory\":{}}}], \"authenticate\":{}, \"logLevel\":\"{}\", \
+         \"ServerPort\":{}, \"numLocales\":{}, \"numNodes\":{nodes}, \"numPUs\":{}, \"maxTaskPar\":{}, \
+         \"physicalMemory\":{}, \"distributionType\":\"{}\", \
+         \"LocaleConfigs\":[{}], \"authenticate\":{}, \"logLevel\":\"{}\", \
          \"logChannel\":\"{}\", \"regexMaxCaptures\":20, \"byteorder\":\"{}\", \"autoShutdown\":{}, \
          \"serverInfoNoSplash\":{}}}",
         json_string(ARKOUDA_VERSION),
         json_string(CHPL_VERSION),
         config.server_port,
+        locales.len(),
         m.num_pus,
         m.max_task_par,
         m.physical_memory,
-        m.num_pus,
-        m.max_task_par,
-        m.physical_memory,
+        // The original's names for a local and a block-distributed domain.
+        if locales.len() == 1 {
+            "domain(1,int(64),one)"
+        } else {
+            "BlockDom(1,int(64),one,unmanaged DefaultDist)"
+        },
+        locale_configs.join(", "),
         config.authenticate,
         config.log_level.name(),
         if config.log_channel == LogChannel::File {

@@ -425,7 +425,7 @@ pub fn set_int_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let name = args.str("array")?;
     let idx = one_int(args, "idx")?;
     let value = scalar_arg(args, "value", dtype)?;
-    ctx.shared.symbols.modify(name, |data| {
+    ctx.modify(name, |data| {
         check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         let i = checked_position(idx, data.len())?;
         fill_at(data, value, Targets::One(i))
@@ -450,7 +450,7 @@ pub fn set_slice_value(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = elem_types(ctx)?;
     let name = args.str("array")?;
     let value = scalar_arg(args, "value", dtype)?;
-    ctx.shared.symbols.modify(name, |data| {
+    ctx.modify(name, |data| {
         check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         let sl = slice_arg(args, data.len())?;
         fill_at(data, value, Targets::Slice(sl))
@@ -467,7 +467,7 @@ pub fn set_slice_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> 
     let value_name = args.str("value")?;
     let value = ctx.typed_array(args, "value", vtype)?;
     let src = converted(ctx, &value.data, dtype)?;
-    ctx.shared.symbols.modify(name, |data| {
+    ctx.modify(name, |data| {
         check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
         let sl = slice_arg(args, data.len())?;
         if sl.len != src.data().len() {

@@ -33,13 +33,15 @@ pub mod status;
 pub mod symbols;
 pub mod testing;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::dist::{Block, Comm};
 use crate::error::CommandError;
 use crate::protocol::{Args, Reply};
 use crate::state::Shared;
-use crate::symbol_table::{ArrayEntry, DType, Deferred};
+use crate::symbol_table::{ArrayData, ArrayEntry, DType, Deferred};
 
 pub type Handler = fn(&Args, &Ctx) -> Result<Reply, CommandError>;
 
@@ -53,9 +55,83 @@ pub struct Ctx<'a> {
     pub port: u16,
     /// `server`, `metrics server` or `status server` (for `connect` texts).
     pub server_kind: &'static str,
+    /// The other ranks (a no-op with one process). Handlers meet the other
+    /// ranks only through it, via [`crate::dist::exchange`].
+    pub comm: &'a dyn Comm,
+    /// Arrays made by this command, stored only once every rank has
+    /// succeeded (see [`crate::dist::engine`]).
+    staged: RefCell<Vec<(String, Staged)>>,
 }
 
-impl Ctx<'_> {
+/// A new array waiting for the command to succeed everywhere.
+enum Staged {
+    Ready(ArrayEntry),
+    Deferred(Deferred),
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        shared: &'a Shared,
+        cmd: &'a str,
+        user: &'a str,
+        commands: &'a CommandMap,
+        comm: &'a dyn Comm,
+    ) -> Self {
+        Ctx {
+            shared,
+            cmd,
+            user,
+            commands,
+            port: shared.config.server_port,
+            server_kind: "server",
+            comm,
+            staged: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// How many ranks hold arrays.
+    pub fn ranks(&self) -> usize {
+        self.comm.size()
+    }
+
+    /// The block distribution of a global length `n`.
+    pub fn block(&self, n: usize) -> Block {
+        Block::new(n, self.comm.size())
+    }
+
+    /// This rank's global index range of a global length `n`.
+    pub fn local_range(&self, n: usize) -> std::ops::Range<usize> {
+        self.block(n).range(self.comm.rank())
+    }
+
+    /// Changes an array in place once every rank has got this far without an
+    /// error, so that a failure on one rank cannot leave the others changed.
+    /// Checks that may fail on one rank only belong before this call.
+    pub fn modify(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut ArrayData) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        self.comm.agree(Ok(()))?;
+        self.shared.symbols.modify(name, change)
+    }
+
+    /// Stores what the command made (it succeeded on every rank).
+    pub(crate) fn commit(&self) {
+        let symbols = &self.shared.symbols;
+        for (name, staged) in self.staged.borrow_mut().drain(..) {
+            match staged {
+                Staged::Ready(e) => symbols.insert(name, e),
+                Staged::Deferred(d) => symbols.insert_deferred(name, d),
+            }
+        }
+    }
+
+    /// Drops what the command made (it failed on some rank).
+    pub(crate) fn discard(&self) {
+        self.staged.borrow_mut().clear();
+    }
+
     /// The array named by argument `key`, which must hold `dtype` (the type
     /// the command's name was built for).
     pub fn typed_array(
@@ -70,21 +146,26 @@ impl Ctx<'_> {
         Ok(entry)
     }
 
-    /// Stores a new array under a fresh name; the reply is `created ...`.
+    /// Stores a new array under a fresh name once the command has succeeded
+    /// on every rank; the reply is `created ...`.
     pub fn created(&self, entry: ArrayEntry) -> Reply {
-        let symbols = &self.shared.symbols;
-        let name = symbols.next_name();
+        Reply::normal(self.store(entry))
+    }
+    /// [`created`](Self::created)'s text, for replies naming several arrays.
+    pub fn store(&self, entry: ArrayEntry) -> String {
+        let name = self.shared.symbols.next_name();
         let msg = entry.created_msg(&name);
-        symbols.insert(name, entry);
-        Reply::normal(msg)
+        self.staged.borrow_mut().push((name, Staged::Ready(entry)));
+        msg
     }
     /// Stores a deferred array under a fresh name; the reply is the one
     /// [`created`](Self::created) gives for the computed array.
     pub fn created_deferred(&self, deferred: Deferred) -> Reply {
-        let symbols = &self.shared.symbols;
-        let name = symbols.next_name();
+        let name = self.shared.symbols.next_name();
         let msg = deferred.created_msg(&name);
-        symbols.insert_deferred(name, deferred);
+        self.staged
+            .borrow_mut()
+            .push((name, Staged::Deferred(deferred)));
         Reply::normal(msg)
     }
 
@@ -136,9 +217,22 @@ pub enum Kind {
     Tracked,
 }
 
+/// Where a command runs when the server has several ranks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// On rank 0 alone: it is about the server process (connect, getconfig,
+    /// memory figures gathered after each command, ...).
+    Rank0,
+    /// On every rank, each on its own blocks, meeting through `ctx.comm`.
+    Everywhere,
+    /// Written for one process only: refused with several ranks.
+    OneRank,
+}
+
 pub struct Command {
     pub handler: Handler,
     pub kind: Kind,
+    pub scope: Scope,
     /// Shown by `getCmdMap` (`sleep` and `note` are not, as in the original).
     pub listed: bool,
     /// Success is a raw binary frame, so errors must be `Error: ...` frames.
@@ -156,6 +250,16 @@ impl Command {
     }
     pub fn binary(&mut self) -> &mut Self {
         self.binary_reply = true;
+        self
+    }
+    /// Runs on every rank (the handler is written for blocks).
+    pub fn everywhere(&mut self) -> &mut Self {
+        self.scope = Scope::Everywhere;
+        self
+    }
+    /// Runs on rank 0 only.
+    pub fn rank0(&mut self) -> &mut Self {
+        self.scope = Scope::Rank0;
         self
     }
 }
@@ -186,9 +290,16 @@ impl CommandMap {
         if self.map.contains_key(&name) {
             log::warn!("Command '{name}' already registered. Ignoring registration from {module}");
         }
+        // Special commands never touch arrays; the rest are for one process
+        // until marked otherwise.
+        let scope = match kind {
+            Kind::Special => Scope::Rank0,
+            Kind::Tracked => Scope::OneRank,
+        };
         self.map.entry(name).or_insert(Command {
             handler,
             kind,
+            scope,
             listed: true,
             binary_reply: false,
             module,
@@ -198,6 +309,16 @@ impl CommandMap {
 
     pub fn get(&self, name: &str) -> Option<&Command> {
         self.map.get(name)
+    }
+
+    /// Marks every registered name whose prefix (before `<`) is in `names`.
+    pub fn set_scope(&mut self, names: &[&str], scope: Scope) {
+        for (k, c) in self.map.iter_mut() {
+            let base = k.split('<').next().unwrap_or(k);
+            if names.contains(&base) {
+                c.scope = scope;
+            }
+        }
     }
 
     /// Listed names, sorted, with their signatures.
@@ -244,6 +365,25 @@ impl CommandMap {
         if shared.config.test_commands {
             testing::register(&mut map);
         }
+        // About the server process: answered by rank 0 from what it knows of
+        // every rank.
+        map.set_scope(
+            &[
+                "getconfig",
+                "getRegistrationConfig",
+                "getCmdMap",
+                "getmemused",
+                "getavailmem",
+                "getmemstatus",
+                "lsany",
+                "getfiletype",
+                "getfilesize",
+                "deleteFile",
+                "clientlog",
+                "metrics",
+            ],
+            Scope::Rank0,
+        );
         map
     }
 }

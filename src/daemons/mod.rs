@@ -13,7 +13,6 @@ pub mod status;
 
 use std::fs::File;
 use std::io::Write;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -267,18 +266,25 @@ impl Daemon {
                 Some(ErrorKind::UnknownCommand),
             );
         };
-        let ctx = Ctx {
+        let mut ctx = Ctx::new(
             shared,
             cmd,
-            user: &request.user,
-            commands: &self.commands,
-            port: self.port,
-            server_kind: self.server_kind,
-        };
+            &request.user,
+            &self.commands,
+            shared.cluster.comm(),
+        );
+        ctx.port = self.port;
+        ctx.server_kind = self.server_kind;
         let track = self.role == Role::Command;
         if track {
             shared.stats.set_running(cmd, &request.user);
         }
+        let job = || crate::dist::engine::Job::Run {
+            cmd: cmd.to_string(),
+            user: request.user.clone(),
+            args: request.args_text.clone(),
+            size: request.size,
+        };
         let outcome = if track && command.kind == Kind::Tracked {
             shared.activity.mark_busy();
             let _guard = shared.activity.guard();
@@ -292,32 +298,25 @@ impl Daemon {
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(command.module);
             }
-            catch_unwind(AssertUnwindSafe(|| (command.handler)(&request.args, &ctx)))
+            crate::dist::engine::lead(&ctx, command, &request.args, job)
         } else {
-            catch_unwind(AssertUnwindSafe(|| (command.handler)(&request.args, &ctx)))
+            crate::dist::engine::lead(&ctx, command, &request.args, job)
         };
         if track {
             shared.stats.clear_running();
         }
         let error = match &outcome {
-            Ok(Err(CommandError::OverMemoryLimit(_))) => Some(ErrorKind::OverMemory),
-            Ok(Ok(_)) => None,
+            Err(CommandError::OverMemoryLimit(_))
+            | Err(CommandError::Relayed {
+                over_memory: true, ..
+            }) => Some(ErrorKind::OverMemory),
+            Ok(_) => None,
             _ => Some(ErrorKind::Handler),
         };
         let reply = match outcome {
-            Ok(Ok(reply)) => reply,
-            Ok(Err(CommandError::Plain(msg))) => Reply::error(msg),
-            Ok(Err(e)) => Reply::error(format!("Error executing command {cmd}: {e}")),
-            Err(panic) => {
-                let why = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown cause".into());
-                Reply::error(format!(
-                    "Error executing command {cmd}: handler panicked: {why}"
-                ))
-            }
+            Ok(reply) => reply,
+            Err(CommandError::Plain(msg)) => Reply::error(msg),
+            Err(e) => Reply::error(format!("Error executing command {cmd}: {e}")),
         };
         Handled::new(reply, binary, Ok(request), error)
     }

@@ -896,7 +896,7 @@ fn opeq(args: &Args, ctx: &Ctx, vv: bool) -> Result<Reply, CommandError> {
             "Integers to negative integer powers are not allowed.",
         ));
     }
-    ctx.shared.symbols.modify(name, |data| {
+    ctx.modify(name, |data| {
         check_dtype(name, data.dtype(), ta, ctx.cmd)?;
         if data.len() != n {
             return Err(CommandError::value(format!("{name} changed size")));

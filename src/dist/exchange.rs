@@ -1,0 +1,213 @@
+//! Typed exchanges built on the byte collectives of [`Comm`]: what handlers
+//! call to combine, move and look up block-distributed elements.
+//!
+//! Every function is a collective (all ranks call it in the same order).
+//! With one rank each is a copy or less.
+
+use std::ops::Range;
+
+use super::block::Block;
+use super::comm::Comm;
+use crate::error::CommandError;
+use crate::kernels::Plain;
+
+type R<T> = Result<T, CommandError>;
+
+pub fn bytes_of<T: Plain>(v: &[T]) -> &[u8] {
+    // SAFETY: `Plain` types have no padding, so every byte is initialised.
+    unsafe { std::slice::from_raw_parts(v.as_ptr().cast(), std::mem::size_of_val(v)) }
+}
+
+/// Only for buffers that will be overwritten with bytes of valid `T`s (sent
+/// by another rank from a `&[T]`).
+fn bytes_of_mut<T: Plain>(v: &mut [T]) -> &mut [u8] {
+    // SAFETY: as above; callers only write bytes that came from values of T.
+    unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast(), std::mem::size_of_val(v)) }
+}
+
+/// A vector of `n` values to be overwritten by a receive.
+fn recv_buf<T: Plain>(n: usize) -> Vec<T> {
+    let mut v: Vec<T> = Vec::with_capacity(n);
+    // SAFETY: `Plain` values are plain bytes (for bool only 0 and 1, which is
+    // all another rank ever sends); every byte is written by the receive
+    // before anyone reads it.
+    unsafe { v.set_len(n) };
+    v
+}
+
+fn scale(counts: &[usize], size: usize) -> Vec<usize> {
+    counts.iter().map(|c| c * size).collect()
+}
+
+/// One value from every rank, in rank order.
+pub fn allgather<T: Plain>(comm: &dyn Comm, x: T) -> R<Vec<T>> {
+    if comm.size() == 1 {
+        return Ok(vec![x]);
+    }
+    let parts = comm.allgather_bytes(bytes_of(std::slice::from_ref(&x)))?;
+    Ok(parts
+        .iter()
+        .map(|p| {
+            let mut v = recv_buf::<T>(1);
+            bytes_of_mut(&mut v).copy_from_slice(p);
+            v[0]
+        })
+        .collect())
+}
+
+/// Every rank's slice, in rank order.
+pub fn allgather_vec<T: Plain>(comm: &dyn Comm, mine: &[T]) -> R<Vec<Vec<T>>> {
+    let parts = comm.allgather_bytes(bytes_of(mine))?;
+    Ok(parts
+        .iter()
+        .map(|p| {
+            let mut v = recv_buf::<T>(p.len() / std::mem::size_of::<T>());
+            bytes_of_mut(&mut v).copy_from_slice(p);
+            v
+        })
+        .collect())
+}
+
+/// Root's bytes on every rank.
+pub fn bcast_bytes(comm: &dyn Comm, root: usize, mine: Vec<u8>) -> R<Vec<u8>> {
+    if comm.size() == 1 {
+        return Ok(mine);
+    }
+    let mut len = [mine.len() as u64];
+    comm.bcast_into(root, bytes_of_mut(&mut len))?;
+    let mut buf = if comm.rank() == root {
+        mine
+    } else {
+        vec![0u8; len[0] as usize]
+    };
+    comm.bcast_into(root, &mut buf)?;
+    Ok(buf)
+}
+
+/// The sum of `x` over the ranks before this one, and over all ranks.
+pub fn exscan_sum(comm: &dyn Comm, x: u64) -> R<(u64, u64)> {
+    let all = allgather(comm, x)?;
+    let before = all[..comm.rank()].iter().sum();
+    Ok((before, all.iter().sum()))
+}
+
+/// Sends `counts[r]` consecutive elements of `send` to rank r; returns what
+/// every rank sent here, in rank order, and how many came from each.
+pub fn alltoallv<T: Plain>(comm: &dyn Comm, send: &[T], counts: &[usize]) -> R<(Vec<T>, Vec<usize>)> {
+    if comm.size() == 1 {
+        return Ok((send.to_vec(), counts.to_vec()));
+    }
+    let size = std::mem::size_of::<T>();
+    let send_bytes = scale(counts, size);
+    let recv_bytes = comm.alltoall_counts(&send_bytes)?;
+    let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size).collect();
+    let mut recv = recv_buf::<T>(recv_counts.iter().sum());
+    comm.alltoallv_into(bytes_of(send), &send_bytes, bytes_of_mut(&mut recv), &recv_bytes)?;
+    Ok((recv, recv_counts))
+}
+
+/// Every rank's slice concatenated in rank order, on `root` only.
+pub fn gather_to<T: Plain>(comm: &dyn Comm, root: usize, mine: &[T]) -> R<Option<Vec<T>>> {
+    if comm.size() == 1 {
+        return Ok(Some(mine.to_vec()));
+    }
+    let lens = allgather(comm, mine.len() as u64)?;
+    let size = std::mem::size_of::<T>();
+    let counts: Vec<usize> = lens.iter().map(|&l| l as usize * size).collect();
+    let is_root = comm.rank() == root;
+    let mut recv = recv_buf::<T>(if is_root { lens.iter().sum::<u64>() as usize } else { 0 });
+    comm.gatherv_into(root, bytes_of(mine), bytes_of_mut(&mut recv), &counts)?;
+    Ok(is_root.then_some(recv))
+}
+
+/// Root's `all` cut into `counts` (in elements): rank r gets `counts[r]`.
+/// `all` is only read on root.
+pub fn scatter_from<T: Plain>(comm: &dyn Comm, root: usize, all: &[T], counts: &[usize]) -> R<Vec<T>> {
+    if comm.size() == 1 {
+        return Ok(all.to_vec());
+    }
+    let size = std::mem::size_of::<T>();
+    let mut recv = recv_buf::<T>(counts[comm.rank()]);
+    comm.scatterv_into(root, bytes_of(all), &scale(counts, size), bytes_of_mut(&mut recv))?;
+    Ok(recv)
+}
+
+/// Groups positions `0..idx.len()` by the rank owning `idx[i]`, keeping
+/// their order within a rank: (the positions, how many per rank).
+fn by_owner(block: &Block, idx: &[u64]) -> (Vec<usize>, Vec<usize>) {
+    let owners: Vec<usize> = idx.iter().map(|&g| block.owner(g as usize)).collect();
+    let mut counts = vec![0usize; block.ranks];
+    for &o in &owners {
+        counts[o] += 1;
+    }
+    let mut next: Vec<usize> = counts
+        .iter()
+        .scan(0, |acc, c| {
+            let s = *acc;
+            *acc += c;
+            Some(s)
+        })
+        .collect();
+    let mut order = vec![0usize; idx.len()];
+    for (i, &o) in owners.iter().enumerate() {
+        order[next[o]] = i;
+        next[o] += 1;
+    }
+    (order, counts)
+}
+
+/// The elements at global indices `idx` (each `< block.n`) of the array whose
+/// block this rank holds as `local`: a distributed gather.
+pub fn fetch<T: Plain + Default>(comm: &dyn Comm, block: &Block, local: &[T], idx: &[u64]) -> R<Vec<T>> {
+    if comm.size() == 1 {
+        return Ok(idx.iter().map(|&i| local[i as usize]).collect());
+    }
+    let (order, counts) = by_owner(block, idx);
+    let asks: Vec<u64> = order.iter().map(|&i| idx[i]).collect();
+    let (wanted, wanted_counts) = alltoallv(comm, &asks, &counts)?;
+    let start = block.start(comm.rank()) as u64;
+    let answers: Vec<T> = wanted.iter().map(|&g| local[(g - start) as usize]).collect();
+    let (got, _) = alltoallv(comm, &answers, &wanted_counts)?;
+    let mut out = vec![T::default(); idx.len()];
+    for (k, &i) in order.iter().enumerate() {
+        out[i] = got[k];
+    }
+    Ok(out)
+}
+
+/// Sends value `vals[i]` to the owner of global index `idx[i]`; returns, on
+/// each rank, (local index, value) pairs in global order of the senders'
+/// positions, so applying them in order keeps the last write of NumPy.
+pub fn deliver<T: Plain>(comm: &dyn Comm, block: &Block, idx: &[u64], vals: &[T]) -> R<Vec<(usize, T)>> {
+    let start = block.start(comm.rank()) as u64;
+    if comm.size() == 1 {
+        return Ok(idx.iter().zip(vals).map(|(&g, &v)| ((g - start) as usize, v)).collect());
+    }
+    let (order, counts) = by_owner(block, idx);
+    let g: Vec<u64> = order.iter().map(|&i| idx[i]).collect();
+    let v: Vec<T> = order.iter().map(|&i| vals[i]).collect();
+    let (gi, _) = alltoallv(comm, &g, &counts)?;
+    let (gv, _) = alltoallv(comm, &v, &counts)?;
+    Ok(gi.into_iter().map(|g| (g - start) as usize).zip(gv).collect())
+}
+
+/// Each rank holds the next piece of one sequence (rank order, any lengths);
+/// returns this rank's block of that sequence in the block distribution.
+pub fn rebalance<T: Plain>(comm: &dyn Comm, piece: Vec<T>) -> R<Vec<T>> {
+    if comm.size() == 1 {
+        return Ok(piece);
+    }
+    let (before, total) = exscan_sum(comm, piece.len() as u64)?;
+    let block = Block::new(total as usize, comm.size());
+    let mine = before as usize..before as usize + piece.len();
+    let counts: Vec<usize> = (0..comm.size())
+        .map(|r| overlap(&mine, &block.range(r)).len())
+        .collect();
+    Ok(alltoallv(comm, &piece, &counts)?.0)
+}
+
+/// Where two index ranges meet (empty when they do not).
+pub fn overlap(a: &Range<usize>, b: &Range<usize>) -> Range<usize> {
+    let s = a.start.max(b.start);
+    s..a.end.min(b.end).max(s)
+}
