@@ -40,7 +40,11 @@ pub fn run(config: Config) -> ExitCode {
     if config.num_locales > 1 {
         return crate::dist::launch::exec(&config.launcher, config.num_locales);
     }
-    run_with(config, crate::dist::Cluster::single(), &SymbolTable::random_id())
+    run_with(
+        config,
+        crate::dist::Cluster::single(),
+        &SymbolTable::random_id(),
+    )
 }
 
 /// Rank 0 (or the only process): serves the client with `cluster` behind it.

@@ -360,7 +360,11 @@ fn comm_text() -> String {
     #[cfg(feature = "mpi")]
     {
         let lib = mpi::environment::library_version().unwrap_or_default();
-        let first = lib.lines().next().unwrap_or("").trim_end_matches(['\0', ' ', ',']);
+        let first = lib
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['\0', ' ', ',']);
         format!("mpi ({first})")
     }
     #[cfg(not(feature = "mpi"))]

@@ -44,7 +44,15 @@ mod tests {
         let a = vec!["-nl".to_string(), "3".to_string()];
         assert_eq!(
             super::command_line("mpirun --oversubscribe -np {n}", 3, "/x/srv", &a),
-            ["mpirun", "--oversubscribe", "-np", "3", "/x/srv", "-nl", "3"]
+            [
+                "mpirun",
+                "--oversubscribe",
+                "-np",
+                "3",
+                "/x/srv",
+                "-nl",
+                "3"
+            ]
         );
     }
 }

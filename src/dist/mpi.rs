@@ -85,7 +85,9 @@ impl MpiComm {
     /// any rank has failed.
     fn check(&self) -> Result<(), CommandError> {
         if self.failed.load(Ordering::Acquire) {
-            return Err(decode_error(&self.error.lock().unwrap_or_else(|e| e.into_inner())));
+            return Err(decode_error(
+                &self.error.lock().unwrap_or_else(|e| e.into_inner()),
+            ));
         }
         self.agree(Ok(()))
     }
@@ -161,7 +163,8 @@ impl Comm for MpiComm {
     fn allgather_bytes(&self, mine: &[u8]) -> Result<Vec<Vec<u8>>, CommandError> {
         self.check()?;
         let mut lens = vec![0u64; self.size];
-        self.world.all_gather_into(&(mine.len() as u64), &mut lens[..]);
+        self.world
+            .all_gather_into(&(mine.len() as u64), &mut lens[..]);
         let counts: Vec<usize> = lens.iter().map(|&l| l as usize).collect();
         let (c, d) = small(&counts).ok_or_else(|| {
             CommandError::value("an allgather of more than 2 GiB is not supported")
@@ -355,15 +358,19 @@ impl Comm for MpiComm {
 
 /// Whether this process was started by an MPI launcher.
 pub fn under_launcher() -> bool {
-    ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some())
+    [
+        "OMPI_COMM_WORLD_SIZE",
+        "PMI_SIZE",
+        "PMIX_RANK",
+        "MPI_LOCALNRANKS",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some())
 }
 
 /// Runs this process as its rank of the server.
 pub fn run(config: Config) -> ExitCode {
-    let Some((universe, threading)) =
-        mpi::initialize_with_threading(mpi::Threading::Multiple)
+    let Some((universe, threading)) = mpi::initialize_with_threading(mpi::Threading::Multiple)
     else {
         eprintln!("arkouda_server: MPI was already initialised");
         return ExitCode::FAILURE;
