@@ -58,6 +58,18 @@ fn displs(counts: &[usize]) -> Vec<usize> {
         .collect()
 }
 
+/// An empty Rust slice points at address 1, which OpenMPI reads as
+/// MPI_IN_PLACE; an empty buffer handed to MPI points at a real byte instead.
+fn real(b: &[u8]) -> &[u8] {
+    static BYTE: [u8; 1] = [0];
+    if b.is_empty() { &BYTE[..0] } else { b }
+}
+
+/// As [`real`], for receive buffers (`spare` lives as long as the call).
+fn real_mut<'a>(b: &'a mut [u8], spare: &'a mut [u8; 1]) -> &'a mut [u8] {
+    if b.is_empty() { &mut spare[..0] } else { b }
+}
+
 /// Counts and displacements MPI can take as C ints.
 fn small(counts: &[usize]) -> Option<(Vec<i32>, Vec<i32>)> {
     let total: usize = counts.iter().sum();
@@ -171,8 +183,9 @@ impl Comm for MpiComm {
         })?;
         let mut all = vec![0u8; counts.iter().sum()];
         {
-            let mut part = PartitionMut::new(&mut all[..], &c[..], &d[..]);
-            self.world.all_gather_varcount_into(mine, &mut part);
+            let mut spare = [0u8];
+            let mut part = PartitionMut::new(real_mut(&mut all[..], &mut spare), &c[..], &d[..]);
+            self.world.all_gather_varcount_into(real(mine), &mut part);
         }
         self.count(2 * (self.size - 1), (8 + mine.len()) * (self.size - 1));
         let mut out = Vec::with_capacity(self.size);
@@ -204,8 +217,9 @@ impl Comm for MpiComm {
         let sent: usize = send_counts.iter().sum::<usize>() - send_counts[self.rank];
         let messages = send_counts.iter().filter(|&&c| c > 0).count();
         if let (Some((sc, sd)), Some((rc, rd))) = (small(send_counts), small(recv_counts)) {
-            let part = Partition::new(send, &sc[..], &sd[..]);
-            let mut rpart = PartitionMut::new(recv, &rc[..], &rd[..]);
+            let mut spare = [0u8];
+            let part = Partition::new(real(send), &sc[..], &sd[..]);
+            let mut rpart = PartitionMut::new(real_mut(recv, &mut spare), &rc[..], &rd[..]);
             self.world.all_to_all_varcount_into(&part, &mut rpart);
         } else {
             // Past C-int counts: pairwise exchanges in a ring, in pieces.
@@ -243,10 +257,11 @@ impl Comm for MpiComm {
         let r = self.world.process_at_rank(root as i32);
         if let Some((c, d)) = small(counts) {
             if self.rank == root {
-                let mut part = PartitionMut::new(recv, &c[..], &d[..]);
-                r.gather_varcount_into_root(mine, &mut part);
+                let mut spare = [0u8];
+                let mut part = PartitionMut::new(real_mut(recv, &mut spare), &c[..], &d[..]);
+                r.gather_varcount_into_root(real(mine), &mut part);
             } else {
-                r.gather_varcount_into(mine);
+                r.gather_varcount_into(real(mine));
             }
         } else if self.rank == root {
             let d = displs(counts);
@@ -277,11 +292,12 @@ impl Comm for MpiComm {
         self.check()?;
         let r = self.world.process_at_rank(root as i32);
         if let Some((c, d)) = small(counts) {
+            let mut spare = [0u8];
             if self.rank == root {
-                let part = Partition::new(send, &c[..], &d[..]);
-                r.scatter_varcount_into_root(&part, recv);
+                let part = Partition::new(real(send), &c[..], &d[..]);
+                r.scatter_varcount_into_root(&part, real_mut(recv, &mut spare));
             } else {
-                r.scatter_varcount_into(recv);
+                r.scatter_varcount_into(real_mut(recv, &mut spare));
             }
         } else if self.rank == root {
             let d = displs(counts);
@@ -337,21 +353,25 @@ impl Comm for MpiComm {
         self.count(self.size - 1, job.len() * (self.size - 1));
     }
 
-    /// Polls, and sleeps longer the longer nothing comes (up to 2 ms), so an
-    /// idle rank costs no CPU; MPI's own blocking receive would spin.
+    /// Polls, and sleeps longer the longer nothing comes, so an idle rank
+    /// costs next to no CPU (MPI's own blocking receive would spin): naps
+    /// grow to 2 ms, and to 10 ms after a second without a command (about
+    /// 0.2% of a core; the first command after a long pause waits up to that).
     fn next_job(&self) -> Vec<u8> {
+        let start = std::time::Instant::now();
         let mut nap = Duration::from_micros(20);
-        let spin_until = std::time::Instant::now() + Duration::from_millis(2);
         loop {
             if let Some(job) = self.poll_job() {
                 return job;
             }
-            if std::time::Instant::now() < spin_until {
+            let idle = start.elapsed();
+            if idle < Duration::from_millis(2) {
                 std::thread::yield_now();
                 continue;
             }
             std::thread::sleep(nap);
-            nap = (nap * 2).min(Duration::from_millis(2));
+            let cap = if idle < Duration::from_secs(1) { 2 } else { 10 };
+            nap = (nap * 2).min(Duration::from_millis(cap));
         }
     }
 }
