@@ -179,7 +179,14 @@ enum Draw {
 
 /// `n` elements of `dtype` from global index `first` on; element `i` uses
 /// stream positions from `offset + i * stride`.
-fn fill(stream: Stream, draw: Draw, dtype: DType, n: usize, first: usize, offset: u64) -> ArrayData {
+fn fill(
+    stream: Stream,
+    draw: Draw,
+    dtype: DType,
+    n: usize,
+    first: usize,
+    offset: u64,
+) -> ArrayData {
     let each = Each { n, first };
 
     match draw {
@@ -204,9 +211,9 @@ fn fill(stream: Stream, draw: Draw, dtype: DType, n: usize, first: usize, offset
                 x
             }
         })),
-        Draw::Normal => ArrayData::Float64(each.of(|i| {
-            stream.normal(offset.wrapping_add(i.wrapping_mul(2)))
-        })),
+        Draw::Normal => {
+            ArrayData::Float64(each.of(|i| stream.normal(offset.wrapping_add(i.wrapping_mul(2)))))
+        }
     }
 }
 
