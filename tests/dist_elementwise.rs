@@ -119,7 +119,25 @@ fn upload_errors_are_the_same_everywhere_and_keep_nothing() {
         send_upload(&c, "int64", 5, &[0u8; 32]).expect_error(
             "Error executing command array<int64,1>: ValueError: the payload has 32 bytes but 5 elements of int64 need 40",
         );
+        c.cmd(
+            "set<int64,1>",
+            &[("array", "int64", &first), ("val", "int64", "x")],
+        )
+        .expect_error(
+            "Error executing command set<int64,1>: TypeError: Json Argument 'x' cannot be cast as a scalar int(64)",
+        );
+        c.cmd(
+            "randint<int64,1>",
+            &[
+                ("shape", "int64", "5"),
+                ("low", "str", "3"),
+                ("high", "str", "3"),
+                ("seed", "int64", "-1"),
+            ],
+        )
+        .expect_error("Error executing command randint<int64,1>: ValueError: low >= high");
         assert_eq!(used(&c), before, "{r} ranks");
+        assert_eq!(get(&c, "int64", &first), Vals::I(vec![1, 2, 3]));
         // The name counter stayed in step on every rank.
         let next = put(&c, &Vals::I(vec![4, 5, 6, 7]));
         assert_eq!(counter(&next), counter(&first) + 1);
