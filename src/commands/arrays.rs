@@ -1,8 +1,13 @@
 //! The first array commands: create, set, array (binary upload) and
 //! tondarray (binary download), for every element type at rank 1. They are
 //! what the client's `zeros`/`ones`/`full`, `ak.array` and `to_ndarray` send.
+//!
+//! All run on every rank. Payloads travel through rank 0 (the only one the
+//! client talks to): an upload is cut into blocks there and scattered, a
+//! download gathered there. With one rank neither copies the payload.
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
+use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::protocol::args::{parse_bool, parse_int};
@@ -22,21 +27,25 @@ pub fn register(map: &mut CommandMap) {
                 handler!(create),
                 Kind::Tracked,
                 "MsgProcessing",
-            );
+            )
+            .everywhere();
             map.add(
                 format!("set{t}"),
                 handler!(set),
                 Kind::Tracked,
                 "MsgProcessing",
-            );
-            map.add(format!("array{t}"), handler!(array), Kind::Tracked, M);
+            )
+            .everywhere();
+            map.add(format!("array{t}"), handler!(array), Kind::Tracked, M)
+                .everywhere();
             map.add(
                 format!("tondarray{t}"),
                 handler!(tondarray),
                 Kind::Tracked,
                 M,
             )
-            .binary();
+            .binary()
+            .everywhere();
         }
     }
 }
@@ -131,33 +140,81 @@ fn fill(data: &mut ArrayData, val: &str) -> Result<(), CommandError> {
     Ok(())
 }
 
+/// Whether an array of `n` elements has empty blocks. Those (a few elements
+/// at most) travel by broadcast and allgather instead of scatter and gather:
+/// OpenMPI reads an empty Rust buffer's address (1) as `MPI_IN_PLACE`, which
+/// it refuses as a scatter's receive or a gather's send buffer.
+fn tiny(ctx: &Ctx, n: usize) -> bool {
+    n < ctx.ranks()
+}
+
 /// Binary upload: `shape` and the little-endian elements in frame 2.
+///
+/// Only rank 0 has the payload: it checks the length (its error reaches the
+/// other ranks at the scatter) and sends each rank its block's bytes.
 pub fn array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, nd) = signature(ctx)?;
     let shape = shape(args, "shape", nd)?;
-    let payload = args
-        .payload()
-        .ok_or_else(|| CommandError::value("array needs a binary payload"))?;
     let len: usize = shape.iter().product();
-    let expected = len as u128 * dtype.itemsize() as u128;
-    if payload.len() as u128 != expected {
-        return Err(CommandError::value(format!(
-            "the payload has {} bytes but {} elements of {} need {expected}",
-            payload.len(),
-            len,
-            dtype.name()
-        )));
-    }
+    let lead = ctx.comm.rank() == 0;
+    let payload = if lead {
+        let payload = args
+            .payload()
+            .ok_or_else(|| CommandError::value("array needs a binary payload"))?;
+        let expected = len as u128 * dtype.itemsize() as u128;
+        if payload.len() as u128 != expected {
+            return Err(CommandError::value(format!(
+                "the payload has {} bytes but {} elements of {} need {expected}",
+                payload.len(),
+                len,
+                dtype.name()
+            )));
+        }
+        payload
+    } else {
+        &[]
+    };
     let symbols = &ctx.shared.symbols;
+    if ctx.ranks() == 1 {
+        // Converted straight from the request's frame: no copy of the bytes.
+        let entry = symbols.new_entry(dtype, shape, |_| {
+            ArrayData::from_le_bytes(dtype, payload).expect("length checked above")
+        })?;
+        return Ok(ctx.created(entry));
+    }
+    let block = ctx.block(len);
+    let size = dtype.itemsize();
+    let mine = if tiny(ctx, len) {
+        let all = exchange::bcast_bytes(ctx.comm, 0, payload.to_vec())?;
+        let r = block.range(ctx.comm.rank());
+        all[r.start * size..r.end * size].to_vec()
+    } else {
+        let counts: Vec<usize> = block.lens().iter().map(|l| l * size).collect();
+        exchange::scatter_from(ctx.comm, 0, payload, &counts)?
+    };
     let entry = symbols.new_entry(dtype, shape, |_| {
-        ArrayData::from_le_bytes(dtype, payload).expect("length checked above")
+        ArrayData::from_le_bytes(dtype, &mine).expect("a whole block of elements")
     })?;
     Ok(ctx.created(entry))
 }
 
-/// Binary download: the elements as one raw little-endian frame.
+/// Binary download: the elements as one raw little-endian frame, gathered
+/// on rank 0 (the other ranks' replies are not sent).
 pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = signature(ctx)?;
     let entry = ctx.typed_array(args, "array", dtype)?;
-    Ok(Reply::binary(entry.data.to_le_bytes()))
+    let mine = entry.data.to_le_bytes();
+    if ctx.ranks() == 1 {
+        return Ok(Reply::binary(mine));
+    }
+    if entry.size() == 0 {
+        // Nothing to gather (and an all-empty allgather has the same trouble).
+        return Ok(Reply::binary(mine));
+    }
+    if tiny(ctx, entry.size()) {
+        let all = exchange::allgather_vec(ctx.comm, &mine)?;
+        return Ok(Reply::binary(all.concat()));
+    }
+    let all = exchange::gather_to(ctx.comm, 0, &mine)?;
+    Ok(Reply::binary(all.unwrap_or_default()))
 }

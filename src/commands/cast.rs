@@ -16,6 +16,8 @@
 //! * float64 to uint8: through int32 (truncated; NaN, ±inf and values outside
 //!   int32 give `-2**31`), then wrapped (`300.7` gives 44, `-1.0` gives 255,
 //!   NaN gives 0).
+//!
+//! Each rank converts its own block (element by element, nothing moves).
 
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
@@ -32,7 +34,8 @@ pub fn register(map: &mut CommandMap) {
                 handler!(cast),
                 Kind::Tracked,
                 "CastMsg",
-            );
+            )
+            .everywhere();
         }
     }
 }

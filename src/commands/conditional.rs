@@ -8,6 +8,9 @@
 //! uint64 or bool. The result has NumPy's promotion of the two operand types
 //! (int64 with uint64 gives float64, bool with X gives X), scalars counting
 //! with their declared type.
+//!
+//! Runs on every rank, each on its own blocks (the condition and the arrays
+//! have one global size, hence the same blocks).
 
 use std::mem::MaybeUninit;
 
@@ -28,7 +31,8 @@ pub fn register(map: &mut CommandMap) {
     for a in DType::ALL {
         for b in DType::ALL {
             let cmd = format!("wherevv<1,{},{}>", a.name(), b.name());
-            map.add(cmd, handler!(wherevv), Kind::Tracked, M);
+            map.add(cmd, handler!(wherevv), Kind::Tracked, M)
+                .everywhere();
         }
         for s in SCALAR_TYPES {
             let (s, t) = (s.name(), a.name());
@@ -37,19 +41,22 @@ pub fn register(map: &mut CommandMap) {
                 handler!(wherevs),
                 Kind::Tracked,
                 M,
-            );
+            )
+            .everywhere();
             map.add(
                 format!("wheresv_{s}<1,{t}>"),
                 handler!(wheresv),
                 Kind::Tracked,
                 M,
-            );
+            )
+            .everywhere();
         }
     }
     for x in SCALAR_TYPES {
         for y in SCALAR_TYPES {
             let cmd = format!("wheress_{}_{}<1>", x.name(), y.name());
-            map.add(cmd, handler!(wheress), Kind::Tracked, M);
+            map.add(cmd, handler!(wheress), Kind::Tracked, M)
+                .everywhere();
         }
     }
 }

@@ -11,6 +11,9 @@
 //!
 //! `zeros`, `ones`, `full`, their `*_like` forms and `linspace` are built by
 //! the client from `create`, `set`, `arange`, `cast` and the binary operators.
+//!
+//! Both run on every rank: each rank computes its block from the elements'
+//! global positions.
 
 use std::mem::MaybeUninit;
 
@@ -32,7 +35,8 @@ pub fn register(map: &mut CommandMap) {
             handler!(arange),
             Kind::Tracked,
             "SequenceMsg",
-        );
+        )
+        .everywhere();
     }
     for dtype in DType::ALL {
         map.add(
@@ -40,7 +44,8 @@ pub fn register(map: &mut CommandMap) {
             handler!(create_scalar_array),
             Kind::Tracked,
             "MsgProcessing",
-        );
+        )
+        .everywhere();
     }
 }
 
@@ -64,15 +69,16 @@ fn length(start: i128, stop: i128, step: i128) -> Result<usize, CommandError> {
         .map_err(|_| CommandError::value(format!("arange of {len} elements is too large")))
 }
 
+/// This rank's block of a progression: local element `k` is `at(first + k)`,
+/// `first` being the block's global start.
 fn progression<T: Copy + Send>(
-    n: usize,
+    first: usize,
     at: impl Fn(usize) -> T + Sync,
 ) -> impl FnOnce(usize) -> Vec<T> {
     move |len| {
-        debug_assert_eq!(len, n);
         kernels::build(len, |start, chunk: &mut [MaybeUninit<T>]| {
             for (k, o) in chunk.iter_mut().enumerate() {
-                o.write(at(start + k));
+                o.write(at(first + start + k));
             }
         })
     }
@@ -96,7 +102,7 @@ pub fn arange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
                 parse_u64(args, "step")?,
             );
             let n = length(start.into(), stop.into(), step.into())?;
-            let fill = progression(n, move |i| {
+            let fill = progression(ctx.local_range(n).start, move |i| {
                 start.wrapping_add((i as u64).wrapping_mul(step))
             });
             symbols.new_entry(dtype, vec![n], |len| ArrayData::UInt64(fill(len)))?
@@ -104,7 +110,7 @@ pub fn arange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         _ => {
             let (start, stop, step) = (args.int("start")?, args.int("stop")?, args.int("step")?);
             let n = length(start.into(), stop.into(), step.into())?;
-            let fill = progression(n, move |i| {
+            let fill = progression(ctx.local_range(n).start, move |i| {
                 start.wrapping_add((i as i64).wrapping_mul(step))
             });
             symbols.new_entry(dtype, vec![n], |len| ArrayData::Int64(fill(len)))?
@@ -115,24 +121,26 @@ pub fn arange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 
 /// A one-element array holding `value`. The reply gives shape `[]` with rank
 /// 1, as the original does: the client treats the array as 0-d, but sends
-/// rank-1 commands for it.
+/// rank-1 commands for it. Its one element is on the rank whose block holds
+/// global index 0 (the others hold empty blocks).
 pub fn create_scalar_array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let value = scalar_arg(args, "value", dtype)?;
     let symbols = &ctx.shared.symbols;
-    let entry = symbols.new_entry(dtype, vec![1], |_| match value {
-        Scalar::I(x) => ArrayData::Int64(vec![x]),
-        Scalar::U(x) => ArrayData::UInt64(vec![x]),
-        Scalar::U8(x) => ArrayData::UInt8(vec![x]),
-        Scalar::F(x) => ArrayData::Float64(vec![x]),
-        Scalar::B(x) => ArrayData::Bool(vec![x]),
+    let entry = symbols.new_entry(dtype, vec![1], |len| match value {
+        Scalar::I(x) => ArrayData::Int64(vec![x; len]),
+        Scalar::U(x) => ArrayData::UInt64(vec![x; len]),
+        Scalar::U8(x) => ArrayData::UInt8(vec![x; len]),
+        Scalar::F(x) => ArrayData::Float64(vec![x; len]),
+        Scalar::B(x) => ArrayData::Bool(vec![x; len]),
     })?;
-    let name = symbols.next_name();
+    // `store` names it and gives `created <name> ...`; the shape text differs.
+    let stored = ctx.store(entry);
+    let name = stored.split(' ').nth(1).unwrap_or_default();
     let msg = format!(
         "created {name} {} 1 1 [] {}",
         dtype.name(),
         dtype.itemsize()
     );
-    symbols.insert(name, entry);
     Ok(Reply::normal(msg))
 }

@@ -31,6 +31,8 @@
 //! Where NumPy would give float16 or int8 otherwise (`square` and `round`
 //! of bool, `sgn` of bool), the command is refused with a `TypeError`
 //! naming the function and type.
+//!
+//! All run on every rank, each on its own block: nothing moves.
 
 use std::mem::MaybeUninit;
 
@@ -137,11 +139,13 @@ pub fn register(map: &mut CommandMap) {
     for dtype in DType::ALL {
         let t = dtype.name();
         for (name, _, _) in FUNCS {
-            map.add(format!("{name}<{t},1>"), handler!(unary), Kind::Tracked, M);
+            map.add(format!("{name}<{t},1>"), handler!(unary), Kind::Tracked, M)
+                .everywhere();
         }
         for other in DType::ALL {
             let cmd = format!("arctan2vv<{t},1,{}>", other.name());
-            map.add(cmd, handler!(arctan2vv), Kind::Tracked, M);
+            map.add(cmd, handler!(arctan2vv), Kind::Tracked, M)
+                .everywhere();
         }
         for s in SCALAR_TYPES {
             let s = s.name();
@@ -149,12 +153,15 @@ pub fn register(map: &mut CommandMap) {
                 format!("arctan2vs_{s}<{t},1>"),
                 format!("arctan2sv_{s}<{t},1>"),
             );
-            map.add(vs, handler!(arctan2vs), Kind::Tracked, M);
-            map.add(sv, handler!(arctan2sv), Kind::Tracked, M);
+            map.add(vs, handler!(arctan2vs), Kind::Tracked, M)
+                .everywhere();
+            map.add(sv, handler!(arctan2sv), Kind::Tracked, M)
+                .everywhere();
         }
     }
     for name in FLOAT_TESTS {
-        map.add(format!("{name}<1>"), handler!(float_test), Kind::Tracked, M);
+        map.add(format!("{name}<1>"), handler!(float_test), Kind::Tracked, M)
+            .everywhere();
     }
 }
 
@@ -482,7 +489,7 @@ fn check_arctan2(ctx: &Ctx, ta: DType, tb: DType) -> Result<(), CommandError> {
 }
 
 fn arctan2(ctx: &Ctx, entry: &ArrayEntry, a: Side, b: Side) -> Result<Reply, CommandError> {
-    let len = entry.size();
+    let len = entry.local_len();
     let compute: Compute = Box::new(move || ArrayData::Float64(atan2_all(len, &a, &b)));
     store(ctx, &entry.shape, DType::Float64, compute)
 }

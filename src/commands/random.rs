@@ -17,12 +17,17 @@
 //! already taken 1 off `high` unless `endpoint=True`). Floats lie in
 //! `[low, high)`; integers are drawn without modulo bias (Lemire's method).
 //! Normals use the Box-Muller transform on two words per element.
+//!
+//! Over several ranks each rank draws its block at the elements' global
+//! positions, so a seed gives the same array at any rank count; an unseeded
+//! key is rank 0's, sent to the others.
 
 use std::collections::BTreeMap;
 use std::mem::MaybeUninit;
 use std::sync::{Mutex, PoisonError};
 
 use super::{CommandMap, Ctx, Kind};
+use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
@@ -39,28 +44,34 @@ pub fn register(map: &mut CommandMap) {
             handler!(randint),
             Kind::Tracked,
             M,
-        );
+        )
+        .everywhere();
         map.add(
             format!("createGenerator<{d}>"),
             handler!(create_generator),
             Kind::Tracked,
             M,
-        );
+        )
+        .everywhere();
         map.add(
             format!("uniformGenerator<{d},1>"),
             handler!(uniform_generator),
             Kind::Tracked,
             M,
-        );
+        )
+        .everywhere();
     }
-    map.add("randomNormal<1>", handler!(random_normal), Kind::Tracked, M);
+    map.add("randomNormal<1>", handler!(random_normal), Kind::Tracked, M)
+        .everywhere();
     map.add(
         "standardNormalGenerator<1>",
         handler!(standard_normal_generator),
         Kind::Tracked,
         M,
-    );
-    map.add("delGenerator", handler!(del_generator), Kind::Tracked, M);
+    )
+    .everywhere();
+    map.add("delGenerator", handler!(del_generator), Kind::Tracked, M)
+        .everywhere();
 }
 
 // ---------------------------------------------------------------------------
@@ -89,10 +100,20 @@ impl Stream {
         }
     }
 
-    fn unseeded() -> Stream {
-        Stream {
-            key: rand::random(),
-        }
+    /// A key from the OS: rank 0's, so that every rank draws one stream.
+    fn unseeded(ctx: &Ctx) -> Result<Stream, CommandError> {
+        let mine: u64 = if ctx.comm.rank() == 0 {
+            rand::random()
+        } else {
+            0
+        };
+        let key = exchange::bcast_bytes(ctx.comm, 0, mine.to_le_bytes().to_vec())?;
+        let key = key
+            .try_into()
+            .map_err(|_| CommandError::value("a stream key is 8 bytes"))?;
+        Ok(Stream {
+            key: u64::from_le_bytes(key),
+        })
     }
 
     fn word(self, pos: u64) -> u64 {
@@ -156,28 +177,30 @@ enum Draw {
     Normal,
 }
 
-/// `n` elements of `dtype`; element `i` uses stream positions from
-/// `offset + i * stride`.
-fn fill(stream: Stream, draw: Draw, dtype: DType, n: usize, offset: u64) -> ArrayData {
-    fn each<T: Send>(n: usize, at: impl Fn(u64) -> T + Sync) -> Vec<T> {
-        kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
-            for (k, o) in chunk.iter_mut().enumerate() {
-                o.write(at((start + k) as u64));
-            }
-        })
-    }
+/// `n` elements of `dtype` from global index `first` on; element `i` uses
+/// stream positions from `offset + i * stride`.
+fn fill(
+    stream: Stream,
+    draw: Draw,
+    dtype: DType,
+    n: usize,
+    first: usize,
+    offset: u64,
+) -> ArrayData {
+    let each = Each { n, first };
+
     match draw {
         Draw::Int { lo, hi } => {
             let v = move |i: u64| stream.int_in(offset.wrapping_add(i), lo, hi);
             match dtype {
-                DType::Int64 => ArrayData::Int64(each(n, |i| v(i) as i64)),
-                DType::UInt64 => ArrayData::UInt64(each(n, |i| v(i) as u64)),
-                DType::UInt8 => ArrayData::UInt8(each(n, |i| v(i) as u8)),
-                DType::Bool => ArrayData::Bool(each(n, |i| v(i) != 0)),
-                DType::Float64 => ArrayData::Float64(each(n, |i| v(i) as f64)),
+                DType::Int64 => ArrayData::Int64(each.of(|i| v(i) as i64)),
+                DType::UInt64 => ArrayData::UInt64(each.of(|i| v(i) as u64)),
+                DType::UInt8 => ArrayData::UInt8(each.of(|i| v(i) as u8)),
+                DType::Bool => ArrayData::Bool(each.of(|i| v(i) != 0)),
+                DType::Float64 => ArrayData::Float64(each.of(|i| v(i) as f64)),
             }
         }
-        Draw::Float { low, high } => ArrayData::Float64(each(n, |i| {
+        Draw::Float { low, high } => ArrayData::Float64(each.of(|i| {
             let x = low + (high - low) * stream.unit(offset.wrapping_add(i));
             // Rounding can reach `high`, which the interval leaves out.
             if high > low && x >= high {
@@ -188,9 +211,27 @@ fn fill(stream: Stream, draw: Draw, dtype: DType, n: usize, offset: u64) -> Arra
                 x
             }
         })),
-        Draw::Normal => ArrayData::Float64(each(n, |i| {
-            stream.normal(offset.wrapping_add(i.wrapping_mul(2)))
-        })),
+        Draw::Normal => {
+            ArrayData::Float64(each.of(|i| stream.normal(offset.wrapping_add(i.wrapping_mul(2)))))
+        }
+    }
+}
+
+/// The local elements of a block and the global index of its first one.
+#[derive(Clone, Copy)]
+struct Each {
+    n: usize,
+    first: usize,
+}
+
+impl Each {
+    /// `at(i)` for the block's global indices `i`.
+    fn of<T: Send>(self, at: impl Fn(u64) -> T + Sync) -> Vec<T> {
+        kernels::build(self.n, |start, chunk: &mut [MaybeUninit<T>]| {
+            for (k, o) in chunk.iter_mut().enumerate() {
+                o.write(at((self.first + start + k) as u64));
+            }
+        })
     }
 }
 
@@ -287,10 +328,10 @@ fn new_array(
     n: usize,
     offset: u64,
 ) -> Result<Reply, CommandError> {
-    let entry = ctx
-        .shared
-        .symbols
-        .new_entry(dtype, vec![n], |len| fill(stream, draw, dtype, len, offset))?;
+    let first = ctx.local_range(n).start;
+    let entry = ctx.shared.symbols.new_entry(dtype, vec![n], |len| {
+        fill(stream, draw, dtype, len, first, offset)
+    })?;
     Ok(ctx.created(entry))
 }
 
@@ -300,13 +341,13 @@ fn new_array(
 
 /// `seed` as the client sends it: `-1` (randint) or `None` (randomNormal)
 /// for none.
-fn seed_stream(args: &Args) -> Result<Stream, CommandError> {
+fn seed_stream(args: &Args, ctx: &Ctx) -> Result<Stream, CommandError> {
     let val = args.str("seed")?;
     if val.trim() == "None" {
-        return Ok(Stream::unseeded());
+        return Stream::unseeded(ctx);
     }
     match args.int("seed")? {
-        -1 => Ok(Stream::unseeded()),
+        -1 => Stream::unseeded(ctx),
         seed => Ok(Stream::seeded(seed)),
     }
 }
@@ -323,14 +364,14 @@ pub fn randint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             int_draw(dtype, lo, high - 1, "low >= high")?
         }
     };
-    let stream = seed_stream(args)?;
+    let stream = seed_stream(args, ctx)?;
     new_array(ctx, (stream, draw), dtype, n, 0)
 }
 
 /// `ak.standard_normal(size, seed)`.
 pub fn random_normal(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let n = length(args, "shape")?;
-    let stream = seed_stream(args)?;
+    let stream = seed_stream(args, ctx)?;
     new_array(ctx, (stream, Draw::Normal), DType::Float64, n, 0)
 }
 
@@ -389,13 +430,19 @@ fn position(args: &Args) -> Result<u64, CommandError> {
 
 /// `default_rng(seed)` sends one per element type; the reply's second word
 /// is the name.
+///
+/// Generators are not arrays, so they are not staged: every rank first
+/// agrees that it got this far, and only then takes a name and stores the
+/// generator, with nothing left to fail (a failure after `next_name` would
+/// leave a generator on some ranks under a name the engine gives out again).
 pub fn create_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let stream = if args.bool("has_seed")? {
         Stream::seeded(args.int("seed")?)
     } else {
-        Stream::unseeded()
+        Stream::unseeded(ctx)?
     };
+    ctx.comm.agree(Ok(()))?;
     let name = ctx.shared.symbols.next_name();
     let generator = Generator { dtype, stream };
     ctx.shared.generators.lock().insert(name.clone(), generator);
@@ -434,14 +481,16 @@ pub fn standard_normal_generator(args: &Args, ctx: &Ctx) -> Result<Reply, Comman
     new_array(ctx, (g.stream, Draw::Normal), DType::Float64, n, pos)
 }
 
-/// Drops a Generator (the client's `Generator.destructor`).
+/// Drops a Generator (the client's `Generator.destructor`), once every rank
+/// has found it.
 pub fn del_generator(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let name = args.str("name")?;
-    ctx.shared
-        .generators
-        .lock()
-        .remove(name)
-        .ok_or_else(|| CommandError::UnknownSymbol(name.into()))?;
+    let generators = &ctx.shared.generators;
+    if !generators.lock().contains_key(name) {
+        return Err(CommandError::UnknownSymbol(name.into()));
+    }
+    ctx.comm.agree(Ok(()))?;
+    generators.lock().remove(name);
     Ok(Reply::normal(""))
 }
 

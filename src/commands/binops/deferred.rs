@@ -33,10 +33,10 @@ pub(super) struct Scaled {
 
 impl Scaled {
     /// The recipe for `left op right` when deferring it is worth it and
-    /// exact: a large array that needs no conversion (so a block is computed
-    /// by the same element function as the whole array) and an arithmetic
-    /// plan.
-    pub(super) fn of(plan: Plan, op: Op, left: &Side, right: &Side) -> Option<Scaled> {
+    /// exact: a large array (`n` elements over all ranks, so that every rank
+    /// decides alike) that needs no conversion (so a block is computed by the
+    /// same element function as the whole array) and an arithmetic plan.
+    pub(super) fn of(plan: Plan, op: Op, left: &Side, right: &Side, n: usize) -> Option<Scaled> {
         let (data, scalar, scalar_first) = match (left, right) {
             (Side::Arr(d), Side::Val(s)) => (d, *s, false),
             (Side::Val(s), Side::Arr(d)) => (d, *s, true),
@@ -47,7 +47,7 @@ impl Scaled {
             Plan::TrueDiv => data.dtype() == DType::Float64,
             _ => false,
         };
-        (exact && data.len() >= kernels::PAR_THRESHOLD).then_some(Scaled {
+        (exact && n >= kernels::PAR_THRESHOLD).then_some(Scaled {
             plan,
             op,
             scalar,

@@ -22,6 +22,12 @@
 //! `out=a, casting='same_kind'`: a result type that `a` cannot hold under
 //! that rule (int64 += float64, int64 /= int64, uint8 += int64, ...) is
 //! refused before anything is written.
+//!
+//! Every form runs on every rank, each on its own blocks (operands of one
+//! global size have the same blocks). The checks that read elements (`**`
+//! with a negative integer exponent) may fail on one rank only: they come
+//! before anything is stored or changed, so the engine gives every rank that
+//! error.
 
 use std::mem::MaybeUninit;
 use std::ops::Range;
@@ -46,13 +52,18 @@ pub fn register(map: &mut CommandMap) {
     for a in DType::ALL {
         for b in DType::ALL {
             let t = format!("<{},{},1>", a.name(), b.name());
-            map.add(format!("binopvv{t}"), handler!(binopvv), Kind::Tracked, M);
-            map.add(format!("binopvs{t}"), handler!(binopvs), Kind::Tracked, M);
-            map.add(format!("binopsv{t}"), handler!(binopsv), Kind::Tracked, M);
-            map.add(format!("opeqvv{t}"), handler!(opeqvv), Kind::Tracked, M);
+            map.add(format!("binopvv{t}"), handler!(binopvv), Kind::Tracked, M)
+                .everywhere();
+            map.add(format!("binopvs{t}"), handler!(binopvs), Kind::Tracked, M)
+                .everywhere();
+            map.add(format!("binopsv{t}"), handler!(binopsv), Kind::Tracked, M)
+                .everywhere();
+            map.add(format!("opeqvv{t}"), handler!(opeqvv), Kind::Tracked, M)
+                .everywhere();
         }
         let t = format!("<{},1>", a.name());
-        map.add(format!("opeqvs{t}"), handler!(opeqvs), Kind::Tracked, M);
+        map.add(format!("opeqvs{t}"), handler!(opeqvs), Kind::Tracked, M)
+            .everywhere();
     }
 }
 
@@ -815,15 +826,16 @@ fn binop(args: &Args, ctx: &Ctx, form: Form) -> Result<Reply, CommandError> {
     }
     let n = a.entry().size();
     let symbols = &ctx.shared.symbols;
-    if let (VvOperand::Array(source), Some(recipe)) = (&a, Scaled::of(plan, op, &left, &right)) {
+    let recipe = Scaled::of(plan, op, &left, &right, n);
+    if let (VvOperand::Array(source), Some(recipe)) = (&a, recipe) {
         let deferred = symbols.new_deferred(plan.out(), Arc::clone(source), Box::new(recipe))?;
         return Ok(ctx.created_deferred(deferred));
     }
-    let entry = symbols.new_entry(plan.out(), vec![n], |_| {
+    let entry = symbols.new_entry(plan.out(), vec![n], |len| {
         let fused = reader_b
             .as_ref()
             .and_then(|b| fused(plan, op, &reader_a, b));
-        fused.unwrap_or_else(|| compute(plan, op, n, &left, &right))
+        fused.unwrap_or_else(|| compute(plan, op, len, &left, &right))
     })?;
     Ok(ctx.created(entry))
 }
@@ -853,8 +865,11 @@ fn opeq(args: &Args, ctx: &Ctx, vv: bool) -> Result<Reply, CommandError> {
     let op = Op::parse_compound(op_text)
         .ok_or_else(|| CommandError::value(format!("Unrecognized operator: {op_text}")))?;
     let name = args.str("a")?;
-    // Only the size is kept: holding the entry would force `modify` to copy.
-    let n = ctx.typed_array(args, "a", ta)?.size();
+    // Only the sizes are kept: holding the entry would force `modify` to copy.
+    let (n, local) = {
+        let a = ctx.typed_array(args, "a", ta)?;
+        (a.size(), a.local_len())
+    };
     let b = if vv {
         Some(ctx.typed_array(args, "b", tb)?)
     } else {
@@ -898,7 +913,7 @@ fn opeq(args: &Args, ctx: &Ctx, vv: bool) -> Result<Reply, CommandError> {
     }
     ctx.modify(name, |data| {
         check_dtype(name, data.dtype(), ta, ctx.cmd)?;
-        if data.len() != n {
+        if data.len() != local {
             return Err(CommandError::value(format!("{name} changed size")));
         }
         update(plan, op, data, &right);
