@@ -271,6 +271,12 @@ fn a_failed_load_or_save_changes_nothing() {
             &[("factor", "int64", "1"), ("as_percent", "bool", "False")],
         )
         .expect_normal("0");
+        // Sent bare, as the original returns it.
+        let nowhere = base.join("nowhere");
+        load(&c, &nowhere, "x").expect_error(&format!(
+            "The base checkpoint directory not found: {}",
+            nowhere.display()
+        ));
         load(&c, base, "missing").expect_error(&format!(
             "Error executing command load_checkpoint: cannot open data file {}: No such file or directory (os error 2)",
             bad_file("missing").display()

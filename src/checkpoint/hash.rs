@@ -2,6 +2,9 @@
 //! so that a load notices flipped bits that Parquet itself would not (the
 //! `parquet` crate writes no page checksums).
 
+use crate::dist::exchange::bytes_of;
+use crate::kernels::Plain;
+
 /// Streaming XXH64 (seed 0). Feed either bytes or 8-byte words, in order.
 #[derive(Clone)]
 pub struct Xxh64(xxhash_rust::xxh64::Xxh64);
@@ -12,7 +15,7 @@ impl Default for Xxh64 {
     }
 }
 
-/// Words turned into bytes at a time (on the stack, cache-hot).
+/// Words turned into bytes at a time where they are not hashed in place.
 const WORDS: usize = 64;
 
 impl Xxh64 {
@@ -20,8 +23,18 @@ impl Xxh64 {
         self.0.update(data);
     }
 
-    /// Same as `update` with the words' little-endian bytes.
-    pub fn update_words<T: Copy>(&mut self, data: &[T], bits: impl Fn(T) -> u64) {
+    /// Same as `update` with the words' little-endian bytes, `bits` giving
+    /// each word's bit pattern. On little-endian machines that is the
+    /// words' own memory, hashed in place.
+    pub fn update_words<T: Plain>(&mut self, data: &[T], bits: impl Fn(T) -> u64) {
+        if cfg!(target_endian = "little") && std::mem::size_of::<T>() == 8 {
+            debug_assert!(
+                data.first()
+                    .is_none_or(|&w| bits(w).to_le_bytes() == bytes_of(&[w]))
+            );
+            self.0.update(bytes_of(data));
+            return;
+        }
         let mut buf = [0u8; WORDS * 8];
         for chunk in data.chunks(WORDS) {
             for (dst, w) in buf.chunks_exact_mut(8).zip(chunk) {
