@@ -393,3 +393,36 @@ fn automatic_and_shutdown_saves_cover_every_locale() {
     check_layout(&shut, NAME, 3, &made);
     check_values(&shut, NAME, &made);
 }
+
+#[test]
+fn a_save_failing_on_one_locale_changes_nothing_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path();
+    let made = make_one(base);
+    for (ranks, failing) in [(2, 1), (3, 2), (3, 0)] {
+        let s = Server::builder()
+            .ranks(ranks)
+            .env("ARKOUDA_ENABLE_TEST_COMMANDS", "1")
+            .env("ARKOUDA_TEST_CHECKPOINT_FAIL_RANK", &failing.to_string())
+            .start();
+        let c = s.client();
+        load(&c, base, "one").expect_normal("one");
+        let before = snapshot(&base.join("one"));
+        for mode in ["overwrite", "preserve_previous"] {
+            save(&c, base, "one", mode).expect_error(&format!(
+                "Error executing command save_checkpoint: IOError: failing the save on locale {failing} as the test asked"
+            ));
+            assert_eq!(snapshot(&base.join("one")), before, "{ranks} ranks, {mode}");
+        }
+        save(&c, base, "new", "overwrite").error();
+        drop(s);
+        let mut names: Vec<_> = fs::read_dir(base)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        // No `.prev`, no `new`, no temporary directory.
+        assert_eq!(names, ["one"], "{ranks} ranks, rank {failing} failing");
+    }
+    check_values(base, "one", &made);
+}

@@ -203,6 +203,23 @@ impl CrashPoint {
     }
 }
 
+/// Test aid: with ARKOUDA_ENABLE_TEST_COMMANDS=1, the environment variable
+/// ARKOUDA_TEST_CHECKPOINT_FAIL_RANK=<r> makes rank r's part of every save
+/// fail once its files are written, so that tests can prove a failure on one
+/// locale leaves the disk as it was.
+fn fails_here(shared: &Shared, rank: usize) -> Result<(), CkptError> {
+    if !shared.config.test_commands {
+        return Ok(());
+    }
+    let wanted = std::env::var("ARKOUDA_TEST_CHECKPOINT_FAIL_RANK").ok();
+    if wanted.and_then(|r| r.parse().ok()) == Some(rank) {
+        return Err(CkptError::Io(format!(
+            "failing the save on locale {rank} as the test asked"
+        )));
+    }
+    Ok(())
+}
+
 fn already_exists(cp_path: &str) -> CkptError {
     CkptError::checkpoint(format!(
         "A file already exists in {cp_path}. If you want to overwrite, use \
@@ -279,6 +296,7 @@ fn write_tree(
             files.push(md_path);
         }
     }
+    fails_here(shared, rank)?;
     // All at the end and in parallel: one journal commit serves many files.
     fsops::sync_files(&files).map_err(|(path, e)| io_err("cannot sync", &path, e))?;
     Ok((bytes, table))
