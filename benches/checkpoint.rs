@@ -118,7 +118,16 @@ fn main() {
         bytes_total / GIB,
         tmp.path().display()
     );
-    let save = || checkpoint::save(&shared, &base_arg, "bench", Mode::Overwrite).expect("save");
+    let save = || {
+        checkpoint::save(
+            &shared,
+            shared.cluster.comm(),
+            &base_arg,
+            "bench",
+            Mode::Overwrite,
+        )
+        .expect("save")
+    };
     let [mut w, mut s, mut pr, mut so, mut r, mut l] = std::array::from_fn(|_| Vec::new());
     for round in 0..rounds {
         w.push(plain_write(&plain, &raw));
@@ -128,7 +137,7 @@ fn main() {
         so.push(timed(|| drop(save())));
         r.push(plain_read(&plain, raw.len()));
         l.push(timed(|| {
-            checkpoint::load(&shared, &base_arg, "bench").expect("load");
+            checkpoint::load(&shared, shared.cluster.comm(), &base_arg, "bench").expect("load");
         }));
         println!(
             "  round {round}: plain write {:.3}s, save {:.3}s, plain replace {:.3}s, \

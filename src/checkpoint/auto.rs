@@ -3,7 +3,8 @@
 //!
 //! The decision rules are the original's, step for step, in [`Planner`] (a
 //! pure state machine, unit-tested below); the thread only sleeps, takes the
-//! activity guard and saves.
+//! activity guard and saves. With several locales the thread runs on rank 0
+//! and leads each save as a `save_checkpoint` command on every locale.
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -11,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use super::{Mode, save};
 use crate::activity::now_ms;
+use crate::commands::{CommandMap, Ctx};
 use crate::config::CheckpointConfig;
+use crate::dist::engine::{self, Job};
+use crate::protocol::Args;
 use crate::state::Shared;
 
 /// User name under which automatic saves appear in the metrics.
@@ -162,8 +166,12 @@ fn ms_to_s(ms: u64) -> f64 {
     ms as f64 / 1000.0
 }
 
-/// Starts the thread if the flags ask for automatic checkpoints.
+/// Starts the thread if the flags ask for automatic checkpoints (on rank 0:
+/// it leads the saves of every locale).
 pub fn start(shared: &Arc<Shared>) -> Option<JoinHandle<()>> {
+    if shared.cluster.comm().rank() != 0 {
+        return None;
+    }
     let Some(settings) = Settings::from_config(&shared.config.checkpoint) else {
         log::info!("asynchronous checkpointing was not requested");
         return None;
@@ -186,6 +194,7 @@ pub fn start(shared: &Arc<Shared>) -> Option<JoinHandle<()>> {
 
 fn run(shared: &Shared, mut planner: Planner) {
     let c = &shared.config.checkpoint;
+    let commands = leading_map(shared);
     loop {
         // At least a few ms, so that a zero delay cannot spin.
         let sleep = Duration::from_secs_f64(planner.sleep().max(0.005));
@@ -211,7 +220,7 @@ fn run(shared: &Shared, mut planner: Planner) {
             c.path,
             c.name
         );
-        if auto_save(shared) {
+        if auto_save(shared, commands.as_ref()) {
             planner.saved(observed.idle_start.unwrap_or_default());
             log::info!("finished autoCheckpoint into {}/{}", c.path, c.name);
         }
@@ -219,23 +228,78 @@ fn run(shared: &Shared, mut planner: Planner) {
     }
 }
 
+/// With several locales, the command map whose `save_checkpoint` every
+/// locale runs.
+fn leading_map(shared: &Shared) -> Option<CommandMap> {
+    (shared.cluster.ranks() > 1).then(|| CommandMap::for_command_daemon(shared))
+}
+
 /// One automatic save with the flags' path, name and mode, counted in the
 /// metrics as `auto_checkpoint`. The caller holds the activity guard.
-fn auto_save(shared: &Shared) -> bool {
+fn auto_save(shared: &Shared, commands: Option<&CommandMap>) -> bool {
     let c = &shared.config.checkpoint;
     let mode = Mode::parse(&c.mode).unwrap_or(Mode::PreservePrevious);
     let started = Instant::now();
     shared.checkpoint.set_auto_saving(true);
-    let result = save(shared, &c.path, &c.name, mode);
+    let saved = match commands {
+        Some(commands) => save_everywhere(shared, commands, &c.path, &c.name, mode),
+        None => save(shared, shared.cluster.comm(), &c.path, &c.name, mode).is_ok(),
+    };
     shared.checkpoint.set_auto_saving(false);
     shared.metrics.record(
         METRICS_CMD,
         METRICS_USER,
         started.elapsed().as_secs_f64(),
         shared.memory_used(),
-        result.is_err(),
+        !saved,
     );
-    result.is_ok()
+    saved
+}
+
+/// Rank 0 with several locales: runs `save_checkpoint` on every locale the
+/// way the command daemon runs a client's command (same job, same engine),
+/// so the other locales see one more command in the same sequence. Failures
+/// are logged by the save.
+fn save_everywhere(
+    shared: &Shared,
+    commands: &CommandMap,
+    path: &str,
+    name: &str,
+    mode: Mode,
+) -> bool {
+    const CMD: &str = "save_checkpoint";
+    let Some(command) = commands.get(CMD) else {
+        log::error!("cannot checkpoint: {CMD} is not registered");
+        return false;
+    };
+    let param = |key: &str, val: &str| {
+        serde_json::json!({"key": key, "dtype": "str", "val": val}).to_string()
+    };
+    let params = [
+        param("path", path),
+        param("name", name),
+        param("mode", mode.name()),
+    ];
+    let text = serde_json::Value::from(params.to_vec()).to_string();
+    let args = match Args::parse(&text, params.len() as i64, None) {
+        Ok(args) => args,
+        Err(e) => {
+            log::error!("cannot checkpoint: {e}");
+            return false;
+        }
+    };
+    let comm = shared.cluster.comm();
+    // Between two client commands, never inside one.
+    let _lead = shared.cluster.lead();
+    let job = Job::Run {
+        cmd: CMD.into(),
+        user: METRICS_USER.into(),
+        args: text,
+        size: params.len() as i64,
+    };
+    comm.post(&job.encode());
+    let ctx = Ctx::new(shared, CMD, METRICS_USER, commands, comm);
+    engine::run(&ctx, command.handler, &args).is_ok()
 }
 
 /// At shutdown, before the sockets close: lets a running automatic save
@@ -243,6 +307,9 @@ fn auto_save(shared: &Shared) -> bool {
 /// if the arrays changed since the last save.
 pub fn at_shutdown(shared: &Shared) {
     let c = &shared.config.checkpoint;
+    if shared.cluster.comm().rank() != 0 {
+        return;
+    }
     if !c.on_shutdown {
         if shared.checkpoint.auto_saving() {
             log::info!("waiting for the automatic checkpoint in progress");
@@ -259,7 +326,7 @@ pub fn at_shutdown(shared: &Shared) {
         return;
     }
     log::info!("saving a checkpoint at shutdown into {}/{}", c.path, c.name);
-    if auto_save(shared) {
+    if auto_save(shared, leading_map(shared).as_ref()) {
         log::info!(
             "finished the shutdown checkpoint into {}/{}",
             c.path,

@@ -1,4 +1,4 @@
-//! The `<entry>_LOCALE0000.data` files: Parquet with one required column named
+//! The `<entry>_LOCALE<NNNN>.data` files (one per locale): Parquet with one required column named
 //! by `--dsetname`, uncompressed and PLAIN, typed as the original server types
 //! it (int64 → INT64, uint64 → INT64/UINT_64, float64 → DOUBLE, bool →
 //! BOOLEAN; uint8, which the original does not save, → INT32/UINT_8 as pyarrow
@@ -8,6 +8,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::BufWriter;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -262,14 +263,18 @@ pub fn with_capacity(dtype: DType, n: usize) -> ArrayData {
 }
 
 impl DataFile {
-    /// Appends the file's values to `out` (whose dtype was checked by `open`)
-    /// and verifies the checksum if the file has one.
-    pub fn read_into(&self, out: &mut ArrayData) -> Result<(), String> {
+    /// Appends the values of rows `keep` of the file to `out` (whose dtype
+    /// was checked by `open`) and verifies the checksum if the file has one:
+    /// every row is decoded and hashed, only `keep` is stored.
+    pub fn read_range_into(&self, out: &mut ArrayData, keep: Range<usize>) -> Result<(), String> {
         let mut hash = Xxh64::default();
         let mut read = 0;
         for g in 0..self.reader.num_row_groups() {
             let group = self.reader.get_row_group(g).map_err(|e| self.corrupt(&e))?;
             let rows = usize::try_from(group.metadata().num_rows()).unwrap_or(usize::MAX);
+            // `keep` in this group's rows.
+            let start = keep.start.saturating_sub(read).min(rows);
+            let keep = start..keep.end.saturating_sub(read).clamp(start, rows);
             let column = group
                 .get_column_reader(self.column)
                 .map_err(|e| self.corrupt(&e))?;
@@ -277,18 +282,18 @@ impl DataFile {
             read += match (column, &mut *out) {
                 // Straight into the array; hashed batch by batch while cache-hot.
                 (ColumnReader::Int64ColumnReader(mut r), ArrayData::Int64(v)) => self
-                    .read_batches(&mut r, v, rows, false, |b| {
+                    .read_batches(&mut r, v, rows, keep, false, |b, _| {
                         h.update_words(b, |x| x as u64);
                         Ok(())
                     })?,
                 (ColumnReader::DoubleColumnReader(mut r), ArrayData::Float64(v)) => self
-                    .read_batches(&mut r, v, rows, false, |b| {
+                    .read_batches(&mut r, v, rows, keep, false, |b, _| {
                         h.update_words(b, f64::to_bits);
                         Ok(())
                     })?,
                 (ColumnReader::BoolColumnReader(mut r), ArrayData::Bool(v)) => {
                     let mut bytes = Vec::with_capacity(BATCH);
-                    self.read_batches(&mut r, v, rows, false, |b| {
+                    self.read_batches(&mut r, v, rows, keep, false, |b, _| {
                         bytes.clear();
                         bytes.extend(b.iter().map(|x| *x as u8));
                         h.update(&bytes);
@@ -298,22 +303,24 @@ impl DataFile {
                 // Through a batch buffer of the physical type.
                 (ColumnReader::Int64ColumnReader(mut r), ArrayData::UInt64(v)) => {
                     let mut buf = Vec::with_capacity(BATCH);
-                    self.read_batches(&mut r, &mut buf, rows, true, |b| {
+                    self.read_batches(&mut r, &mut buf, rows, keep, true, |b, k| {
                         h.update_words(b, |x| x as u64);
-                        v.extend(b.iter().map(|x| *x as u64));
+                        v.extend(b[k].iter().map(|x| *x as u64));
                         Ok(())
                     })?
                 }
                 (ColumnReader::Int32ColumnReader(mut r), ArrayData::UInt8(v)) => {
                     let mut buf = Vec::with_capacity(BATCH);
-                    self.read_batches(&mut r, &mut buf, rows, true, |b| {
-                        let start = v.len();
+                    let mut bytes = Vec::with_capacity(BATCH);
+                    self.read_batches(&mut r, &mut buf, rows, keep, true, |b, k| {
+                        bytes.clear();
                         for x in b {
-                            v.push(u8::try_from(*x).map_err(|_| {
+                            bytes.push(u8::try_from(*x).map_err(|_| {
                                 format!("data file {} holds {x}, which is not a uint8", self.shown)
                             })?);
                         }
-                        h.update(&v[start..]);
+                        h.update(&bytes);
+                        v.extend_from_slice(&bytes[k]);
                         Ok(())
                     })?
                 }
@@ -340,15 +347,18 @@ impl DataFile {
     }
 
     /// Decodes `rows` values of one column chunk, appending them to `buf` in
-    /// batches and handing each new batch to `sink`; `clear` empties `buf`
-    /// after each batch (when `buf` is only a staging buffer).
+    /// batches and handing each new batch to `sink` with the part of it in
+    /// `keep` (rows of this chunk). `staged`: `buf` is only a staging buffer,
+    /// emptied after each batch (the sink stores what it keeps); otherwise
+    /// `buf` is the array and only the kept part of each batch stays in it.
     fn read_batches<T: DataType>(
         &self,
         reader: &mut ColumnReaderImpl<T>,
         buf: &mut Vec<T::T>,
         rows: usize,
-        clear: bool,
-        mut sink: impl FnMut(&[T::T]) -> Result<(), String>,
+        keep: Range<usize>,
+        staged: bool,
+        mut sink: impl FnMut(&[T::T], Range<usize>) -> Result<(), String>,
     ) -> Result<usize, String> {
         let mut levels = Vec::new();
         let mut total = 0;
@@ -365,9 +375,15 @@ impl DataFile {
                 return Err(format!("data file {} contains nulls", self.shown));
             }
             levels.clear();
-            sink(&buf[before..])?;
-            if clear {
+            // `keep` in this batch's positions.
+            let lo = keep.start.clamp(total, total + records);
+            let kept = lo - total..keep.end.clamp(lo, total + records) - total;
+            sink(&buf[before..], kept.clone())?;
+            if staged {
                 buf.clear();
+            } else {
+                buf.truncate(before + kept.end);
+                buf.drain(before..before + kept.start);
             }
             total += records;
         }
@@ -411,8 +427,22 @@ mod tests {
                 write(&path, "data", &data).unwrap();
                 let file = open(&path, "data", data.dtype(), n).unwrap();
                 let mut back = with_capacity(data.dtype(), n);
-                file.read_into(&mut back).unwrap();
+                file.read_range_into(&mut back, 0..n).unwrap();
                 assert!(same_bits(&data, &back), "{} x {n}", data.dtype().name());
+                // Parts, as locales of another count read them.
+                for (lo, hi) in [(0, 0), (0, 1.min(n)), (n / 3, n), (1.min(n), n / 2), (n, n)] {
+                    let keep = lo..hi.max(lo);
+                    let mut part = with_capacity(data.dtype(), n);
+                    file.read_range_into(&mut part, keep.clone()).unwrap();
+                    let whole = data.to_le_bytes();
+                    let size = data.dtype().itemsize();
+                    assert_eq!(
+                        part.to_le_bytes(),
+                        whole[keep.start * size..keep.end * size],
+                        "{} x {n}, rows {keep:?}",
+                        data.dtype().name()
+                    );
+                }
             }
         }
     }
@@ -444,7 +474,7 @@ mod tests {
         let file = open(&path, "data", DType::Int64, 1000).unwrap();
         let mut back = with_capacity(DType::Int64, 1000);
         assert_eq!(
-            file.read_into(&mut back).unwrap_err(),
+            file.read_range_into(&mut back, 0..10).unwrap_err(),
             format!("corrupt data file {shown}: the values do not match their checksum")
         );
         // Truncated: the footer is gone.

@@ -23,9 +23,21 @@ pub fn join_path(a: &str, b: &str) -> String {
     }
 }
 
-/// Base name of an entry's only data file.
-pub fn data_file_name(entry: &str) -> String {
-    format!("{entry}_LOCALE0000.data")
+/// Base name of the data file of locale (rank) `locale` of an entry: the
+/// original's `_LOCALE%04d` inserted before the extension.
+pub fn data_file_name(entry: &str, locale: usize) -> String {
+    format!("{entry}_LOCALE{locale:04}.data")
+}
+
+/// Written beside `server.md` by saves at more than one locale: says that the
+/// chunks of every entry are its blocks in locale order, which lets a load at
+/// another locale count redistribute them. The original's load globs `*md`
+/// and never sees it; the original's own multi-locale checkpoints lack it and
+/// so load only at their own locale count, as there.
+pub const LAYOUT_FILE: &str = "layout.json";
+
+pub fn layout_json(num_locales: usize) -> String {
+    format!("{{\"distribution\":\"block\", \"numLocales\":{num_locales}}}\n")
 }
 
 /// Whether `name` can be a checkpoint or entry file name: no path separator,
@@ -38,21 +50,28 @@ fn quote(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialize")
 }
 
-pub fn server_md(server_id: &str) -> String {
-    format!("{{\"serverid\":{}, \"numLocales\":1}}\n", quote(server_id))
+pub fn server_md(server_id: &str, num_locales: usize) -> String {
+    format!(
+        "{{\"serverid\":{}, \"numLocales\":{num_locales}}}\n",
+        quote(server_id)
+    )
 }
 
-/// The three lines of a rank-1 array's metadata file. `data_path` is the path
-/// the original server would record: `<path>/<name>/<entry>_LOCALE0000.data`.
-pub fn entry_md(entry: &str, dtype: DType, size: usize, data_path: &str) -> String {
-    format!(
+/// The lines of a 1-D array's metadata file: one chunk per locale, each the
+/// path the original server would record
+/// (`<path>/<name>/<entry>_LOCALE<NNNN>.data`) and its element count.
+pub fn entry_md(entry: &str, dtype: DType, size: usize, chunks: &[(String, usize)]) -> String {
+    let mut md = format!(
         "{{\"entryName\":{}, \"entryType\":\"{ENTRY_TYPE}\"}}\n\
-         {{\"dtype\":\"{}\", \"size\":{size}, \"ndim\":1, \"numTargetLocales\":1, \"numChunks\":1}}\n\
-         {{\"filename\":{}, \"numElems\":{size}}}\n",
+         {{\"dtype\":\"{}\", \"size\":{size}, \"ndim\":1, \"numTargetLocales\":{n}, \"numChunks\":{n}}}\n",
         quote(entry),
         dtype.name(),
-        quote(data_path)
-    )
+        n = chunks.len(),
+    );
+    for (path, elems) in chunks {
+        md += &format!("{{\"filename\":{}, \"numElems\":{elems}}}\n", quote(path));
+    }
+    md
 }
 
 /// Successive JSON objects of one metadata file.
@@ -159,7 +178,7 @@ mod tests {
     #[test]
     fn md_lines() {
         assert_eq!(
-            server_md("id_aB3dE9x_"),
+            server_md("id_aB3dE9x_", 1),
             "{\"serverid\":\"id_aB3dE9x_\", \"numLocales\":1}\n"
         );
         assert_eq!(
@@ -167,12 +186,28 @@ mod tests {
                 "id_x_1",
                 DType::Float64,
                 10,
-                ".akdata/cp/id_x_1_LOCALE0000.data"
+                &[(".akdata/cp/id_x_1_LOCALE0000.data".into(), 10)]
             ),
             "{\"entryName\":\"id_x_1\", \"entryType\":\"PrimitiveTypedArraySymEntry\"}\n\
              {\"dtype\":\"float64\", \"size\":10, \"ndim\":1, \"numTargetLocales\":1, \"numChunks\":1}\n\
              {\"filename\":\".akdata/cp/id_x_1_LOCALE0000.data\", \"numElems\":10}\n"
         );
+        assert_eq!(
+            entry_md(
+                "a",
+                DType::Int64,
+                3,
+                &[
+                    ("cp/a_LOCALE0000.data".into(), 1),
+                    ("cp/a_LOCALE0001.data".into(), 2)
+                ]
+            ),
+            "{\"entryName\":\"a\", \"entryType\":\"PrimitiveTypedArraySymEntry\"}\n\
+             {\"dtype\":\"int64\", \"size\":3, \"ndim\":1, \"numTargetLocales\":2, \"numChunks\":2}\n\
+             {\"filename\":\"cp/a_LOCALE0000.data\", \"numElems\":1}\n\
+             {\"filename\":\"cp/a_LOCALE0001.data\", \"numElems\":2}\n"
+        );
+        assert_eq!(data_file_name("a", 12), "a_LOCALE0012.data");
     }
 
     #[test]

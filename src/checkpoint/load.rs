@@ -1,21 +1,22 @@
 //! `load_checkpoint` (spec §8.3), all or nothing: every metadata file is
-//! parsed and every data file's footer checked first, then all data is read
-//! and verified, and only then are the arrays put into the symbol table.
-//! Failures change nothing (the original keeps what it loaded before one).
+//! parsed and every data file's footer checked first (by every locale), then
+//! each locale reads and verifies the parts of the chunk files that overlap
+//! its blocks, and only once every locale has succeeded are the arrays put
+//! into the symbol table. Failures change nothing (the original keeps what it
+//! loaded before one).
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use super::data;
-use super::format::{ENTRY_TYPE, MdReader, SERVER_MD, join_path};
+use super::format::{ENTRY_TYPE, LAYOUT_FILE, MdReader, SERVER_MD, join_path};
 use super::save::is_entry_file_name;
-use super::{CkptError, format};
+use super::{CkptError, agree, format};
+use crate::dist::exchange::overlap;
+use crate::dist::{Block, Comm};
 use crate::state::Shared;
 use crate::symbol_table::{ArrayEntry, DType};
-
-/// Our number of locales.
-const NUM_LOCALES: i64 = 1;
 
 /// One array to load: its chunk files (footers already checked) and their
 /// element counts. Files are reopened for reading so that a checkpoint of many
@@ -28,11 +29,13 @@ struct Planned {
 }
 
 /// Loads `<base>/<name>`, replacing same-named arrays and keeping the others.
-/// Returns `name`. The caller holds the activity guard.
-pub fn load(shared: &Shared, base: &str, name: &str) -> Result<String, CkptError> {
+/// Returns `name`. The caller holds the activity guard. A collective: every
+/// locale reads its blocks, and the arrays are stored only once every locale
+/// has read its own.
+pub fn load(shared: &Shared, comm: &dyn Comm, base: &str, name: &str) -> Result<String, CkptError> {
     let started = std::time::Instant::now();
     let loading = shared.readiness.loading_checkpoint();
-    let result = load_inner(shared, base, name);
+    let result = load_inner(shared, comm, base, name);
     drop(loading);
     shared
         .metrics
@@ -47,7 +50,29 @@ pub fn load(shared: &Shared, base: &str, name: &str) -> Result<String, CkptError
     result.map(|_| name.to_string())
 }
 
-fn load_inner(shared: &Shared, base: &str, name: &str) -> Result<usize, CkptError> {
+fn load_inner(
+    shared: &Shared,
+    comm: &dyn Comm,
+    base: &str,
+    name: &str,
+) -> Result<usize, CkptError> {
+    let read = agree(comm, read_all(shared, comm, base, name))?;
+    // Every locale has its blocks: storing them cannot fail anywhere now.
+    let count = read.len();
+    for (name, entry) in read {
+        shared.symbols.insert(name, entry);
+    }
+    shared.activity.record_checkpoint();
+    Ok(count)
+}
+
+/// Checks the whole checkpoint and reads this locale's block of every array.
+fn read_all(
+    shared: &Shared,
+    comm: &dyn Comm,
+    base: &str,
+    name: &str,
+) -> Result<Vec<(String, ArrayEntry)>, CkptError> {
     if !format::is_plain_name(name) {
         return Err(CkptError::Value(format!(
             "invalid checkpoint name '{name}': it must not contain '/' or '..'"
@@ -65,7 +90,11 @@ fn load_inner(shared: &Shared, base: &str, name: &str) -> Result<usize, CkptErro
             "The checkpoint directory not found: {cp_path}"
         )));
     }
-    check_server_md(&join_path(&cp_path, SERVER_MD))?;
+    let now = comm.size() as i64;
+    let locales = Locales {
+        saved: check_server_md(&cp_path, now)?,
+        now,
+    };
     let dsetname = &shared.config.checkpoint.dsetname;
     let mut plan = Vec::new();
     for md_name in md_files(cp_dir).map_err(|e| io_err("cannot list", &cp_path, e))? {
@@ -73,17 +102,28 @@ fn load_inner(shared: &Shared, base: &str, name: &str) -> Result<usize, CkptErro
             &join_path(&cp_path, &md_name),
             cp_dir,
             dsetname,
+            locales,
         )?);
     }
     // Read everything (memory is reserved before each array is allocated).
     let mut loaded: Vec<(String, ArrayEntry)> = Vec::with_capacity(plan.len());
     for p in plan {
+        let mine = Block::new(p.size, comm.size()).range(comm.rank());
         let mut failure = None;
         let entry = shared.symbols.new_entry(p.dtype, vec![p.size], |n| {
             let mut values = data::with_capacity(p.dtype, n);
+            let mut start = 0;
             for (path, rows) in &p.chunks {
+                let chunk = start..start + rows;
+                start = chunk.end;
+                // The part of this chunk in this locale's block, in the chunk's rows.
+                let wanted = overlap(&chunk, &mine);
+                if wanted.is_empty() {
+                    continue;
+                }
+                let rows_wanted = wanted.start - chunk.start..wanted.end - chunk.start;
                 let read = data::open(path, dsetname, p.dtype, *rows)
-                    .and_then(|file| file.read_into(&mut values));
+                    .and_then(|file| file.read_range_into(&mut values, rows_wanted));
                 if let Err(e) = read {
                     failure = Some(e);
                     // Zeroed pages cost nothing; the entry is dropped below.
@@ -101,12 +141,14 @@ fn load_inner(shared: &Shared, base: &str, name: &str) -> Result<usize, CkptErro
         }
         loaded.push((p.name, entry));
     }
-    let count = loaded.len();
-    for (name, entry) in loaded {
-        shared.symbols.insert(name, entry);
-    }
-    shared.activity.record_checkpoint();
-    Ok(count)
+    Ok(loaded)
+}
+
+/// The locale count a checkpoint was saved at, and ours.
+#[derive(Clone, Copy)]
+struct Locales {
+    saved: i64,
+    now: i64,
 }
 
 fn io_err(what: &str, path: &str, e: io::Error) -> CkptError {
@@ -117,23 +159,46 @@ fn read_text(path: &str) -> Result<String, CkptError> {
     fs::read_to_string(path).map_err(|e| io_err("cannot read", path, e))
 }
 
-fn locales_differ(saved: i64, conjunction: &str) -> CkptError {
+fn locales_differ(saved: i64, conjunction: &str, now: i64) -> CkptError {
     CkptError::checkpoint(format!(
         "Attempting to load a checkpoint that was made with a different number of locales \
-         ({saved}) {conjunction} the current execution ({NUM_LOCALES})"
+         ({saved}) {conjunction} the current execution ({now})"
     ))
 }
 
-fn check_server_md(md: &str) -> Result<(), CkptError> {
-    let text = read_text(md)?;
-    let mut reader = MdReader::new(md, &text);
+/// Reads `server.md` of the checkpoint at `cp_path`; returns the locale count
+/// it was saved at. One saved at another count than ours loads when its
+/// chunks can be cut into our blocks: a single chunk per array always can, and
+/// several when our layout file says they are blocks in locale order. Other
+/// multi-locale checkpoints (the original's) load only at their own count,
+/// as in the original.
+fn check_server_md(cp_path: &str, now: i64) -> Result<i64, CkptError> {
+    let md = join_path(cp_path, SERVER_MD);
+    let text = read_text(&md)?;
+    let mut reader = MdReader::new(&md, &text);
     let server = reader.next("server metadata")?;
     server.str("serverid")?;
     let saved = server.int("numLocales")?;
-    if saved != NUM_LOCALES {
-        return Err(locales_differ(saved, "than"));
+    if saved != now && saved != 1 && layout_locales(cp_path)? != Some(saved) {
+        return Err(locales_differ(saved, "than", now));
     }
-    Ok(())
+    Ok(saved)
+}
+
+/// The locale count in the checkpoint's layout file, if it has one.
+fn layout_locales(cp_path: &str) -> Result<Option<i64>, CkptError> {
+    let path = join_path(cp_path, LAYOUT_FILE);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_err("cannot read", &path, e)),
+    };
+    let mut reader = MdReader::new(&path, &text);
+    let layout = reader.next("layout metadata")?;
+    if layout.str("distribution")? != "block" {
+        return Ok(None);
+    }
+    layout.int("numLocales").map(Some)
 }
 
 /// The names the original's `glob(<dir>/*md)` finds, in its (sorted) order,
@@ -171,7 +236,12 @@ fn resolve(cp_dir: &Path, recorded: &str) -> PathBuf {
     PathBuf::from(recorded)
 }
 
-fn plan_entry(md: &str, cp_dir: &Path, dsetname: &str) -> Result<Planned, CkptError> {
+fn plan_entry(
+    md: &str,
+    cp_dir: &Path,
+    dsetname: &str,
+    locales: Locales,
+) -> Result<Planned, CkptError> {
     let text = read_text(md)?;
     let mut reader = MdReader::new(md, &text);
     let entry = reader.next("entry metadata")?;
@@ -189,8 +259,10 @@ fn plan_entry(md: &str, cp_dir: &Path, dsetname: &str) -> Result<Planned, CkptEr
     let ndim = array.int("ndim")?;
     let target_locales = array.int("numTargetLocales")?;
     let num_chunks = array.count("numChunks")?;
-    if target_locales != NUM_LOCALES {
-        return Err(locales_differ(target_locales, "then"));
+    // Chunks are the saved locales' blocks (the count the original checks
+    // against its own).
+    if target_locales != locales.saved {
+        return Err(locales_differ(target_locales, "then", locales.now));
     }
     let dtype = DType::from_name(&dtype_name)
         .filter(|_| ndim == 1)

@@ -5,6 +5,12 @@
 //! Unlike the original, a save is crash-safe (built in a temporary directory,
 //! fsynced, then renamed into place; see [`fsops`]) and a load is all or
 //! nothing (every file is checked and read before the symbol table changes).
+//!
+//! With several locales (ranks) every locale runs the save and the load on
+//! its own blocks: each writes or reads its own part, they agree, and only
+//! then does rank 0 move the checkpoint into place or every locale store the
+//! loaded arrays. A checkpoint saved at N locales loads at any M (each locale
+//! reads the parts of the N chunk files that overlap its block).
 
 pub mod auto;
 mod data;
@@ -20,6 +26,8 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 pub use load::load;
 pub use save::{SaveReport, save};
 
+use crate::dist::Comm;
+use crate::dist::comm::relay;
 use crate::error::CommandError;
 use crate::memory::OverMemoryLimit;
 use crate::symbol_table::ArrayEntry;
@@ -41,6 +49,14 @@ impl Mode {
             _ => None,
         }
     }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Overwrite => "overwrite",
+            Mode::Error => "error",
+            Mode::PreservePrevious => "preserve_previous",
+        }
+    }
 }
 
 /// Why a save or load failed, classified by how the reply shows it.
@@ -56,6 +72,8 @@ pub enum CkptError {
     Io(String),
     Value(String),
     Memory(OverMemoryLimit),
+    /// Another locale's failure, as it reached this one.
+    Other(CommandError),
 }
 
 impl CkptError {
@@ -72,6 +90,37 @@ impl CkptError {
             CkptError::Io(m) => CommandError::Io(m),
             CkptError::Value(m) => CommandError::Value(m),
             CkptError::Memory(e) => CommandError::OverMemoryLimit(e),
+            CkptError::Other(e) => e,
+        }
+    }
+
+    /// This error as the other locales are told it (the text the reply
+    /// would show, and whether it is about memory).
+    fn relayed(&self) -> CommandError {
+        match self {
+            CkptError::Bare(m) => CommandError::Plain(m.clone()),
+            CkptError::Other(e) => relay(e),
+            e => CommandError::Relayed {
+                text: e.to_string(),
+                over_memory: matches!(e, CkptError::Memory(_)),
+            },
+        }
+    }
+}
+
+/// Every locale's outcome of one step: `mine` where every locale succeeded
+/// or this one failed, else the first failing locale's error. A collective:
+/// every locale calls it at the same step. With one locale, `mine` as it is.
+fn agree<T>(comm: &dyn Comm, mine: Result<T, CkptError>) -> Result<T, CkptError> {
+    if comm.size() == 1 {
+        return mine;
+    }
+    match mine {
+        Ok(v) => comm.agree(Ok(())).map(|()| v).map_err(CkptError::Other),
+        Err(e) => {
+            // The others learn of it; this locale keeps its own error.
+            let _ = comm.agree(Err(&e.relayed()));
+            Err(e)
         }
     }
 }
@@ -84,6 +133,7 @@ impl std::fmt::Display for CkptError {
             CkptError::Io(m) => write!(f, "IOError: {m}"),
             CkptError::Value(m) => write!(f, "ValueError: {m}"),
             CkptError::Memory(e) => write!(f, "OverMemoryLimitError: {e}"),
+            CkptError::Other(e) => write!(f, "{e}"),
         }
     }
 }

@@ -1,15 +1,20 @@
 //! `save_checkpoint` and the automatic saves (spec §8.1), crash-safe: the
-//! checkpoint is written into `<path>/.<name>.tmp-<pid>-<n>`, every file and
-//! the directory are fsynced, and only then is it moved into place.
+//! checkpoint is written into `<path>/.<name>.tmp-<pid>-<n>` (rank 0's pid),
+//! every locale writing its own `<entry>_LOCALE<rank>.data` files there;
+//! every file and the directory are fsynced, and only once every locale has
+//! succeeded does rank 0 move it into place.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::format::{self, SERVER_MD, data_file_name, entry_md, join_path, server_md};
-use super::{CkptError, LastCheckpoint, Mode, data, fsops};
+use super::format::{
+    self, LAYOUT_FILE, SERVER_MD, data_file_name, entry_md, join_path, layout_json, server_md,
+};
+use super::{CkptError, LastCheckpoint, Mode, agree, data, fsops};
+use crate::dist::{Block, Comm, exchange};
 use crate::state::Shared;
 use crate::symbol_table::ArrayEntry;
 
@@ -26,8 +31,16 @@ pub struct SaveReport {
 
 /// Saves every array into `<base>/<name>` (`name` empty: the server id),
 /// records the outcome for `serverstatus` and logs failures at ERROR. The
-/// caller holds the activity guard.
-pub fn save(shared: &Shared, base: &str, name: &str, mode: Mode) -> Result<SaveReport, CkptError> {
+/// caller holds the activity guard. A collective: every locale calls it with
+/// the same arguments, and the checkpoint appears only when every locale's
+/// part is on disk (else nothing changes).
+pub fn save(
+    shared: &Shared,
+    comm: &dyn Comm,
+    base: &str,
+    name: &str,
+    mode: Mode,
+) -> Result<SaveReport, CkptError> {
     let started = Instant::now();
     let name = if name.is_empty() {
         shared.symbols.server_id()
@@ -35,7 +48,7 @@ pub fn save(shared: &Shared, base: &str, name: &str, mode: Mode) -> Result<SaveR
         name
     };
     let cp_path = join_path(base, name);
-    let result = save_inner(shared, base, name, &cp_path, mode);
+    let result = save_inner(shared, comm, base, name, &cp_path, mode);
     let seconds = started.elapsed().as_secs_f64();
     shared.metrics.record_checkpoint(seconds, result.is_ok());
     let (bytes, outcome) = match &result {
@@ -73,6 +86,7 @@ fn io_err(what: &str, path: &Path, e: io::Error) -> CkptError {
 
 fn save_inner(
     shared: &Shared,
+    comm: &dyn Comm,
     base: &str,
     name: &str,
     cp_path: &str,
@@ -87,11 +101,55 @@ fn save_inner(
         return Err(CkptError::Value("the checkpoint path is empty".into()));
     }
     let base_dir = Path::new(base);
+    let target = Path::new(cp_path);
+    // Rank 0 makes the temporary directory; every locale writes into it.
+    let tmp = if comm.rank() == 0 {
+        prepare(base_dir, name, cp_path, mode)
+    } else {
+        Ok(PathBuf::new())
+    };
+    let tmp = share_path(comm, agree(comm, tmp)?)?;
+    let crash = CrashPoint::from_env(shared);
+    // Every locale's files are written and synced before any is committed.
+    let written = agree(comm, write_tree(shared, comm, &tmp, cp_path));
+    let committed = written.and_then(|(bytes, table)| {
+        let bytes = exchange::allgather(comm, bytes)
+            .map_err(CkptError::Other)?
+            .iter()
+            .sum();
+        if comm.rank() == 0 {
+            // Now that every locale has created its files in it.
+            fsops::sync_dir(&tmp).map_err(|e| io_err("cannot sync", &tmp, e))?;
+            crash.at("written");
+            commit(base_dir, name, &tmp, target, mode, crash)?;
+        }
+        Ok((bytes, table))
+    });
+    match committed {
+        Ok((bytes, table)) => {
+            shared.activity.record_checkpoint();
+            shared.checkpoint.set_saved(&table);
+            Ok(bytes)
+        }
+        Err(e) => {
+            if comm.rank() == 0 {
+                // Every locale is past its writes (they all reached the agreement).
+                let _ = fsops::remove_any(&tmp);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Rank 0: the base directory (made if missing) and a new temporary
+/// directory in it.
+fn prepare(base_dir: &Path, name: &str, cp_path: &str, mode: Mode) -> Result<PathBuf, CkptError> {
     match fs::metadata(base_dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
             return Err(CkptError::Io(format!(
-                "the checkpoint path {base} is not a directory"
+                "the checkpoint path {} is not a directory",
+                base_dir.display()
             )));
         }
         // Not recursive, as in the original: a missing parent is an error.
@@ -99,30 +157,24 @@ fn save_inner(
             .map_err(|e| io_err("cannot create the checkpoint directory", base_dir, e))?,
         Err(e) => return Err(io_err("cannot use the checkpoint directory", base_dir, e)),
     }
-    let target = Path::new(cp_path);
-    if mode == Mode::Error && fs::symlink_metadata(target).is_ok() {
+    if mode == Mode::Error && fs::symlink_metadata(cp_path).is_ok() {
         return Err(already_exists(cp_path));
     }
     fsops::remove_stale_temps(base_dir, name);
     let tmp = fsops::temp_path(base_dir, name, "tmp");
     fs::create_dir(&tmp).map_err(|e| io_err("cannot create", &tmp, e))?;
-    let crash = CrashPoint::from_env(shared);
-    let written = write_tree(shared, &tmp, cp_path).and_then(|(bytes, table)| {
-        crash.at("written");
-        commit(base_dir, name, &tmp, target, mode, crash)?;
-        Ok((bytes, table))
-    });
-    match written {
-        Ok((bytes, table)) => {
-            shared.activity.record_checkpoint();
-            shared.checkpoint.set_saved(&table);
-            Ok(bytes)
-        }
-        Err(e) => {
-            let _ = fsops::remove_any(&tmp);
-            Err(e)
-        }
+    Ok(tmp)
+}
+
+/// Rank 0's path on every locale.
+fn share_path(comm: &dyn Comm, path: PathBuf) -> Result<PathBuf, CkptError> {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    if comm.size() == 1 {
+        return Ok(path);
     }
+    let bytes = exchange::bcast_bytes(comm, 0, path.into_os_string().into_vec())
+        .map_err(CkptError::Other)?;
+    Ok(PathBuf::from(std::ffi::OsStr::from_bytes(&bytes)))
 }
 
 /// Test aid: with ARKOUDA_ENABLE_TEST_COMMANDS=1, the environment variable
@@ -149,6 +201,23 @@ impl CrashPoint {
             unsafe { libc::raise(libc::SIGKILL) };
         }
     }
+}
+
+/// Test aid: with ARKOUDA_ENABLE_TEST_COMMANDS=1, the environment variable
+/// ARKOUDA_TEST_CHECKPOINT_FAIL_RANK=<r> makes rank r's part of every save
+/// fail once its files are written, so that tests can prove a failure on one
+/// locale leaves the disk as it was.
+fn fails_here(shared: &Shared, rank: usize) -> Result<(), CkptError> {
+    if !shared.config.test_commands {
+        return Ok(());
+    }
+    let wanted = std::env::var("ARKOUDA_TEST_CHECKPOINT_FAIL_RANK").ok();
+    if wanted.and_then(|r| r.parse().ok()) == Some(rank) {
+        return Err(CkptError::Io(format!(
+            "failing the save on locale {rank} as the test asked"
+        )));
+    }
+    Ok(())
 }
 
 fn already_exists(cp_path: &str) -> CkptError {
@@ -178,37 +247,58 @@ fn write_file(path: &Path, text: &str) -> Result<u64, CkptError> {
 
 type Table = Vec<(String, Arc<ArrayEntry>)>;
 
-/// Writes server.md and every entry's files into `dir`, fsyncs them all and
-/// the directory; returns the bytes written and the table that was saved.
-fn write_tree(shared: &Shared, dir: &Path, cp_path: &str) -> Result<(u64, Table), CkptError> {
+/// Writes this locale's data files into `dir` (rank 0 also server.md, the
+/// layout file at several locales and every metadata file) and fsyncs them;
+/// returns the bytes written and the table that was saved. The directory
+/// itself is synced by rank 0 once every locale is done.
+fn write_tree(
+    shared: &Shared,
+    comm: &dyn Comm,
+    dir: &Path,
+    cp_path: &str,
+) -> Result<(u64, Table), CkptError> {
     let table = shared.symbols.snapshot();
     let dsetname = &shared.config.checkpoint.dsetname;
-    let mut files = vec![dir.join(SERVER_MD)];
-    let mut bytes = write_file(&files[0], &server_md(shared.symbols.server_id()))?;
+    let (rank, ranks) = (comm.rank(), comm.size());
+    let mut files = Vec::new();
+    let mut bytes = 0;
+    let mut text_file = |file: &str, text: &str| -> Result<(), CkptError> {
+        let path = dir.join(file);
+        bytes += write_file(&path, text)?;
+        files.push(path);
+        Ok(())
+    };
+    if rank == 0 {
+        text_file(SERVER_MD, &server_md(shared.symbols.server_id(), ranks))?;
+        if ranks > 1 {
+            text_file(LAYOUT_FILE, &layout_json(ranks))?;
+        }
+    }
     for (entry, array) in &table {
         if !is_entry_file_name(entry) {
             return Err(CkptError::Value(format!(
                 "cannot save the array '{entry}': its name is not usable as a file name"
             )));
         }
-        let data_name = data_file_name(entry);
-        let data_path = dir.join(&data_name);
+        let data_path = dir.join(data_file_name(entry, rank));
         bytes += data::write(&data_path, dsetname, &array.data).map_err(CkptError::Io)?;
         files.push(data_path);
-        // The path the original records: where the file is once in place.
-        let md = entry_md(
-            entry,
-            array.dtype(),
-            array.size(),
-            &join_path(cp_path, &data_name),
-        );
-        let md_path = dir.join(format!("{entry}.md"));
-        bytes += write_file(&md_path, &md)?;
-        files.push(md_path);
+        if rank == 0 {
+            // The paths the original records: where the files are once in
+            // place; one chunk per locale, its block.
+            let block = Block::new(array.size(), ranks);
+            let chunks: Vec<(String, usize)> = (0..ranks)
+                .map(|r| (join_path(cp_path, &data_file_name(entry, r)), block.len(r)))
+                .collect();
+            let md = entry_md(entry, array.dtype(), array.size(), &chunks);
+            let md_path = dir.join(format!("{entry}.md"));
+            bytes += write_file(&md_path, &md)?;
+            files.push(md_path);
+        }
     }
+    fails_here(shared, rank)?;
     // All at the end and in parallel: one journal commit serves many files.
     fsops::sync_files(&files).map_err(|(path, e)| io_err("cannot sync", &path, e))?;
-    fsops::sync_dir(dir).map_err(|e| io_err("cannot sync", dir, e))?;
     Ok((bytes, table))
 }
 

@@ -14,13 +14,15 @@ pub fn register(map: &mut CommandMap) {
         handler!(save_checkpoint),
         Kind::Tracked,
         M,
-    );
+    )
+    .everywhere();
     map.add(
         "load_checkpoint",
         handler!(load_checkpoint),
         Kind::Tracked,
         M,
-    );
+    )
+    .everywhere();
 }
 
 /// An argument the client always sends, with the client's default otherwise.
@@ -33,7 +35,8 @@ fn arg_or<'a>(args: &'a Args, key: &str, default: &'a str) -> Result<&'a str, Co
 }
 
 /// Args `path` (default `.akdata`), `name` (default: the server id), `mode`
-/// (default `overwrite`); replies with the checkpoint's name.
+/// (default `overwrite`); replies with the checkpoint's name. Every locale
+/// writes its blocks; the checkpoint appears once all have.
 pub fn save_checkpoint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let path = arg_or(args, "path", ".akdata")?;
     let name = arg_or(args, "name", "")?;
@@ -44,16 +47,17 @@ pub fn save_checkpoint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             "invalid checkpointing mode \"{mode_text}\"; allowed modes are: \"overwrite\", \"error\", \"preserve_previous\""
         ))
     })?;
-    checkpoint::save(ctx.shared, path, name, mode)
+    checkpoint::save(ctx.shared, ctx.comm, path, name, mode)
         .map(|report| Reply::normal(report.name))
         .map_err(CkptError::into_command_error)
 }
 
-/// Args `name`, `path` (default `.akdata`); replies with the name.
+/// Args `name`, `path` (default `.akdata`); replies with the name. Every
+/// locale reads its blocks, whatever the locale count of the save.
 pub fn load_checkpoint(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let name = args.str("name")?;
     let path = arg_or(args, "path", ".akdata")?;
-    checkpoint::load(ctx.shared, path, name)
+    checkpoint::load(ctx.shared, ctx.comm, path, name)
         .map(Reply::normal)
         .map_err(CkptError::into_command_error)
 }
