@@ -243,7 +243,7 @@ fn reductions_are_exact_at_every_rank_count() {
             // NaNs: the first, one in the middle, and the last element.
             for nans in [vec![], vec![n / 2], vec![n.saturating_sub(1), n / 3]] {
                 for v in samples(n, &nans) {
-                    if nans.len() > 0 && v.dtype() != "float64" {
+                    if !nans.is_empty() && v.dtype() != "float64" {
                         continue;
                     }
                     let name = put(&c, &v);
@@ -550,14 +550,15 @@ fn group_sizes_end_at_the_next_ranks_first_start() {
         }
         // Offsets falling only across what may be a rank boundary, or
         // passing `size` only in the last block.
-        let before = info_all(&c);
-        let mut k = 0;
-        for (bad, size) in [
+        for (k, (bad, size)) in [
             (vec![0i64, 5, 9, 4], 10),
             (vec![0, 1, 2, 3, 4, 2], 10),
             (vec![1, 2, 3], 5),
             (vec![0, 1, 2, 30], 5),
-        ] {
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let seg = put(&c, &Vals::I(bad));
             let before = info_all(&c);
             let r = sizes(&c, &seg, size);
@@ -568,8 +569,6 @@ fn group_sizes_end_at_the_next_ranks_first_start() {
             } else {
                 assert_eq!(strip_ids(r.msg()), errors[k]);
             }
-            k += 1;
         }
-        let _ = before;
     }
 }
