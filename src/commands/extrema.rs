@@ -3,9 +3,15 @@
 //! indices (the client's `argmink`/`argmaxk`). The result equals
 //! `a[argsort(a)[:k]]` and `a[argsort(a)[-k:]]` with NumPy's stable order
 //! (NaN largest, ties by index); `k` beyond the size gives the whole array.
+//!
+//! With several ranks each rank picks its own best k, every rank gathers
+//! all of them and picks the best k overall the same way, and keeps its
+//! block of the result.
 
+use super::indexing::moves::each;
 use super::sorting::{gather, new_array, scratch, sort_keys};
 use super::{CommandMap, Ctx, Kind};
+use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
@@ -13,8 +19,10 @@ use crate::protocol::{Args, Reply};
 use crate::symbol_table::ArrayData;
 
 pub fn register(map: &mut CommandMap) {
-    map.add("mink", handler!(mink), Kind::Tracked, "KExtremeMsg");
-    map.add("maxk", handler!(maxk), Kind::Tracked, "KExtremeMsg");
+    map.add("mink", handler!(mink), Kind::Tracked, "KExtremeMsg")
+        .everywhere();
+    map.add("maxk", handler!(maxk), Kind::Tracked, "KExtremeMsg")
+        .everywhere();
 }
 
 pub fn mink(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
@@ -65,14 +73,46 @@ fn extreme_k(args: &Args, ctx: &Ctx, largest: bool) -> Result<Reply, CommandErro
     }
     let n = entry.size();
     let k = usize::try_from(k).map_or(n, |k| k.min(n));
-    let _scratch = scratch(ctx, (n as u64).saturating_mul(24))?;
-    let best = best_k(&sort_keys(&entry.data), k, largest);
-    let data = if indices {
-        ArrayData::Int64(best)
+    let _scratch = scratch(ctx, (entry.local_len() as u64).saturating_mul(24))?;
+    let keys = sort_keys(&entry.data);
+    let best = best_k(&keys, k, largest);
+    if ctx.ranks() == 1 {
+        let data = if indices {
+            ArrayData::Int64(best)
+        } else {
+            gather(&entry.data, &best)
+        };
+        let out = new_array(ctx, data)?;
+        return Ok(ctx.created(out));
+    }
+    // Every rank's best k (with global indices and values) go to every
+    // rank; the best k of those are the best k overall, and each rank keeps
+    // its block of them.
+    let offset = ctx.local_range(n).start as i64;
+    let comm = ctx.comm;
+    let best_keys: Vec<u64> = best.iter().map(|i| keys[*i as usize]).collect();
+    let best_idx: Vec<i64> = best.iter().map(|i| i + offset).collect();
+    let keys = exchange::allgather_vec(comm, &best_keys)?.concat();
+    let idx = exchange::allgather_vec(comm, &best_idx)?.concat();
+    let vals = gather(&entry.data, &best);
+    let vals = each!(&vals, v => exchange::allgather_vec(comm, v)?.concat());
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_unstable_by_key(|p| (keys[*p], idx[*p]));
+    let chosen = if largest {
+        &order[order.len() - k..]
     } else {
-        gather(&entry.data, &best)
+        &order[..k]
     };
-    let out = new_array(ctx, data)?;
+    let mine = &chosen[ctx.local_range(k)];
+    let data = if indices {
+        ArrayData::Int64(mine.iter().map(|p| idx[*p]).collect())
+    } else {
+        each!(&vals, v => mine.iter().map(|p| v[*p]).collect())
+    };
+    let out = ctx
+        .shared
+        .symbols
+        .new_entry(data.dtype(), vec![k], |_| data)?;
     Ok(ctx.created(out))
 }
 

@@ -26,13 +26,30 @@
 //! array's own type, which is what the client sends. Unlike the original,
 //! `[pdarray]` also indexes uint8 arrays, and `[pdarray]=pdarray` converts a
 //! value array of another type instead of refusing it (NumPy's assignment).
+//!
+//! Every command runs on all ranks, each on its block (see [`moves`]): a
+//! scalar is read or written by the rank holding it (rank 0 replies with
+//! the owner's text); a slice result fetches its blocks as progressions of
+//! global positions, and a slice assignment fetches the range of values
+//! landing in each block; an index array gathers by global position, a mask
+//! compresses each block and rebalances the pieces; integer-index
+//! assignments travel to the owners and are applied in index order, so the
+//! last write still wins. Every check that one rank alone may fail (an
+//! index only it holds) comes before any change, so a failure changes
+//! nothing anywhere, with the same message at any rank count (the lowest
+//! failing rank's, which holds the first bad index).
 
 use std::mem::MaybeUninit;
 
+pub(crate) mod moves;
+
+use moves::Steps;
+
 use super::cast::convert;
 use super::operands::{Scalar, scalar_arg};
-use super::{CommandMap, Ctx, Kind, check_dtype};
+use super::{CommandMap, Ctx, Kind};
 use crate::commands::symbols::format_real;
+use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
@@ -44,47 +61,55 @@ pub fn register(map: &mut CommandMap) {
     const M: &str = "IndexingMsg";
     for a in DType::ALL {
         let t = format!("<{},1>", a.name());
-        map.add(format!("[int]{t}"), handler!(int_index), Kind::Tracked, M);
+        map.add(format!("[int]{t}"), handler!(int_index), Kind::Tracked, M)
+            .everywhere();
         map.add(
             format!("[int]=val{t}"),
             handler!(set_int_index),
             Kind::Tracked,
             M,
-        );
+        )
+        .everywhere();
         map.add(
             format!("[slice]{t}"),
             handler!(slice_index),
             Kind::Tracked,
             M,
-        );
+        )
+        .everywhere();
         map.add(
             format!("[slice]=val{t}"),
             handler!(set_slice_value),
             Kind::Tracked,
             M,
-        );
+        )
+        .everywhere();
         for b in DType::ALL {
             map.add(
                 format!("[slice]=pdarray<{},{},1>", a.name(), b.name()),
                 handler!(set_slice_pdarray),
                 Kind::Tracked,
                 M,
-            );
+            )
+            .everywhere();
         }
     }
-    map.add("[pdarray]", handler!(pdarray_index), Kind::Tracked, M);
+    map.add("[pdarray]", handler!(pdarray_index), Kind::Tracked, M)
+        .everywhere();
     map.add(
         "[pdarray]=val",
         handler!(set_pdarray_value),
         Kind::Tracked,
         M,
-    );
+    )
+    .everywhere();
     map.add(
         "[pdarray]=pdarray",
         handler!(set_pdarray_pdarray),
         Kind::Tracked,
         M,
-    );
+    )
+    .everywhere();
 }
 
 // ---------------------------------------------------------------------------
@@ -413,11 +438,23 @@ fn scatter(data: &mut ArrayData, src: &ArrayData, targets: Targets) -> Result<()
 // Scalar indices
 // ---------------------------------------------------------------------------
 
+/// The rank holding element `i` formats it; rank 0 replies with its text.
 pub fn int_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = elem_types(ctx)?;
     let entry = ctx.typed_array(args, "array", dtype)?;
-    let i = checked_position(one_int(args, "idx")?, entry.size())?;
-    Ok(Reply::normal(scalar_text(&entry.data, i)))
+    let n = entry.size();
+    let i = checked_position(one_int(args, "idx")?, n)?;
+    if ctx.ranks() == 1 {
+        return Ok(Reply::normal(scalar_text(&entry.data, i)));
+    }
+    let owner = ctx.block(n).owner(i);
+    let text = if ctx.comm.rank() == owner {
+        scalar_text(&entry.data, i - ctx.local_range(n).start).into_bytes()
+    } else {
+        Vec::new()
+    };
+    let text = exchange::bcast_bytes(ctx.comm, owner, text)?;
+    Ok(Reply::normal(String::from_utf8_lossy(&text).into_owned()))
 }
 
 pub fn set_int_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
@@ -425,10 +462,16 @@ pub fn set_int_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let name = args.str("array")?;
     let idx = one_int(args, "idx")?;
     let value = scalar_arg(args, "value", dtype)?;
+    // The entry is let go at once, so that the change below needs no copy.
+    let n = ctx.typed_array(args, "array", dtype)?.size();
+    let i = checked_position(idx, n)?;
+    let here = ctx.local_range(n);
     ctx.modify(name, |data| {
-        check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
-        let i = checked_position(idx, data.len())?;
-        fill_at(data, value, Targets::One(i))
+        if here.contains(&i) {
+            fill_at(data, value, Targets::One(i - here.start))
+        } else {
+            Ok(())
+        }
     })?;
     Ok(Reply::normal(""))
 }
@@ -437,12 +480,44 @@ pub fn set_int_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 // Slices
 // ---------------------------------------------------------------------------
 
+/// The part of `sl` landing in this rank's block `here` of the array, in
+/// block-local positions (its k counted from 0), and the range of `sl`'s k
+/// it covers.
+fn local_slice(sl: Slice, here: std::ops::Range<usize>) -> (Slice, std::ops::Range<usize>) {
+    let ks = sl.ks_within(here.start, here.end);
+    let start = sl.start as i128 + ks.start as i128 * sl.stride as i128 - here.start as i128;
+    let local = Slice {
+        start: start as i64,
+        stride: sl.stride,
+        len: ks.len(),
+    };
+    (local, ks)
+}
+
+/// Each rank fetches the elements of its block of the result: a
+/// progression of global positions, sent by the ranks holding them.
 pub fn slice_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = elem_types(ctx)?;
     let entry = ctx.typed_array(args, "array", dtype)?;
-    let sl = slice_arg(args, entry.size())?;
+    let n = entry.size();
+    let sl = slice_arg(args, n)?;
     let symbols = &ctx.shared.symbols;
-    let out = symbols.new_entry(dtype, vec![sl.len], |n| take(&entry.data, n, |k| sl.at(k)))?;
+    if ctx.ranks() == 1 {
+        let out = symbols.new_entry(dtype, vec![sl.len], |n| take(&entry.data, n, |k| sl.at(k)))?;
+        return Ok(ctx.created(out));
+    }
+    let mine = ctx.local_range(sl.len);
+    let want = Steps {
+        first: if mine.is_empty() {
+            0
+        } else {
+            sl.at(mine.start) as i64
+        },
+        step: sl.stride,
+        count: mine.len(),
+    };
+    let data = moves::fetch_steps(ctx, &entry.data, n, want)?;
+    let out = symbols.new_entry(dtype, vec![sl.len], |_| data)?;
     Ok(ctx.created(out))
 }
 
@@ -450,14 +525,15 @@ pub fn set_slice_value(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = elem_types(ctx)?;
     let name = args.str("array")?;
     let value = scalar_arg(args, "value", dtype)?;
-    ctx.modify(name, |data| {
-        check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
-        let sl = slice_arg(args, data.len())?;
-        fill_at(data, value, Targets::Slice(sl))
-    })?;
+    let n = ctx.typed_array(args, "array", dtype)?.size();
+    let sl = slice_arg(args, n)?;
+    let (local, _) = local_slice(sl, ctx.local_range(n));
+    ctx.modify(name, |data| fill_at(data, value, Targets::Slice(local)))?;
     Ok(Reply::normal(""))
 }
 
+/// Each rank fetches the values for the slice positions in its block (a
+/// range of the value array) and writes them there.
 pub fn set_slice_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, vtype) = elem_types(ctx)?;
     let vtype = vtype.ok_or_else(|| {
@@ -466,18 +542,27 @@ pub fn set_slice_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> 
     let name = args.str("array")?;
     let value_name = args.str("value")?;
     let value = ctx.typed_array(args, "value", vtype)?;
-    let src = converted(ctx, &value.data, dtype)?;
+    let n = ctx.typed_array(args, "array", dtype)?.size();
+    let sl = slice_arg(args, n)?;
+    if sl.len != value.size() {
+        return Err(CommandError::value(format!(
+            "size mismatch: the slice has {} elements but {value_name} has {}",
+            sl.len,
+            value.size()
+        )));
+    }
+    let (local, ks) = local_slice(sl, ctx.local_range(n));
+    let fetched;
+    let vals = if ctx.ranks() == 1 {
+        &value.data
+    } else {
+        let want = Steps::range(ks.start, ks.len());
+        fetched = moves::fetch_steps(ctx, &value.data, value.size(), want)?;
+        &fetched
+    };
+    let src = converted(ctx, vals, dtype)?;
     ctx.modify(name, |data| {
-        check_dtype(name, data.dtype(), dtype, ctx.cmd)?;
-        let sl = slice_arg(args, data.len())?;
-        if sl.len != src.data().len() {
-            return Err(CommandError::value(format!(
-                "size mismatch: the slice has {} elements but {value_name} has {}",
-                sl.len,
-                src.data().len()
-            )));
-        }
-        scatter(data, src.data(), Targets::Slice(sl))
+        scatter(data, src.data(), Targets::Slice(local))
     })?;
     Ok(Reply::normal(""))
 }
@@ -486,28 +571,32 @@ pub fn set_slice_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> 
 /// converted copy whose memory is reserved while it lives.
 enum Source<'a> {
     Same(&'a ArrayData),
-    Copy(crate::symbol_table::ArrayEntry),
+    Copy {
+        data: ArrayData,
+        _held: crate::memory::Reservation,
+    },
 }
 
 impl Source<'_> {
     fn data(&self) -> &ArrayData {
         match self {
             Source::Same(d) => d,
-            Source::Copy(e) => &e.data,
+            Source::Copy { data, .. } => data,
         }
     }
 }
 
+/// `src` (this rank's values) as type `to`.
 fn converted<'a>(ctx: &Ctx, src: &'a ArrayData, to: DType) -> Result<Source<'a>, CommandError> {
     if src.dtype() == to {
         return Ok(Source::Same(src));
     }
-    let symbols = &ctx.shared.symbols;
-    Ok(Source::Copy(symbols.new_entry(
-        to,
-        vec![src.len()],
-        |_| convert(src, to),
-    )?))
+    let bytes = (src.len() as u64).saturating_mul(to.itemsize() as u64);
+    let held = ctx.shared.symbols.memory().reserve(bytes)?;
+    Ok(Source::Copy {
+        data: convert(src, to),
+        _held: held,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -534,9 +623,10 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Checks every index against an array of `n` elements and returns how
-    /// many elements the index selects.
-    fn check(&self, n: usize) -> Result<usize, CommandError> {
+    /// Checks this rank's indices against an array of `n` elements (a mask
+    /// by its global length `mask_len`) and returns how many elements this
+    /// rank's part of the index selects.
+    fn check(&self, n: usize, mask_len: usize) -> Result<usize, CommandError> {
         match self {
             Index::Signed(v) => {
                 let bad = kernels::fold_chunks(v, |c| {
@@ -555,10 +645,9 @@ impl<'a> Index<'a> {
                 }
             }
             Index::Mask(m) => {
-                if m.len() != n {
+                if mask_len != n {
                     return Err(CommandError::Unclassed(format!(
-                        "IndexError: boolean index did not match indexed array along axis 0; size of axis is {n} but size of corresponding boolean axis is {}",
-                        m.len()
+                        "IndexError: boolean index did not match indexed array along axis 0; size of axis is {n} but size of corresponding boolean axis is {mask_len}"
                     )));
                 }
                 Ok(
@@ -569,8 +658,27 @@ impl<'a> Index<'a> {
             }
         }
     }
+
+    /// This rank's (checked) integer indices as global positions in an
+    /// array of `n` elements; `None` for a mask.
+    fn positions(&self, n: usize) -> Option<Vec<u64>> {
+        match self {
+            Index::Signed(v) => Some(kernels::map(v, |i| {
+                (if i < 0 { i + n as i64 } else { i }) as u64
+            })),
+            Index::Unsigned(v) => Some(v.to_vec()),
+            Index::Mask(_) => None,
+        }
+    }
 }
 
+/// How many elements an index selects in all: the sum of the ranks' counts.
+fn total(ctx: &Ctx, local: usize) -> Result<usize, CommandError> {
+    Ok(exchange::exscan_sum(ctx.comm, local as u64)?.1 as usize)
+}
+
+/// Gathers by global position ([`moves::fetch`]), or compresses each block
+/// by its part of the mask and rebalances the pieces.
 pub fn pdarray_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let symbols = &ctx.shared.symbols;
     let entry = symbols.get(args.str("array")?)?;
@@ -578,145 +686,110 @@ pub fn pdarray_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let idx_entry = symbols.get(idx_name)?;
     let idx = Index::new(idx_name, &idx_entry.data)?;
     let n = entry.size();
-    let count = idx.check(n)?;
-    let out = symbols.new_entry(entry.dtype(), vec![count], |len| match &idx {
-        // Checked already: a negative index counts from the end.
-        Index::Signed(v) => take(&entry.data, len, |k| {
-            let i = v[k];
-            (if i < 0 { i + n as i64 } else { i }) as usize
-        }),
-        Index::Unsigned(v) => take(&entry.data, len, |k| v[k] as usize),
-        Index::Mask(m) => compress(&entry.data, m, len),
-    })?;
+    let count = idx.check(n, idx_entry.size())?;
+    if ctx.ranks() == 1 {
+        let out = symbols.new_entry(entry.dtype(), vec![count], |len| match &idx {
+            // Checked already: a negative index counts from the end.
+            Index::Signed(v) => take(&entry.data, len, |k| {
+                let i = v[k];
+                (if i < 0 { i + n as i64 } else { i }) as usize
+            }),
+            Index::Unsigned(v) => take(&entry.data, len, |k| v[k] as usize),
+            Index::Mask(m) => compress(&entry.data, m, len),
+        })?;
+        return Ok(ctx.created(out));
+    }
+    let (data, count) = match (&idx, idx.positions(n)) {
+        (_, Some(pos)) => (moves::fetch(ctx, &entry.data, n, &pos)?, idx_entry.size()),
+        (Index::Mask(m), None) => {
+            let piece = compress(&entry.data, m, count);
+            (moves::rebalance(ctx, piece)?, total(ctx, count)?)
+        }
+        _ => unreachable!("only masks have no positions"),
+    };
+    let out = symbols.new_entry(entry.dtype(), vec![count], |_| data)?;
     Ok(ctx.created(out))
 }
 
+/// Integer indices go to the ranks holding them ([`moves::deliver`]), each
+/// rank applying what it receives in index order; a mask is applied by each
+/// rank to its own block.
 pub fn set_pdarray_value(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let symbols = &ctx.shared.symbols;
     let name = args.str("array")?;
-    let dtype = symbols.get(name)?.dtype();
+    let (dtype, n) = {
+        let target = symbols.get(name)?;
+        (target.dtype(), target.size())
+    };
     let idx_name = args.str("idx")?;
     let idx_entry = symbols.get(idx_name)?;
     let idx = Index::new(idx_name, &idx_entry.data)?;
     let value = scalar_arg(args, "value", dtype)?;
-    symbols.modify(name, |data| {
-        let n = data.len();
-        idx.check(n)?;
-        fill_at(data, value, Targets::Index(&idx))
-    })?;
+    idx.check(n, idx_entry.size())?;
+    let local;
+    let targets = match idx.positions(n) {
+        Some(pos) if ctx.ranks() > 1 => {
+            let marks = ArrayData::Bool(vec![true; pos.len()]);
+            local = moves::deliver(ctx, n, &pos, &marks)?.0;
+            Index::Unsigned(&local)
+        }
+        _ => idx,
+    };
+    ctx.modify(name, |data| fill_at(data, value, Targets::Index(&targets)))?;
     Ok(Reply::normal("setPdarrayIndexToValueMsg success"))
 }
 
+/// As [`set_pdarray_value`], the values travelling with integer indices;
+/// with a mask each rank fetches the range of values its trues take.
 pub fn set_pdarray_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let symbols = &ctx.shared.symbols;
     let name = args.str("array")?;
-    let dtype = symbols.get(name)?.dtype();
+    let (dtype, n) = {
+        let target = symbols.get(name)?;
+        (target.dtype(), target.size())
+    };
     let idx_name = args.str("idx")?;
     let idx_entry = symbols.get(idx_name)?;
     let idx = Index::new(idx_name, &idx_entry.data)?;
     let value_name = args.str("value")?;
     let value = symbols.get(value_name)?;
-    let src = converted(ctx, &value.data, dtype)?;
-    symbols.modify(name, |data| {
-        let n = data.len();
-        let count = idx.check(n)?;
-        if count != src.data().len() {
-            return Err(CommandError::value(format!(
-                "size mismatch: {idx_name} selects {count} elements but {value_name} has {}",
-                src.data().len()
-            )));
+    let local_count = idx.check(n, idx_entry.size())?;
+    let count = match idx {
+        Index::Mask(_) if ctx.ranks() > 1 => total(ctx, local_count)?,
+        Index::Mask(_) => local_count,
+        _ => idx_entry.size(),
+    };
+    if count != value.size() {
+        return Err(CommandError::value(format!(
+            "size mismatch: {idx_name} selects {count} elements but {value_name} has {}",
+            value.size()
+        )));
+    }
+    if ctx.ranks() == 1 {
+        let src = converted(ctx, &value.data, dtype)?;
+        ctx.modify(name, |data| scatter(data, src.data(), Targets::Index(&idx)))?;
+        return Ok(Reply::normal("setPdarrayIndexToPdarrayMsg success"));
+    }
+    let (positions, vals) = match idx.positions(n) {
+        Some(pos) => {
+            let src = converted(ctx, &value.data, dtype)?;
+            let (local, vals) = moves::deliver(ctx, n, &pos, src.data())?;
+            (Some(local), vals)
         }
-        scatter(data, src.data(), Targets::Index(&idx))
-    })?;
+        None => {
+            let (before, _) = exchange::exscan_sum(ctx.comm, local_count as u64)?;
+            let want = Steps::range(before as usize, local_count);
+            let vals = moves::fetch_steps(ctx, &value.data, value.size(), want)?;
+            (None, convert(&vals, dtype))
+        }
+    };
+    let targets = match &positions {
+        Some(p) => Index::Unsigned(p),
+        None => idx,
+    };
+    ctx.modify(name, |data| scatter(data, &vals, Targets::Index(&targets)))?;
     Ok(Reply::normal("setPdarrayIndexToPdarrayMsg success"))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Applies the writes one by one, in k order: what NumPy does.
-    fn serial(len: usize, targets: Targets, count: usize) -> Vec<u64> {
-        let mut v = vec![u64::MAX; len];
-        let positions: Vec<usize> = match targets {
-            Targets::One(p) => vec![p],
-            Targets::Slice(sl) => (0..sl.len).map(|k| sl.at(k)).collect(),
-            Targets::Index(Index::Signed(ix)) => ix
-                .iter()
-                .map(|i| position(*i, len).expect("checked"))
-                .collect(),
-            Targets::Index(Index::Unsigned(ix)) => ix.iter().map(|i| *i as usize).collect(),
-            Targets::Index(Index::Mask(m)) => (0..len).filter(|p| m[*p]).collect(),
-        };
-        assert_eq!(positions.len(), count);
-        for (k, p) in positions.into_iter().enumerate() {
-            v[p] = k as u64;
-        }
-        v
-    }
-
-    fn parallel(len: usize, targets: Targets) -> Vec<u64> {
-        let mut v = vec![u64::MAX; len];
-        write_at(&mut v, targets, |k| k as u64);
-        v
-    }
-
-    #[test]
-    fn parallel_writes_match_serial_order() {
-        let n = 5 * kernels::PAR_THRESHOLD + 13;
-        let ni = n as i64;
-        for (start, stride, len) in [
-            (0, 1, n),
-            (3, 7, (n - 4) / 7 + 1),
-            (ni - 1, -1, n),
-            (ni - 2, -5, (n - 2) / 5 + 1),
-            (100, 3, 1000),
-            (ni / 2, -2, n / 4),
-        ] {
-            let sl = Slice { start, stride, len };
-            assert!(sl.at(len - 1) < n);
-            assert_eq!(
-                parallel(n, Targets::Slice(sl)),
-                serial(n, Targets::Slice(sl), len),
-                "slice {start}:{stride}:{len}"
-            );
-        }
-        // Random indexes with many repeats: the last write must win.
-        let mut x = 88172645463325252u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
-        let unsigned: Vec<u64> = (0..2 * n).map(|_| next() % (n as u64 / 3)).collect();
-        let signed: Vec<i64> = (0..n)
-            .map(|_| (next() % (2 * n as u64)) as i64 - ni)
-            .collect();
-        let mask: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
-        for idx in [
-            Index::Unsigned(&unsigned),
-            Index::Signed(&signed),
-            Index::Mask(&mask),
-        ] {
-            let count = idx.check(n).expect("in bounds");
-            assert_eq!(
-                parallel(n, Targets::Index(&idx)),
-                serial(n, Targets::Index(&idx), count)
-            );
-        }
-        assert_eq!(
-            parallel(n, Targets::One(n - 1)),
-            serial(n, Targets::One(n - 1), 1)
-        );
-    }
-
-    #[test]
-    fn parallel_compress_keeps_order() {
-        let n = 3 * kernels::PAR_THRESHOLD + 5;
-        let data = ArrayData::Int64((0..n as i64).collect());
-        let mask: Vec<bool> = (0..n).map(|i| i % 7 == 1 || i > n - 10).collect();
-        let want: Vec<i64> = (0..n as i64).filter(|i| mask[*i as usize]).collect();
-        assert_eq!(compress(&data, &mask, want.len()), ArrayData::Int64(want));
-    }
-}
+mod tests;

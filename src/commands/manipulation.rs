@@ -15,10 +15,16 @@
 //! be `-1`, meaning "whatever fits"), and a broadcast follows NumPy's rule for
 //! one dimension: the same length is a copy, length 1 is repeated, anything
 //! else is an error naming both shapes.
+//!
+//! Every command runs on all ranks. A copy keeps the global length, so each
+//! rank copies its own block; a broadcast fetches the one element from the
+//! rank holding it, and a flip fetches each rank's block of the result from
+//! the ranks holding those positions.
 
 use std::mem::MaybeUninit;
 
 use super::cast::convert;
+use super::indexing::moves::{self, Steps};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
@@ -34,37 +40,43 @@ pub fn register(map: &mut CommandMap) {
             handler!(deepcopy),
             Kind::Tracked,
             "GenSymIO",
-        );
+        )
+        .everywhere();
         map.add(
             format!("flatten<{t},1>"),
             handler!(flatten),
             Kind::Tracked,
             "AryUtil",
-        );
+        )
+        .everywhere();
         map.add(
             format!("reshape<{t},1,1>"),
             handler!(reshape),
             Kind::Tracked,
             "ManipulationMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("broadcast<{t},1,1>"),
             handler!(broadcast),
             Kind::Tracked,
             "ManipulationMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("flip<{t},1>"),
             handler!(flip),
             Kind::Tracked,
             "ManipulationMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("flipAll<{t},1>"),
             handler!(flip_all),
             Kind::Tracked,
             "ManipulationMsg",
-        );
+        )
+        .everywhere();
     }
 }
 
@@ -237,10 +249,14 @@ pub fn broadcast(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             tuple_text(&requested)
         )));
     }
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(dtype, target, |n| repeat_first(&entry.data, n))?;
+    let symbols = &ctx.shared.symbols;
+    if ctx.ranks() == 1 {
+        let out = symbols.new_entry(dtype, target, |n| repeat_first(&entry.data, n))?;
+        return Ok(ctx.created(out));
+    }
+    // The one element lives on one rank: every rank fetches it.
+    let one = moves::fetch(ctx, &entry.data, 1, &[0])?;
+    let out = symbols.new_entry(dtype, target, |n| repeat_first(&one, n))?;
     Ok(ctx.created(out))
 }
 
@@ -299,16 +315,26 @@ fn reversed(ctx: &Ctx, entry: &ArrayEntry) -> Result<Reply, CommandError> {
             }
         })
     }
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(entry.dtype(), entry.shape.clone(), |_| match &entry.data {
-            ArrayData::Int64(v) => ArrayData::Int64(rev(v)),
-            ArrayData::UInt64(v) => ArrayData::UInt64(rev(v)),
-            ArrayData::UInt8(v) => ArrayData::UInt8(rev(v)),
-            ArrayData::Float64(v) => ArrayData::Float64(rev(v)),
-            ArrayData::Bool(v) => ArrayData::Bool(rev(v)),
-        })?;
+    let symbols = &ctx.shared.symbols;
+    if ctx.ranks() == 1 {
+        let out = symbols.new_entry(
+            entry.dtype(),
+            entry.shape.clone(),
+            |_| moves::each!(&entry.data, v => rev(v)),
+        )?;
+        return Ok(ctx.created(out));
+    }
+    // This rank's block of the result is a falling run of the input's
+    // global positions, fetched from the ranks holding them.
+    let n = entry.size();
+    let mine = ctx.local_range(n);
+    let want = Steps {
+        first: n as i64 - 1 - mine.start as i64,
+        step: -1,
+        count: mine.len(),
+    };
+    let data = moves::fetch_steps(ctx, &entry.data, n, want)?;
+    let out = symbols.new_entry(entry.dtype(), entry.shape.clone(), |_| data)?;
     Ok(ctx.created(out))
 }
 

@@ -14,15 +14,20 @@
 //! the first NaN when there is one, the first false (argmin) or true (argmax)
 //! of a bool array; an empty array is an error. "Sorted" means
 //! non-decreasing in NumPy's sort order, where NaN sorts after every number,
-//! so an array `np.sort` leaves unchanged is sorted. With one locale,
-//! sorted locally is sorted.
+//! so an array `np.sort` leaves unchanged is sorted. "Sorted locally" means
+//! every rank's block is sorted (with one locale, sorted locally is sorted).
+//!
+//! Every command runs on all ranks: each reduces its own block, and the
+//! per-rank results are combined in rank order (see [`reduce`] for what
+//! that means for float sums).
 
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::stats::np_sum;
 use crate::commands::symbols::format_real;
+use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::fold_chunks;
+use crate::kernels::{Plain, fold_chunks};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -30,12 +35,18 @@ pub fn register(map: &mut CommandMap) {
     const M: &str = "ReductionMsg";
     for dtype in DType::ALL {
         let t = format!("<{},1>", dtype.name());
-        map.add(format!("sumAll{t}"), handler!(sum_all), Kind::Tracked, M);
-        map.add(format!("prodAll{t}"), handler!(prod_all), Kind::Tracked, M);
-        map.add(format!("minAll{t}"), handler!(min_all), Kind::Tracked, M);
-        map.add(format!("maxAll{t}"), handler!(max_all), Kind::Tracked, M);
-        map.add(format!("anyAll{t}"), handler!(any_all), Kind::Tracked, M);
-        map.add(format!("allAll{t}"), handler!(all_all), Kind::Tracked, M);
+        map.add(format!("sumAll{t}"), handler!(sum_all), Kind::Tracked, M)
+            .everywhere();
+        map.add(format!("prodAll{t}"), handler!(prod_all), Kind::Tracked, M)
+            .everywhere();
+        map.add(format!("minAll{t}"), handler!(min_all), Kind::Tracked, M)
+            .everywhere();
+        map.add(format!("maxAll{t}"), handler!(max_all), Kind::Tracked, M)
+            .everywhere();
+        map.add(format!("anyAll{t}"), handler!(any_all), Kind::Tracked, M)
+            .everywhere();
+        map.add(format!("allAll{t}"), handler!(all_all), Kind::Tracked, M)
+            .everywhere();
         let index_and_order = [
             ("argminAll", handler!(argmin_all)),
             ("argmaxAll", handler!(argmax_all)),
@@ -43,7 +54,8 @@ pub fn register(map: &mut CommandMap) {
             ("isSortedLocallyAll", handler!(is_sorted_all)),
         ];
         for (kind, h) in index_and_order {
-            map.add(format!("{kind}{t}"), h, Kind::Tracked, M);
+            map.add(format!("{kind}{t}"), h, Kind::Tracked, M)
+                .everywhere();
         }
     }
 }
@@ -122,6 +134,28 @@ fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
     )
 }
 
+/// Every rank's `x`, combined in rank order by `f` (one rank: `x` itself).
+fn over_ranks<T: Plain>(ctx: &Ctx, x: T, f: impl Fn(T, T) -> T) -> Result<T, CommandError> {
+    let all = exchange::allgather(ctx.comm, x)?;
+    Ok(all.into_iter().reduce(f).unwrap_or(x))
+}
+
+/// Every rank's `x` that is present, in rank order, combined by `f`.
+fn over_ranks_opt<T: Plain>(
+    ctx: &Ctx,
+    x: Option<T>,
+    f: impl Fn(T, T) -> T,
+) -> Result<Option<T>, CommandError> {
+    let all = exchange::allgather_vec(ctx.comm, x.as_slice())?;
+    Ok(all.into_iter().flatten().reduce(f))
+}
+
+/// Each rank reduces its block; the per-rank results are then combined in
+/// rank order. Integer and bool results are exact at any rank count. A
+/// float64 sum is NumPy's pairwise sum of each block, the block sums then
+/// added in rank order: with several ranks the additions are grouped
+/// differently from one NumPy call, so the last bits may differ from the
+/// one-rank result (as may a float product, multiplied block by block).
 fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let skip_nan = if args.contains("skipNan") {
@@ -140,6 +174,8 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
             "zero-size array to reduction operation {what} which has no identity"
         ))
     };
+    // Decided on the global size, so every rank fails alike.
+    let global_empty = entry.size() == 0;
     let max = red == Red::Max;
     let int = |x: i64| format!("int64 {x}");
     let uint = |x: u64| format!("uint64 {x}");
@@ -147,6 +183,16 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
     let real = |x: f64| format!("float64 {}", format_real(x));
     let any = |v: &[bool]| fold(v, false, |a, x| a | x, |a, b| a | b);
     let all = |v: &[bool]| fold(v, true, |a, x| a & x, |a, b| a & b);
+    let or = |a: bool, b: bool| a | b;
+    let and = |a: bool, b: bool| a & b;
+    fn ext<T: Plain + Ord + Send + Sync>(
+        ctx: &Ctx,
+        v: &[T],
+        max: bool,
+    ) -> Result<Option<T>, CommandError> {
+        let best = move |a: T, b: T| if max { a.max(b) } else { a.min(b) };
+        over_ranks_opt(ctx, extreme(v, max), best)
+    }
     let msg = match (&entry.data, red) {
         (_, Red::Any) | (_, Red::All) => {
             let found = match (&entry.data, red) {
@@ -169,59 +215,105 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
                 }
                 (ArrayData::Float64(v), _) => fold(v, true, |a, x| a & (x != 0.0), |a, b| a & b),
             };
+            let found = if red == Red::Any {
+                over_ranks(ctx, found, or)?
+            } else {
+                over_ranks(ctx, found, and)?
+            };
             boolean(found)
         }
-        (ArrayData::Int64(v), Red::Sum) => int(fold(v, 0, i64::wrapping_add, i64::wrapping_add)),
-        (ArrayData::Int64(v), Red::Prod) => int(fold(v, 1, i64::wrapping_mul, i64::wrapping_mul)),
-        (ArrayData::Int64(v), _) => int(extreme(v, max).ok_or_else(empty)?),
-        (ArrayData::UInt64(v), Red::Sum) => uint(fold(v, 0, u64::wrapping_add, u64::wrapping_add)),
-        (ArrayData::UInt64(v), Red::Prod) => uint(fold(v, 1, u64::wrapping_mul, u64::wrapping_mul)),
-        (ArrayData::UInt64(v), _) => uint(extreme(v, max).ok_or_else(empty)?),
-        (ArrayData::UInt8(v), Red::Sum) => uint(fold(
-            v,
-            0,
-            |a, x| a.wrapping_add(x.into()),
+        (ArrayData::Int64(v), Red::Sum) => int(over_ranks(
+            ctx,
+            fold(v, 0, i64::wrapping_add, i64::wrapping_add),
+            i64::wrapping_add,
+        )?),
+        (ArrayData::Int64(v), Red::Prod) => int(over_ranks(
+            ctx,
+            fold(v, 1, i64::wrapping_mul, i64::wrapping_mul),
+            i64::wrapping_mul,
+        )?),
+        (ArrayData::Int64(v), _) => int(ext(ctx, v, max)?.ok_or_else(empty)?),
+        (ArrayData::UInt64(v), Red::Sum) => uint(over_ranks(
+            ctx,
+            fold(v, 0, u64::wrapping_add, u64::wrapping_add),
             u64::wrapping_add,
-        )),
-        (ArrayData::UInt8(v), Red::Prod) => uint(fold(
-            v,
-            1,
-            |a, x| a.wrapping_mul(x.into()),
+        )?),
+        (ArrayData::UInt64(v), Red::Prod) => uint(over_ranks(
+            ctx,
+            fold(v, 1, u64::wrapping_mul, u64::wrapping_mul),
             u64::wrapping_mul,
-        )),
-        (ArrayData::UInt8(v), _) => format!("uint8 {}", extreme(v, max).ok_or_else(empty)?),
-        (ArrayData::Bool(v), Red::Sum) => int(fold(v, 0, |a, x| a + x as i64, |a, b| a + b)),
-        (ArrayData::Bool(v), Red::Prod) => int(all(v) as i64),
+        )?),
+        (ArrayData::UInt64(v), _) => uint(ext(ctx, v, max)?.ok_or_else(empty)?),
+        (ArrayData::UInt8(v), Red::Sum) => uint(over_ranks(
+            ctx,
+            fold(v, 0, |a, x| a.wrapping_add(x.into()), u64::wrapping_add),
+            u64::wrapping_add,
+        )?),
+        (ArrayData::UInt8(v), Red::Prod) => uint(over_ranks(
+            ctx,
+            fold(v, 1, |a, x| a.wrapping_mul(x.into()), u64::wrapping_mul),
+            u64::wrapping_mul,
+        )?),
+        (ArrayData::UInt8(v), _) => format!("uint8 {}", ext(ctx, v, max)?.ok_or_else(empty)?),
+        (ArrayData::Bool(v), Red::Sum) => int(over_ranks(
+            ctx,
+            fold(v, 0, |a, x| a + x as i64, |a, b| a + b),
+            i64::wrapping_add,
+        )?),
+        (ArrayData::Bool(v), Red::Prod) => int(over_ranks(ctx, all(v), and)? as i64),
         (ArrayData::Bool(v), _) => {
-            if v.is_empty() {
+            if global_empty {
                 return Err(empty());
             }
-            boolean(if max { any(v) } else { all(v) })
+            boolean(if max {
+                over_ranks(ctx, any(v), or)?
+            } else {
+                over_ranks(ctx, all(v), and)?
+            })
         }
         // NumPy's pairwise order, so `a.sum()` equals `np.sum` (and
         // `np.nansum`, which sums with NaNs replaced by 0) bit for bit.
-        (ArrayData::Float64(v), Red::Sum) if skip_nan => {
-            real(np_sum(v, |x| if x.is_nan() { 0.0 } else { x }, false))
+        (ArrayData::Float64(v), Red::Sum) => {
+            let local = if skip_nan {
+                np_sum(v, |x| if x.is_nan() { 0.0 } else { x }, false)
+            } else {
+                np_sum(v, |x| x, false)
+            };
+            real(over_ranks(ctx, local, |a, b| a + b)?)
         }
-        (ArrayData::Float64(v), Red::Sum) => real(np_sum(v, |x| x, false)),
-        (ArrayData::Float64(v), Red::Prod) => real(fold(
-            v,
-            1.0,
-            move |a, x| if skip_nan && x.is_nan() { a } else { a * x },
+        (ArrayData::Float64(v), Red::Prod) => real(over_ranks(
+            ctx,
+            fold(
+                v,
+                1.0,
+                move |a, x| if skip_nan && x.is_nan() { a } else { a * x },
+                |a, b| a * b,
+            ),
             |a, b| a * b,
-        )),
-        (ArrayData::Float64(v), _) => match extreme_f64(v, max, skip_nan) {
-            Some(x) => real(x),
-            None if v.is_empty() => return Err(empty()),
-            None => real(f64::NAN),
-        },
+        )?),
+        (ArrayData::Float64(v), _) => {
+            let local = extreme_f64(v, max, skip_nan);
+            let best = move |x: f64, y: f64| match () {
+                _ if x.is_nan() || y.is_nan() => f64::NAN,
+                _ if max => x.max(y),
+                _ => x.min(y),
+            };
+            match over_ranks_opt(ctx, local, best)? {
+                Some(x) => real(x),
+                None if global_empty => return Err(empty()),
+                None => real(f64::NAN),
+            }
+        }
     };
     Ok(Reply::normal(msg))
 }
 
 /// Index of the first element that no later one beats; `better(a, b)` says
 /// whether `a` beats the best so far, `b`. `None` when empty.
-fn arg_best<T: Copy + Send + Sync>(v: &[T], better: impl Fn(T, T) -> bool + Sync) -> Option<usize> {
+fn arg_best<T: Copy + Send + Sync>(
+    v: &[T],
+    better: &(impl Fn(T, T) -> bool + Sync),
+) -> Option<usize> {
     let first_best = |c: &[T]| {
         let mut best: Option<(usize, T)> = None;
         for (i, x) in c.iter().enumerate() {
@@ -252,24 +344,66 @@ pub fn argmax_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     arg_extreme(args, ctx, true)
 }
 
+/// The first global index of the best element of the whole array, `v`
+/// being this rank's block, which starts at global index `offset`. Each
+/// rank's first best and its value are gathered, then the ranks are
+/// searched in order with the same `better`, so a tie keeps the earlier
+/// rank's index, exactly as one pass over the whole array would.
+fn arg_over_ranks<T: Plain + Send + Sync>(
+    ctx: &Ctx,
+    v: &[T],
+    offset: usize,
+    better: impl Fn(T, T) -> bool + Sync,
+) -> Result<Option<usize>, CommandError> {
+    let found = arg_best(v, &better);
+    if ctx.ranks() == 1 {
+        return Ok(found);
+    }
+    let value = found.map(|i| v[i]);
+    let index = found.map(|i| (offset + i) as u64);
+    let values = exchange::allgather_vec(ctx.comm, value.as_slice())?;
+    let indices = exchange::allgather_vec(ctx.comm, index.as_slice())?;
+    let mut best: Option<(u64, T)> = None;
+    let pairs = values
+        .into_iter()
+        .flatten()
+        .zip(indices.into_iter().flatten());
+    for (x, i) in pairs {
+        if best.is_none_or(|(_, b)| better(x, b)) {
+            best = Some((i, x));
+        }
+    }
+    Ok(best.map(|(i, _)| i as usize))
+}
+
 fn arg_extreme(args: &Args, ctx: &Ctx, max: bool) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "x", dtype)?;
-    fn ord<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<usize> {
+    let offset = ctx.local_range(entry.size()).start;
+    fn ord<T: Plain + Ord + Send + Sync>(
+        ctx: &Ctx,
+        v: &[T],
+        offset: usize,
+        max: bool,
+    ) -> Result<Option<usize>, CommandError> {
         if max {
-            arg_best(v, |a, b| a > b)
+            arg_over_ranks(ctx, v, offset, |a, b| a > b)
         } else {
-            arg_best(v, |a, b| a < b)
+            arg_over_ranks(ctx, v, offset, |a, b| a < b)
         }
     }
     let found = match &entry.data {
-        ArrayData::Int64(v) => ord(v, max),
-        ArrayData::UInt64(v) => ord(v, max),
-        ArrayData::UInt8(v) => ord(v, max),
-        ArrayData::Bool(v) => ord(v, max),
+        ArrayData::Int64(v) => ord(ctx, v, offset, max)?,
+        ArrayData::UInt64(v) => ord(ctx, v, offset, max)?,
+        ArrayData::UInt8(v) => ord(ctx, v, offset, max)?,
+        ArrayData::Bool(v) => ord(ctx, v, offset, max)?,
         // A NaN beats every number, and nothing beats it.
-        ArrayData::Float64(v) if max => arg_best(v, |a, b| a > b || (a.is_nan() && !b.is_nan())),
-        ArrayData::Float64(v) => arg_best(v, |a, b| a < b || (a.is_nan() && !b.is_nan())),
+        ArrayData::Float64(v) if max => {
+            arg_over_ranks(ctx, v, offset, |a, b| a > b || (a.is_nan() && !b.is_nan()))?
+        }
+        ArrayData::Float64(v) => {
+            arg_over_ranks(ctx, v, offset, |a, b| a < b || (a.is_nan() && !b.is_nan()))?
+        }
     };
     let what = if max { "argmax" } else { "argmin" };
     let i = found.ok_or_else(|| {
@@ -292,15 +426,47 @@ fn sorted_by<T: Copy + Send + Sync>(v: &[T], le: impl Fn(T, T) -> bool + Sync) -
         })
 }
 
+/// Whether every rank's block is sorted (`seams == false`), or the whole
+/// array (`seams`: also each block's last element against the first of the
+/// next non-empty block).
+fn sorted_over_ranks<T: Plain + Send + Sync>(
+    ctx: &Ctx,
+    v: &[T],
+    seams: bool,
+    le: impl Fn(T, T) -> bool + Sync,
+) -> Result<bool, CommandError> {
+    let local = sorted_by(v, &le);
+    if ctx.ranks() == 1 {
+        return Ok(local);
+    }
+    let all = over_ranks(ctx, local, |a, b| a & b)?;
+    if !seams || !all {
+        return Ok(all);
+    }
+    let ends: Vec<T> = match (v.first(), v.last()) {
+        (Some(a), Some(b)) => vec![*a, *b],
+        _ => Vec::new(),
+    };
+    let ends: Vec<T> = exchange::allgather_vec(ctx.comm, &ends)?.concat();
+    // Pairs (first, last) in rank order: each last must not exceed the
+    // next first.
+    Ok(ends
+        .chunks(2)
+        .collect::<Vec<_>>()
+        .windows(2)
+        .all(|w| le(w[0][1], w[1][0])))
+}
+
 pub fn is_sorted_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "x", dtype)?;
+    let seams = !ctx.cmd.starts_with("isSortedLocally");
     let sorted = match &entry.data {
-        ArrayData::Int64(v) => sorted_by(v, |a, b| a <= b),
-        ArrayData::UInt64(v) => sorted_by(v, |a, b| a <= b),
-        ArrayData::UInt8(v) => sorted_by(v, |a, b| a <= b),
-        ArrayData::Bool(v) => sorted_by(v, |a, b| a <= b),
-        ArrayData::Float64(v) => sorted_by(v, |a, b| a <= b || b.is_nan()),
+        ArrayData::Int64(v) => sorted_over_ranks(ctx, v, seams, |a, b| a <= b)?,
+        ArrayData::UInt64(v) => sorted_over_ranks(ctx, v, seams, |a, b| a <= b)?,
+        ArrayData::UInt8(v) => sorted_over_ranks(ctx, v, seams, |a, b| a <= b)?,
+        ArrayData::Bool(v) => sorted_over_ranks(ctx, v, seams, |a, b| a <= b)?,
+        ArrayData::Float64(v) => sorted_over_ranks(ctx, v, seams, |a, b| a <= b || b.is_nan())?,
     };
     let text = if sorted { "True" } else { "False" };
     Ok(Reply::normal(format!("bool {text}")))

@@ -14,10 +14,18 @@
 //! sum (product) element by element, but started from the sum of the
 //! earlier chunks' totals, so it may differ from NumPy's sequential result
 //! in the last bits, as any regrouping of a float sum may.
+//!
+//! With several ranks each rank scans its block starting from the combined
+//! totals of the earlier ranks' blocks (gathered, then combined in rank
+//! order): integer results are still exact, and float results are running
+//! sums (products) regrouped at the rank boundaries as at the chunk
+//! boundaries above, so they too may differ in the last bits.
 
 use std::mem::MaybeUninit;
 
+use super::indexing::moves;
 use super::{CommandMap, Ctx, Kind};
+use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels::{Plain, build, fold_chunks, streams, write_each};
@@ -28,16 +36,20 @@ pub fn register(map: &mut CommandMap) {
     const M: &str = "StatsMsg";
     for dtype in DType::ALL {
         let t = format!("<{},1>", dtype.name());
-        map.add(format!("cumSum{t}"), handler!(cum_sum), Kind::Tracked, M);
-        map.add(format!("cumProd{t}"), handler!(cum_prod), Kind::Tracked, M);
+        map.add(format!("cumSum{t}"), handler!(cum_sum), Kind::Tracked, M)
+            .everywhere();
+        map.add(format!("cumProd{t}"), handler!(cum_prod), Kind::Tracked, M)
+            .everywhere();
     }
 }
 
 /// The inclusive scan of `v` under `op`, each element read as `conv` gives
-/// it, with `initial` first when given.
+/// it, with `initial` first when given; `seed` is the running value before
+/// `v[0]` (the earlier ranks' total), if any.
 fn scan<T: Copy + Sync, R: Plain + Send + Sync>(
     v: &[T],
     initial: Option<R>,
+    seed: Option<R>,
     conv: impl Fn(T) -> R + Sync,
     op: impl Fn(R, R) -> R + Sync,
 ) -> Vec<R> {
@@ -51,7 +63,7 @@ fn scan<T: Copy + Sync, R: Plain + Send + Sync>(
     };
     let totals = fold_chunks(v, |c| (c.len(), total(c)));
     let mut starts = Vec::with_capacity(totals.len());
-    let (mut pos, mut before) = (0, None);
+    let (mut pos, mut before) = (0, seed);
     for (len, total) in totals {
         starts.push((pos, before));
         before = match (before, total) {
@@ -106,28 +118,58 @@ pub fn cum_prod(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 
 /// int64 results of bool or int64 input.
 fn scan_i64<T: Copy + Sync>(
+    ctx: &Ctx,
     v: &[T],
     init: bool,
     kind: Scan,
     conv: impl Fn(T) -> i64 + Sync,
-) -> Vec<i64> {
+) -> Result<Vec<i64>, CommandError> {
     match kind {
-        Scan::Sum => scan(v, init.then_some(0), conv, i64::wrapping_add),
-        Scan::Prod => scan(v, init.then_some(1), conv, i64::wrapping_mul),
+        Scan::Sum => scan_ranks(ctx, v, init.then_some(0), conv, i64::wrapping_add),
+        Scan::Prod => scan_ranks(ctx, v, init.then_some(1), conv, i64::wrapping_mul),
     }
 }
 
 /// uint64 results of uint64 or uint8 input.
 fn scan_u64<T: Copy + Sync>(
+    ctx: &Ctx,
     v: &[T],
     init: bool,
     kind: Scan,
     conv: impl Fn(T) -> u64 + Sync,
-) -> Vec<u64> {
+) -> Result<Vec<u64>, CommandError> {
     match kind {
-        Scan::Sum => scan(v, init.then_some(0), conv, u64::wrapping_add),
-        Scan::Prod => scan(v, init.then_some(1), conv, u64::wrapping_mul),
+        Scan::Sum => scan_ranks(ctx, v, init.then_some(0), conv, u64::wrapping_add),
+        Scan::Prod => scan_ranks(ctx, v, init.then_some(1), conv, u64::wrapping_mul),
     }
+}
+
+/// This rank's piece of the scan of the whole array (`v` is its block):
+/// the block's total, the totals of the earlier ranks combined in rank
+/// order as the seed, then the block scanned from that seed. `initial`
+/// leads rank 0's piece only.
+fn scan_ranks<T: Copy + Sync, R: Plain + Send + Sync>(
+    ctx: &Ctx,
+    v: &[T],
+    initial: Option<R>,
+    conv: impl Fn(T) -> R + Sync,
+    op: impl Fn(R, R) -> R + Sync,
+) -> Result<Vec<R>, CommandError> {
+    if ctx.ranks() == 1 {
+        return Ok(scan(v, initial, None, conv, op));
+    }
+    let total = fold_chunks(v, |c| {
+        c.split_first()
+            .map(|(x, rest)| rest.iter().fold(conv(*x), |a, y| op(a, conv(*y))))
+    })
+    .into_iter()
+    .flatten()
+    .reduce(&op);
+    let totals = exchange::allgather_vec(ctx.comm, total.as_slice())?;
+    let rank = ctx.comm.rank();
+    let seed = totals[..rank].iter().flatten().copied().reduce(&op);
+    let initial = initial.filter(|_| rank == 0);
+    Ok(scan(v, initial, seed, conv, op))
 }
 
 fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
@@ -146,19 +188,36 @@ fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
         DType::Float64 => DType::Float64,
     };
     let len = entry.size() + usize::from(init);
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(out_type, vec![len], |_| match &entry.data {
-            ArrayData::Int64(v) => ArrayData::Int64(scan_i64(v, init, kind, |x| x)),
-            ArrayData::Bool(v) => ArrayData::Int64(scan_i64(v, init, kind, i64::from)),
-            ArrayData::UInt64(v) => ArrayData::UInt64(scan_u64(v, init, kind, |x| x)),
-            ArrayData::UInt8(v) => ArrayData::UInt64(scan_u64(v, init, kind, u64::from)),
+    let compute = || -> Result<ArrayData, CommandError> {
+        Ok(match &entry.data {
+            ArrayData::Int64(v) => ArrayData::Int64(scan_i64(ctx, v, init, kind, |x| x)?),
+            ArrayData::Bool(v) => ArrayData::Int64(scan_i64(ctx, v, init, kind, i64::from)?),
+            ArrayData::UInt64(v) => ArrayData::UInt64(scan_u64(ctx, v, init, kind, |x| x)?),
+            ArrayData::UInt8(v) => ArrayData::UInt64(scan_u64(ctx, v, init, kind, u64::from)?),
             ArrayData::Float64(v) => ArrayData::Float64(match kind {
-                Scan::Sum => scan(v, init.then_some(0.0), |x| x, |a, b| a + b),
-                Scan::Prod => scan(v, init.then_some(1.0), |x| x, |a, b| a * b),
+                Scan::Sum => scan_ranks(ctx, v, init.then_some(0.0), |x| x, |a, b| a + b)?,
+                Scan::Prod => scan_ranks(ctx, v, init.then_some(1.0), |x| x, |a, b| a * b)?,
             }),
+        })
+    };
+    let symbols = &ctx.shared.symbols;
+    if ctx.ranks() == 1 {
+        // One rank: the memory is reserved before the result is allocated,
+        // and nothing is exchanged, so nothing can fail inside.
+        let out = symbols.new_entry(out_type, vec![len], |_| {
+            compute().expect("one rank exchanges nothing")
         })?;
+        return Ok(ctx.created(out));
+    }
+    // With `includeInitial` rank 0's piece is one longer than its block of
+    // the result: the pieces are moved into the result's blocks.
+    let piece = compute()?;
+    let data = if init {
+        moves::rebalance(ctx, piece)?
+    } else {
+        piece
+    };
+    let out = symbols.new_entry(out_type, vec![len], |_| data)?;
     Ok(ctx.created(out))
 }
 
@@ -186,9 +245,17 @@ mod tests {
                 acc = acc.wrapping_add(*x);
                 want.push(acc);
             }
-            assert_eq!(scan(&v, None, |x| x, i64::wrapping_add), want, "n = {n}");
+            assert_eq!(
+                scan(&v, None, None, |x| x, i64::wrapping_add),
+                want,
+                "n = {n}"
+            );
             want.insert(0, 0);
-            assert_eq!(scan(&v, Some(0), |x| x, i64::wrapping_add), want, "n = {n}");
+            assert_eq!(
+                scan(&v, Some(0), None, |x| x, i64::wrapping_add),
+                want,
+                "n = {n}"
+            );
         }
     }
 }

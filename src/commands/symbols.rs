@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::indexing::moves;
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
@@ -11,11 +12,18 @@ use crate::symbol_table::{ArrayData, ArrayEntry};
 
 pub fn register(map: &mut CommandMap) {
     const M: &str = "MsgProcessing";
-    map.add("info", handler!(info), Kind::Tracked, M);
-    map.add("str", handler!(str_), Kind::Tracked, M);
-    map.add("repr", handler!(repr), Kind::Tracked, M);
-    map.add("delete", handler!(delete), Kind::Tracked, M);
-    map.add("clear", handler!(clear), Kind::Tracked, M);
+    // Every rank runs them: the table must change on all ranks alike, and
+    // `str`/`repr` fetch the elements they print from the ranks holding them.
+    map.add("info", handler!(info), Kind::Tracked, M)
+        .everywhere();
+    map.add("str", handler!(str_), Kind::Tracked, M)
+        .everywhere();
+    map.add("repr", handler!(repr), Kind::Tracked, M)
+        .everywhere();
+    map.add("delete", handler!(delete), Kind::Tracked, M)
+        .everywhere();
+    map.add("clear", handler!(clear), Kind::Tracked, M)
+        .everywhere();
 }
 
 /// `names` is `__AllSymbols__`, `__RegisteredSymbols__` (none are registered
@@ -48,24 +56,38 @@ fn info_entry(name: &str, e: &ArrayEntry) -> String {
 }
 
 pub fn str_(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let entry = ctx.shared.symbols.get(args.str("array")?)?;
-    Ok(Reply::normal(render(
-        &entry.data,
-        args.int("printThresh")?,
-        "[",
-        "]",
-        Style::Str,
-    )))
+    printed(args, ctx, "[", "]", Style::Str)
 }
 
 pub fn repr(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    printed(args, ctx, "array([", "])", Style::Repr)
+}
+
+/// The elements `render` prints, fetched from the ranks holding them.
+fn printed(
+    args: &Args,
+    ctx: &Ctx,
+    prefix: &str,
+    suffix: &str,
+    style: Style,
+) -> Result<Reply, CommandError> {
     let entry = ctx.shared.symbols.get(args.str("array")?)?;
-    Ok(Reply::normal(render(
-        &entry.data,
-        args.int("printThresh")?,
-        "array([",
-        "])",
-        Style::Repr,
+    let thresh = args.int("printThresh")?;
+    if ctx.ranks() == 1 {
+        return Ok(Reply::normal(render(
+            &entry.data,
+            thresh,
+            prefix,
+            suffix,
+            style,
+        )));
+    }
+    let n = entry.size();
+    let picks = picks(n, thresh);
+    let wanted: Vec<u64> = picks.iter().flatten().map(|i| *i as u64).collect();
+    let few = moves::fetch(ctx, &entry.data, n, &wanted)?;
+    Ok(Reply::normal(render_picked(
+        &few, &picks, prefix, suffix, style,
     )))
 }
 
@@ -91,9 +113,20 @@ pub enum Style {
 /// All elements if there are at most max(`thresh`, 6), else the first three,
 /// `...` and the last three.
 pub fn render(data: &ArrayData, thresh: i64, prefix: &str, suffix: &str, style: Style) -> String {
-    let n = data.len();
+    let picks = picks(data.len(), thresh);
+    let shown: Vec<usize> = picks.iter().flatten().copied().collect();
+    let few = if shown.len() == data.len() {
+        std::borrow::Cow::Borrowed(data)
+    } else {
+        std::borrow::Cow::Owned(moves::each!(data, v => shown.iter().map(|i| v[*i]).collect()))
+    };
+    render_picked(&few, &picks, prefix, suffix, style)
+}
+
+/// The positions [`render`] prints of `n` elements (`None` for `...`).
+fn picks(n: usize, thresh: i64) -> Vec<Option<usize>> {
     let all = n as i64 <= thresh.max(6);
-    let picks: Vec<Option<usize>> = if all {
+    if all {
         (0..n).map(Some).collect()
     } else {
         vec![
@@ -105,15 +138,29 @@ pub fn render(data: &ArrayData, thresh: i64, prefix: &str, suffix: &str, style: 
             Some(n - 2),
             Some(n - 1),
         ]
-    };
+    }
+}
+
+/// Prints `picks`, `few` holding the picked elements in order.
+fn render_picked(
+    few: &ArrayData,
+    picks: &[Option<usize>],
+    prefix: &str,
+    suffix: &str,
+    style: Style,
+) -> String {
     let mut out = String::from(prefix);
-    for (k, pick) in picks.into_iter().enumerate() {
+    let mut next = 0;
+    for (k, pick) in picks.iter().enumerate() {
         if k > 0 {
             out.push(' ');
         }
         match pick {
             None => out.push_str("..."),
-            Some(i) => element(&mut out, data, i, style),
+            Some(_) => {
+                element(&mut out, few, next, style);
+                next += 1;
+            }
         }
     }
     out.push_str(suffix);

@@ -1,0 +1,151 @@
+//! Moving the elements of an [`ArrayData`] of any type between ranks, for
+//! the commands that read elements other ranks hold: lookups by global
+//! index, arithmetic progressions of global indices (slices, flips) and
+//! rebalancing pieces into the block layout.
+//!
+//! Every function is a collective (see [`crate::dist::exchange`]); with one
+//! rank each is a local copy (a parallel one where the copy is large).
+
+use super::{Slice, take};
+use crate::commands::Ctx;
+use crate::dist::exchange;
+use crate::error::CommandError;
+use crate::kernels::Plain;
+use crate::symbol_table::ArrayData;
+
+type R<T> = Result<T, CommandError>;
+
+/// Applies `$e` to the vector `$v` inside an `ArrayData`, keeping the
+/// variant.
+macro_rules! each {
+    ($data:expr, $v:ident => $e:expr) => {
+        match $data {
+            ArrayData::Int64($v) => ArrayData::Int64($e),
+            ArrayData::UInt64($v) => ArrayData::UInt64($e),
+            ArrayData::UInt8($v) => ArrayData::UInt8($e),
+            ArrayData::Float64($v) => ArrayData::Float64($e),
+            ArrayData::Bool($v) => ArrayData::Bool($e),
+        }
+    };
+}
+pub(crate) use each;
+
+/// Each rank holds the next piece of one sequence (rank order); returns this
+/// rank's block of it.
+pub(crate) fn rebalance(ctx: &Ctx, piece: ArrayData) -> R<ArrayData> {
+    Ok(each!(piece, v => exchange::rebalance(ctx.comm, v)?))
+}
+
+/// The elements at global indices `idx` (each `< n`) of the array of `n`
+/// elements whose block this rank holds as `data`.
+pub(crate) fn fetch(ctx: &Ctx, data: &ArrayData, n: usize, idx: &[u64]) -> R<ArrayData> {
+    if ctx.ranks() == 1 {
+        return Ok(take(data, idx.len(), |k| idx[k] as usize));
+    }
+    let block = ctx.block(n);
+    Ok(each!(data, v => exchange::fetch(ctx.comm, &block, v, idx)?))
+}
+
+/// Global positions `first + k * step` for `k < count` (all inside the
+/// array when `count > 0`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Steps {
+    pub first: i64,
+    pub step: i64,
+    pub count: usize,
+}
+
+impl Steps {
+    /// Positions `first..first + count`.
+    pub(crate) fn range(first: usize, count: usize) -> Steps {
+        Steps {
+            first: first as i64,
+            step: 1,
+            count,
+        }
+    }
+    fn slice(self) -> Slice {
+        Slice {
+            start: self.first,
+            stride: self.step,
+            len: self.count,
+        }
+    }
+}
+
+/// The elements at the positions `want` lists (each rank its own list) of
+/// the array of `n` elements whose block this rank holds as `data`, in the
+/// order listed. Only the progressions travel, not the positions: each rank
+/// sends every other rank the elements of its own block that the other's
+/// progression meets, in progression order.
+pub(crate) fn fetch_steps(ctx: &Ctx, data: &ArrayData, n: usize, want: Steps) -> R<ArrayData> {
+    if ctx.ranks() == 1 {
+        let sl = want.slice();
+        return Ok(take(data, want.count, |k| sl.at(k)));
+    }
+    let mine = [want.first, want.step, want.count as i64];
+    let wants = exchange::allgather_vec(ctx.comm, &mine)?;
+    let wants: Vec<Steps> = wants
+        .iter()
+        .map(|w| Steps {
+            first: w[0],
+            step: w[1],
+            count: w[2] as usize,
+        })
+        .collect();
+    let here = ctx.local_range(n);
+    Ok(each!(data, v => steps_of(ctx, v, here.start, &wants)?))
+}
+
+fn steps_of<T: Plain>(ctx: &Ctx, local: &[T], lo: usize, wants: &[Steps]) -> R<Vec<T>> {
+    let hi = lo + local.len();
+    let mut send = Vec::new();
+    let mut counts = Vec::with_capacity(wants.len());
+    for w in wants {
+        let sl = w.slice();
+        let before = send.len();
+        send.extend(sl.ks_within(lo, hi).map(|k| local[sl.at(k) - lo]));
+        counts.push(send.len() - before);
+    }
+    let (got, from) = exchange::alltoallv(ctx.comm, &send, &counts)?;
+    let me = wants[ctx.comm.rank()];
+    if me.step > 0 {
+        return Ok(got);
+    }
+    // A falling progression meets the later ranks first: the pieces go in
+    // reverse rank order (each already in progression order).
+    let mut starts = Vec::with_capacity(from.len());
+    let mut at = 0;
+    for c in &from {
+        starts.push(at);
+        at += c;
+    }
+    let mut out = Vec::with_capacity(got.len());
+    for (s, c) in starts.iter().zip(&from).rev() {
+        out.extend_from_slice(&got[*s..*s + *c]);
+    }
+    Ok(out)
+}
+
+/// Sends `vals[i]` to the rank holding global position `pos[i]` of an array
+/// of `n` elements; returns what this rank received, as block-local
+/// positions and values, in the order of the senders' positions (rank 0's
+/// first), so that applying them in order keeps NumPy's last write.
+pub(crate) fn deliver(
+    ctx: &Ctx,
+    n: usize,
+    pos: &[u64],
+    vals: &ArrayData,
+) -> R<(Vec<u64>, ArrayData)> {
+    fn go<T: Plain>(ctx: &Ctx, n: usize, pos: &[u64], v: &[T]) -> R<(Vec<u64>, Vec<T>)> {
+        let got = exchange::deliver(ctx.comm, &ctx.block(n), pos, v)?;
+        Ok(got.into_iter().map(|(p, x)| (p as u64, x)).unzip())
+    }
+    let local;
+    let vals = each!(vals, v => {
+        let (p, x) = go(ctx, n, pos, v)?;
+        local = p;
+        x
+    });
+    Ok((local, vals))
+}
