@@ -13,6 +13,7 @@ pub mod block;
 pub mod comm;
 pub mod engine;
 pub mod exchange;
+pub mod sort;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 
