@@ -16,6 +16,7 @@
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
 pub(crate) use crate::dist::sort::{Scatter, radix_sort};
+use crate::dist::{self, exchange};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
@@ -31,26 +32,30 @@ pub fn register(map: &mut CommandMap) {
             handler!(argsort),
             Kind::Tracked,
             "ArgSortMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("sort<{t},1>"),
             handler!(sort),
             Kind::Tracked,
             "SortMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("searchSorted<{t},1,1>"),
             handler!(search_sorted),
             Kind::Tracked,
             "SortMsg",
-        );
+        )
+        .everywhere();
     }
     map.add(
         "coargsort",
         handler!(coargsort),
         Kind::Tracked,
         "ArgSortMsg",
-    );
+    )
+    .everywhere();
 }
 
 // ---------------------------------------------------------------------------
@@ -259,13 +264,77 @@ pub(crate) fn new_array(ctx: &Ctx, data: ArrayData) -> Result<ArrayEntry, Comman
         .new_entry(data.dtype(), vec![data.len()], |_| data)
 }
 
-/// Stores `entry` under a fresh name and returns its `created ...` text.
+/// Stores `entry` under a fresh name (once every rank has succeeded) and
+/// returns its `created ...` text.
 pub(crate) fn store(ctx: &Ctx, entry: ArrayEntry) -> String {
-    let symbols = &ctx.shared.symbols;
-    let name = symbols.next_name();
-    let msg = entry.created_msg(&name);
-    symbols.insert(name, entry);
-    msg
+    ctx.store(entry)
+}
+
+/// A new rank-1 array of global length `n` whose block on this rank is
+/// `data` (reserved before it is kept).
+pub(crate) fn new_block(ctx: &Ctx, n: usize, data: ArrayData) -> Result<ArrayEntry, CommandError> {
+    ctx.shared
+        .symbols
+        .new_entry(data.dtype(), vec![n], |_| data)
+}
+
+/// The elements at global indices `idx` of the distributed array whose
+/// block of global length `n` this rank holds as `data`.
+pub(crate) fn fetch_data(
+    ctx: &Ctx,
+    n: usize,
+    data: &ArrayData,
+    idx: &[u64],
+) -> Result<ArrayData, CommandError> {
+    let (comm, block) = (ctx.comm, &ctx.block(n));
+    Ok(same_kind!(data, v => exchange::fetch(comm, block, v, idx)?))
+}
+
+/// Every rank's piece of one sequence, in rank order, as a new array in the
+/// block layout.
+pub(crate) fn new_pieces(ctx: &Ctx, piece: ArrayData) -> Result<ArrayEntry, CommandError> {
+    let (_, n) = exchange::exscan_sum(ctx.comm, piece.len() as u64)?;
+    let comm = ctx.comm;
+    let data = same_kind!(piece, v => exchange::rebalance(comm, v)?);
+    new_block(ctx, n as usize, data)
+}
+
+/// The stable sorting permutation of a distributed array (this rank's
+/// block of it).
+pub(crate) fn argsort_dist(
+    ctx: &Ctx,
+    data: &ArrayData,
+    n: usize,
+) -> Result<Vec<i64>, CommandError> {
+    if ctx.ranks() == 1 {
+        return Ok(argsort_data(data));
+    }
+    dist::sort::argsort(ctx.comm, &sort_keys(data), ctx.local_range(n).start)
+}
+
+/// NumPy's stable sort of a distributed array: values move by the sorting
+/// permutation, so `-0.0` and NaN payloads keep their bits.
+pub(crate) fn sort_dist(ctx: &Ctx, data: &ArrayData, n: usize) -> Result<ArrayData, CommandError> {
+    if ctx.ranks() == 1 {
+        return Ok(sort_data(data));
+    }
+    let perm = argsort_dist(ctx, data, n)?;
+    let at = kernels::map(&perm, |p| p as u64);
+    drop(perm);
+    fetch_data(ctx, n, data, &at)
+}
+
+/// The permutation sorting the rows of distributed columns (global length
+/// `n`), first most significant.
+pub(crate) fn coargsort_dist(
+    ctx: &Ctx,
+    keys: &[Vec<u64>],
+    n: usize,
+) -> Result<Vec<i64>, CommandError> {
+    if ctx.ranks() == 1 {
+        return Ok(coargsort_keys(keys));
+    }
+    dist::sort::coargsort(ctx.comm, keys, n)
 }
 
 /// The arrays named in list argument `key`, which must be pdarrays
@@ -346,13 +415,15 @@ pub fn argsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let entry = ctx.typed_array(args, "name", dtype)?;
     check_algorithm(args.str("algoName")?)?;
     check_axis(args)?;
-    let _scratch = scratch(ctx, sort_scratch(entry.size()))?;
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(DType::Int64, vec![entry.size()], |_| {
+    let n = entry.size();
+    let _scratch = scratch(ctx, sort_scratch(entry.local_len()))?;
+    let out = if ctx.ranks() == 1 {
+        ctx.shared.symbols.new_entry(DType::Int64, vec![n], |_| {
             ArrayData::Int64(argsort_data(&entry.data))
-        })?;
+        })?
+    } else {
+        new_block(ctx, n, ArrayData::Int64(argsort_dist(ctx, &entry.data, n)?))?
+    };
     Ok(ctx.created(out))
 }
 
@@ -361,11 +432,16 @@ pub fn sort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let entry = ctx.typed_array(args, "array", dtype)?;
     check_algorithm(args.str("alg")?)?;
     check_axis(args)?;
-    let _scratch = scratch(ctx, (entry.size() * dtype.itemsize()) as u64)?;
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(dtype, vec![entry.size()], |_| sort_data(&entry.data))?;
+    let n = entry.size();
+    let out = if ctx.ranks() == 1 {
+        let _scratch = scratch(ctx, (n * dtype.itemsize()) as u64)?;
+        ctx.shared
+            .symbols
+            .new_entry(dtype, vec![n], |_| sort_data(&entry.data))?
+    } else {
+        let _scratch = scratch(ctx, sort_scratch(entry.local_len()))?;
+        new_block(ctx, n, sort_dist(ctx, &entry.data, n)?)?
+    };
     Ok(ctx.created(out))
 }
 
@@ -373,17 +449,26 @@ pub fn coargsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     check_algorithm(args.str("algoName")?)?;
     let entries = key_arrays(args, ctx, "arr_names", "arr_types")?;
     let n = entries[0].size();
+    let local = entries[0].local_len();
     let _scratch = scratch(
         ctx,
-        sort_scratch(n).saturating_add((n * 8 * entries.len()) as u64),
+        sort_scratch(local).saturating_add((local * 8 * entries.len()) as u64),
     )?;
-    let out = ctx.shared.symbols.new_entry(DType::Int64, vec![n], |_| {
-        let keys: Vec<Vec<u64>> = entries.iter().map(|e| sort_keys(&e.data)).collect();
-        ArrayData::Int64(coargsort_keys(&keys))
-    })?;
+    let keys: Vec<Vec<u64>> = entries.iter().map(|e| sort_keys(&e.data)).collect();
+    let out = if ctx.ranks() == 1 {
+        ctx.shared.symbols.new_entry(DType::Int64, vec![n], |_| {
+            ArrayData::Int64(coargsort_keys(&keys))
+        })?
+    } else {
+        new_block(ctx, n, ArrayData::Int64(coargsort_dist(ctx, &keys, n)?))?
+    };
     Ok(ctx.created(out))
 }
 
+/// With several ranks, each query goes to the rank whose block of `x1` its
+/// place falls in (found from the blocks' first elements), so `x1` must be
+/// sorted, as NumPy requires; an unsorted `x1` gives answers that depend on
+/// the number of ranks.
 pub fn search_sorted(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let x1 = ctx.typed_array(args, "x1", dtype)?;
@@ -403,22 +488,30 @@ pub fn search_sorted(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     if args.contains("x2Sorted") {
         args.bool("x2Sorted")?;
     }
-    let _scratch = scratch(ctx, ((x1.size() + x2.size()) * 8) as u64)?;
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(DType::Int64, vec![x2.size()], |_| {
-            let sorted = sort_keys(&x1.data);
-            let wanted = sort_keys(&x2.data);
-            ArrayData::Int64(kernels::map(&wanted, |v| {
-                let at = if right {
-                    sorted.partition_point(|a| *a <= v)
-                } else {
-                    sorted.partition_point(|a| *a < v)
-                };
-                at as i64
-            }))
+    let _scratch = scratch(ctx, ((x1.local_len() + x2.local_len()) * 8) as u64)?;
+    let sorted = sort_keys(&x1.data);
+    let place = |v: u64| {
+        if right {
+            sorted.partition_point(|a| *a <= v)
+        } else {
+            sorted.partition_point(|a| *a < v)
+        }
+    };
+    let out = if ctx.ranks() == 1 {
+        ctx.shared
+            .symbols
+            .new_entry(DType::Int64, vec![x2.size()], |_| {
+                let wanted = sort_keys(&x2.data);
+                ArrayData::Int64(kernels::map(&wanted, |v| place(v) as i64))
+            })?
+    } else {
+        let start = ctx.local_range(x1.size()).start;
+        let wanted = sort_keys(&x2.data);
+        let at = dist::sort::route(ctx.comm, &sorted, &wanted, !right, 0i64, |v| {
+            (start + place(v)) as i64
         })?;
+        new_block(ctx, x2.size(), ArrayData::Int64(at))?
+    };
     Ok(ctx.created(out))
 }
 

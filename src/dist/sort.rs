@@ -283,8 +283,8 @@ pub fn sort_items(comm: &dyn Comm, items: Vec<Item>) -> R<Vec<Item>> {
     exchange::rebalance(comm, sorted)
 }
 
-/// The items of `keys`, this rank's block (starting at global `start`).
-fn items_of(keys: &[u64], start: usize) -> Vec<Item> {
+/// The items of `keys`, whose first is at global position `start`.
+pub fn items_of(keys: &[u64], start: usize) -> Vec<Item> {
     kernels::build(keys.len(), |at, chunk| {
         for (k, o) in chunk.iter_mut().enumerate() {
             let i = at + k;
@@ -337,23 +337,28 @@ struct Edge {
 // SAFETY: three u64 fields, no padding.
 unsafe impl Plain for Edge {}
 
-fn edges(comm: &dyn Comm, local: &[u64]) -> R<Vec<Edge>> {
-    let mine = match (local.first(), local.last()) {
-        (Some(&first), Some(&last)) => Edge {
+fn edges(comm: &dyn Comm, ends: Option<(u64, u64)>) -> R<Vec<Edge>> {
+    let mine = match ends {
+        Some((first, last)) => Edge {
             has: 1,
             first,
             last,
         },
-        _ => Edge::default(),
+        None => Edge::default(),
     };
     exchange::allgather(comm, mine)
 }
 
+/// The first and last of `local`, if any.
+pub fn ends(local: &[u64]) -> Option<(u64, u64)> {
+    Some((*local.first()?, *local.last()?))
+}
+
 /// The key just before this rank's block (the last key of the nearest
 /// non-empty rank before it) and the key just after it, of a distributed
-/// sequence whose block this rank holds as `local`.
-pub fn neighbours(comm: &dyn Comm, local: &[u64]) -> R<(Option<u64>, Option<u64>)> {
-    let all = edges(comm, local)?;
+/// sequence whose block's first and last keys are `ends` on this rank.
+pub fn neighbours(comm: &dyn Comm, ends: Option<(u64, u64)>) -> R<(Option<u64>, Option<u64>)> {
+    let all = edges(comm, ends)?;
     let me = comm.rank();
     let before = all[..me].iter().rev().find(|e| e.has == 1).map(|e| e.last);
     let after = all[me + 1..].iter().find(|e| e.has == 1).map(|e| e.first);
@@ -374,7 +379,7 @@ pub fn route<A: Plain + Send>(
     answer: impl Fn(u64) -> A + Sync,
 ) -> R<Vec<A>> {
     let ranks = comm.size();
-    let firsts: Vec<(usize, u64)> = edges(comm, sorted)?
+    let firsts: Vec<(usize, u64)> = edges(comm, ends(sorted))?
         .iter()
         .enumerate()
         .filter(|(_, e)| e.has == 1)
@@ -626,7 +631,7 @@ mod tests {
             }
             let got = on_ranks(ranks, |comm| {
                 let (mine, _) = block_of(&sorted[..2], comm);
-                vec![neighbours(comm, &mine).unwrap()]
+                vec![neighbours(comm, ends(&mine)).unwrap()]
             });
             let want: Vec<_> = (0..ranks)
                 .map(|r| {
