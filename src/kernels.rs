@@ -4,17 +4,33 @@
 
 use std::mem::MaybeUninit;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 /// Arrays shorter than this are handled on the calling thread.
 pub const PAR_THRESHOLD: usize = 1 << 16;
+
+/// Cores this process may use; 0 until set: all the machine lets it have.
+static CORES: AtomicUsize = AtomicUsize::new(0);
+
+/// Limits kernels to `n` threads (ranks sharing a node split its cores).
+pub fn set_threads(n: usize) {
+    CORES.store(n.max(1), Ordering::Relaxed);
+}
+
+fn cores() -> usize {
+    match CORES.load(Ordering::Relaxed) {
+        0 => thread::available_parallelism().map_or(1, |c| c.get()),
+        n => n,
+    }
+}
 
 /// How many threads to use for `n` elements.
 pub fn threads_for(n: usize) -> usize {
     if n < PAR_THRESHOLD {
         return 1;
     }
-    let cores = thread::available_parallelism().map_or(1, |c| c.get());
+    let cores = cores();
     cores.min(n / (PAR_THRESHOLD / 2)).max(1)
 }
 

@@ -15,6 +15,7 @@ use crate::daemons::{self, Daemon};
 use crate::integration::{self, Registration};
 use crate::machine::Machine;
 use crate::state::{Shared, Stats};
+use crate::symbol_table::SymbolTable;
 
 /// How long pending replies may take to drain at shutdown.
 const LINGER_MS: i32 = 2000;
@@ -29,9 +30,26 @@ pub struct Server {
     _logger: flexi_logger::LoggerHandle,
 }
 
-/// Runs a server with `config` until it is shut down.
+/// Runs a server with `config` until it is shut down: one process, or
+/// (`-nl N`, MPI build) N ranks of which this process is one.
 pub fn run(config: Config) -> ExitCode {
-    match Server::start(config) {
+    #[cfg(feature = "mpi")]
+    if crate::dist::mpi::under_launcher() {
+        return crate::dist::mpi::run(config);
+    }
+    if config.num_locales > 1 {
+        return crate::dist::launch::exec(&config.launcher, config.num_locales);
+    }
+    run_with(
+        config,
+        crate::dist::Cluster::single(),
+        &SymbolTable::random_id(),
+    )
+}
+
+/// Rank 0 (or the only process): serves the client with `cluster` behind it.
+pub fn run_with(config: Config, cluster: crate::dist::Cluster, server_id: &str) -> ExitCode {
+    match Server::start(config, cluster, server_id) {
         Ok(server) => server.serve(),
         Err(e) => {
             eprintln!("arkouda_server: {e}");
@@ -43,7 +61,11 @@ pub fn run(config: Config) -> ExitCode {
 impl Server {
     /// Everything up to the moment the daemons start serving. Requests that
     /// arrive meanwhile wait in the sockets' queues.
-    pub fn start(config: Config) -> Result<Server, String> {
+    pub fn start(
+        config: Config,
+        cluster: crate::dist::Cluster,
+        server_id: &str,
+    ) -> Result<Server, String> {
         let arkouda_dir = std::env::current_dir()
             .map_err(|e| format!("no working directory: {e}"))?
             .join(".arkouda");
@@ -67,7 +89,9 @@ impl Server {
         // Settings are checked before any port is bound; registration waits
         // until every socket is bound.
         let registrar = integration::prepare(&config, &machine.hostname)?;
-        let shared = Arc::new(Shared::new(config, machine, token));
+        let shared = Arc::new(Shared::with_cluster(
+            config, machine, token, cluster, server_id,
+        ));
         // Freed arrays kept for reuse (see `alloc`); by default a quarter of
         // what arrays may use, within an eighth of the machine.
         let cache = shared
@@ -109,7 +133,18 @@ impl Server {
         // Installed before registering, so that a signal during registration
         // still leads to deregistration (serve() sees the request at once).
         let on_signal = Arc::clone(&shared);
-        if let Err(e) = ctrlc::set_handler(move || on_signal.shutdown.request()) {
+        let file = shared.config.server_connection_info.clone();
+        let handler = move || {
+            on_signal.shutdown.request();
+            // With several ranks a signal may mean one of them died and rank 0
+            // is about to be killed too: the connection file goes at once.
+            if on_signal.cluster.ranks() > 1
+                && let Some(path) = &file
+            {
+                banner::remove_connection_file(path);
+            }
+        };
+        if let Err(e) = ctrlc::set_handler(handler) {
             log::warn!("cannot install the SIGINT/SIGTERM handler: {e}");
         }
         let registration = match registrar {
@@ -188,6 +223,11 @@ impl Server {
             shared.started.elapsed().as_secs_f64()
         );
         let _ = std::io::stdout().flush();
+        if shared.cluster.ranks() > 1 {
+            // The other ranks finish, then the caller finalizes MPI.
+            shared.cluster.stop();
+            return ExitCode::SUCCESS;
+        }
         // Daemon threads may still be unwinding; nothing else needs to run.
         std::process::exit(0)
     }

@@ -81,6 +81,20 @@ impl Shared {
     pub fn memory_limit(&self) -> u64 {
         self.symbols.memory().limit()
     }
+
+    /// Array bytes over every locale (rank 0's view: the others' as of the
+    /// end of the last command, which is exact between commands).
+    pub fn total_memory_used(&self) -> u64 {
+        self.cluster.memory_by_rank(self.memory_used()).iter().sum()
+    }
+
+    /// The memory limit of every locale added up.
+    pub fn total_memory_limit(&self) -> u64 {
+        match self.cluster.locales.as_slice() {
+            [] | [_] => self.memory_limit(),
+            all => all.iter().map(|l| l.memory_limit).sum(),
+        }
+    }
 }
 
 /// Request statistics of the command daemon, readable without blocking it.

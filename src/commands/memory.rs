@@ -12,7 +12,9 @@ pub fn register(map: &mut CommandMap) {
     const M: &str = "MemoryMgmt";
     map.add("getmemused", handler!(getmemused), Kind::Tracked, M);
     map.add("getavailmem", handler!(getavailmem), Kind::Tracked, M);
-    map.add("getmemstatus", handler!(getmemstatus), Kind::Tracked, M);
+    // Every locale reads its own /proc.
+    map.add("getmemstatus", handler!(getmemstatus), Kind::Tracked, M)
+        .everywhere();
 }
 
 /// `(factor, as_percent)` of the memory queries.
@@ -33,9 +35,9 @@ fn scaled(n: u64, factor: u64) -> u64 {
 
 pub fn getmemused(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (factor, as_percent) = unit(args)?;
-    let used = ctx.shared.memory_used();
+    let used = ctx.shared.total_memory_used();
     let value = if as_percent {
-        percent(used, ctx.shared.memory_limit())
+        percent(used, ctx.shared.total_memory_limit())
     } else {
         scaled(used, factor)
     };
@@ -46,7 +48,10 @@ pub fn getmemused(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 /// is the limit and the percentages add up to 100.
 pub fn getavailmem(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (factor, as_percent) = unit(args)?;
-    let (used, limit) = (ctx.shared.memory_used(), ctx.shared.memory_limit());
+    let (used, limit) = (
+        ctx.shared.total_memory_used(),
+        ctx.shared.total_memory_limit(),
+    );
     let value = if as_percent {
         100u64.saturating_sub(percent(used, limit))
     } else {
@@ -56,11 +61,17 @@ pub fn getavailmem(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 pub fn getmemstatus(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    Ok(Reply::normal(memstatus_json(ctx)?))
+    let mine = locale_status(ctx)?;
+    let all = ctx.comm.allgather_bytes(mine.as_bytes())?;
+    let objects: Vec<String> = all
+        .iter()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    Ok(Reply::normal(format!("[{}]", objects.join(", "))))
 }
 
-/// One object per locale, read from `/proc` without spawning processes.
-pub fn memstatus_json(ctx: &Ctx) -> Result<String, CommandError> {
+/// This locale's object, read from `/proc` without spawning processes.
+fn locale_status(ctx: &Ctx) -> Result<String, CommandError> {
     let unsupported = || {
         CommandError::plain(
             "UnsupportedOSError: getAvailMemory can only be invoked on Unix and Linux systems",
@@ -74,9 +85,10 @@ pub fn memstatus_json(ctx: &Ctx) -> Result<String, CommandError> {
     let pct_avail = (avail * 100).checked_div(total).unwrap_or(0);
     let alloc = machine::vm_size_kb().unwrap_or(0) * 1000;
     Ok(format!(
-        "[{{\"total_mem\":{total}, \"avail_mem\":{avail}, \"pct_avail_mem\":{pct_avail}, \
-         \"arkouda_mem_alloc\":{alloc}, \"mem_used\":{}, \"locale_id\":0, \"locale_hostname\":{}}}]",
+        "{{\"total_mem\":{total}, \"avail_mem\":{avail}, \"pct_avail_mem\":{pct_avail}, \
+         \"arkouda_mem_alloc\":{alloc}, \"mem_used\":{}, \"locale_id\":{}, \"locale_hostname\":{}}}",
         ctx.shared.memory_used(),
+        ctx.comm.rank(),
         json_string(&ctx.shared.machine.hostname)
     ))
 }

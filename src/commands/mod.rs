@@ -89,6 +89,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The same request seen through another communicator.
+    pub(crate) fn with_comm<'b>(&'b self, comm: &'b dyn Comm) -> Ctx<'b> {
+        let mut ctx = Ctx::new(self.shared, self.cmd, self.user, self.commands, comm);
+        ctx.port = self.port;
+        ctx.server_kind = self.server_kind;
+        ctx
+    }
+
     /// How many ranks hold arrays.
     pub fn ranks(&self) -> usize {
         self.comm.size()
@@ -374,7 +382,6 @@ impl CommandMap {
                 "getCmdMap",
                 "getmemused",
                 "getavailmem",
-                "getmemstatus",
                 "lsany",
                 "getfiletype",
                 "getfilesize",

@@ -31,11 +31,14 @@ pub fn serverstatus(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         "requests": Stats::count(&s.stats.requests),
         "errors": Stats::count(&s.stats.errors),
         "symbols": s.symbols.len(),
-        "bytes_held": s.memory_used(),
+        "bytes_held": s.total_memory_used(),
+        // Per locale, as of the end of the last command.
+        "bytes_held_by_locale": s.cluster.memory_by_rank(s.memory_used()),
         // Results kept as recipes until read (`a + b*alpha` in one pass);
         // their bytes are in bytes_held already.
         "deferred_arrays": s.symbols.deferred(),
-        "memory_limit": s.memory_limit(),
+        "memory_limit": s.total_memory_limit(),
+        "locales": s.cluster.ranks(),
         // Freed arrays kept for reuse: held by the process, not by arrays.
         "freed_bytes_cached": crate::alloc::cached_bytes(),
         "shutting_down": s.shutdown.is_requested(),

@@ -275,7 +275,15 @@ pub static FLAGS: &[Flag] = &[
         Int,
         "1",
         None,
-        "locale count; this server runs one (short form: -nl N)",
+        "locale count: N > 1 runs N MPI ranks (MPI build; short form: -nl N)",
+    ),
+    flag(
+        "launcher",
+        "ServerConfig",
+        Str,
+        "mpirun -np {n}",
+        Some("ARKOUDA_LAUNCHER"),
+        "command that starts the ranks for -nl N > 1 ({n} is N; the server's own command line follows)",
     ),
     flag(
         "checkpointIdleTime",

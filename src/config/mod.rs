@@ -111,6 +111,10 @@ pub struct Config {
     /// Registers the `test_panic` command (env ARKOUDA_ENABLE_TEST_COMMANDS=1),
     /// so that tests can prove a panicking handler cannot take the server down.
     pub test_commands: bool,
+    /// `-nl N`: how many ranks (locales) the server runs as.
+    pub num_locales: usize,
+    /// `--launcher`: what starts the ranks when `-nl N > 1`.
+    pub launcher: String,
 }
 
 /// What `main` should do.
@@ -201,10 +205,16 @@ impl Config {
                     .into(),
             );
         }
-        if int("numLocales") != 1 {
+        let num_locales = int("numLocales");
+        if num_locales < 1 || (num_locales > 1 && !cfg!(feature = "mpi")) {
             return Err(format!(
-                "invalid value '{}' for -nl/--numLocales: this server runs as a single locale (use -nl 1)",
-                v.get("numLocales")
+                "invalid value '{}' for -nl/--numLocales: {}",
+                v.get("numLocales"),
+                if cfg!(feature = "mpi") {
+                    "expected at least 1"
+                } else {
+                    "this build runs a single locale (build with --features mpi for more)"
+                }
             ));
         }
         let per_locale_mem_limit = non_negative("perLocaleMemLimit")?;
@@ -286,6 +296,8 @@ impl Config {
                 dsetname: v.get("dsetname").to_string(),
             },
             test_commands: false,
+            num_locales: num_locales as usize,
+            launcher: v.get("launcher").to_string(),
         })
     }
 
@@ -343,16 +355,35 @@ pub const ARKOUDA_VERSION: &str = match option_env!("ARKOUDA_VERSION") {
 /// Reported as `chplVersion`: no Chapel is involved.
 pub const CHPL_VERSION: &str = "none";
 
+/// `none`, or the MPI library an MPI build runs on.
+fn comm_text() -> String {
+    #[cfg(feature = "mpi")]
+    {
+        let lib = mpi::environment::library_version().unwrap_or_default();
+        let first = lib
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['\0', ' ', ',']);
+        format!("mpi ({first})")
+    }
+    #[cfg(not(feature = "mpi"))]
+    {
+        "none".into()
+    }
+}
+
 fn about_text() -> String {
     let (a, b, c) = zmq::version();
     format!(
         "arkouda_server {ARKOUDA_VERSION} (Rust re-implementation of the Arkouda server)\n\
-         CHPL_COMM: none\n\
+         CHPL_COMM: {}\n\
          CHPL_LOCALE_MODEL: flat\n\
          CHPL_TARGET_PLATFORM: {}-{}\n\
          build profile: {}\n\
          libzmq: {a}.{b}.{c}\n\
          element types: int64 uint64 uint8 float64 bool; array ranks: 1\n",
+        comm_text(),
         std::env::consts::OS,
         std::env::consts::ARCH,
         if cfg!(debug_assertions) {

@@ -9,7 +9,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::exchange;
+use super::{Single, exchange};
 use crate::commands::{Command, Ctx, Handler, Scope};
 use crate::error::CommandError;
 use crate::protocol::{Args, Reply};
@@ -85,7 +85,8 @@ pub fn lead(
 ) -> Result<Reply, CommandError> {
     let cluster = &ctx.shared.cluster;
     match command.scope {
-        Scope::Rank0 => guarded(command.handler, args, ctx),
+        // Alone: a collective here would wait for ranks that never come.
+        Scope::Rank0 => guarded(command.handler, args, &ctx.with_comm(&Single::default())),
         Scope::OneRank if cluster.ranks() > 1 => Err(CommandError::NotImplemented(format!(
             "{} does not run on {} locales yet",
             ctx.cmd,

@@ -93,7 +93,11 @@ pub fn exscan_sum(comm: &dyn Comm, x: u64) -> R<(u64, u64)> {
 
 /// Sends `counts[r]` consecutive elements of `send` to rank r; returns what
 /// every rank sent here, in rank order, and how many came from each.
-pub fn alltoallv<T: Plain>(comm: &dyn Comm, send: &[T], counts: &[usize]) -> R<(Vec<T>, Vec<usize>)> {
+pub fn alltoallv<T: Plain>(
+    comm: &dyn Comm,
+    send: &[T],
+    counts: &[usize],
+) -> R<(Vec<T>, Vec<usize>)> {
     if comm.size() == 1 {
         return Ok((send.to_vec(), counts.to_vec()));
     }
@@ -102,7 +106,12 @@ pub fn alltoallv<T: Plain>(comm: &dyn Comm, send: &[T], counts: &[usize]) -> R<(
     let recv_bytes = comm.alltoall_counts(&send_bytes)?;
     let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size).collect();
     let mut recv = recv_buf::<T>(recv_counts.iter().sum());
-    comm.alltoallv_into(bytes_of(send), &send_bytes, bytes_of_mut(&mut recv), &recv_bytes)?;
+    comm.alltoallv_into(
+        bytes_of(send),
+        &send_bytes,
+        bytes_of_mut(&mut recv),
+        &recv_bytes,
+    )?;
     Ok((recv, recv_counts))
 }
 
@@ -115,20 +124,34 @@ pub fn gather_to<T: Plain>(comm: &dyn Comm, root: usize, mine: &[T]) -> R<Option
     let size = std::mem::size_of::<T>();
     let counts: Vec<usize> = lens.iter().map(|&l| l as usize * size).collect();
     let is_root = comm.rank() == root;
-    let mut recv = recv_buf::<T>(if is_root { lens.iter().sum::<u64>() as usize } else { 0 });
+    let mut recv = recv_buf::<T>(if is_root {
+        lens.iter().sum::<u64>() as usize
+    } else {
+        0
+    });
     comm.gatherv_into(root, bytes_of(mine), bytes_of_mut(&mut recv), &counts)?;
     Ok(is_root.then_some(recv))
 }
 
 /// Root's `all` cut into `counts` (in elements): rank r gets `counts[r]`.
 /// `all` is only read on root.
-pub fn scatter_from<T: Plain>(comm: &dyn Comm, root: usize, all: &[T], counts: &[usize]) -> R<Vec<T>> {
+pub fn scatter_from<T: Plain>(
+    comm: &dyn Comm,
+    root: usize,
+    all: &[T],
+    counts: &[usize],
+) -> R<Vec<T>> {
     if comm.size() == 1 {
         return Ok(all.to_vec());
     }
     let size = std::mem::size_of::<T>();
     let mut recv = recv_buf::<T>(counts[comm.rank()]);
-    comm.scatterv_into(root, bytes_of(all), &scale(counts, size), bytes_of_mut(&mut recv))?;
+    comm.scatterv_into(
+        root,
+        bytes_of(all),
+        &scale(counts, size),
+        bytes_of_mut(&mut recv),
+    )?;
     Ok(recv)
 }
 
@@ -158,7 +181,12 @@ fn by_owner(block: &Block, idx: &[u64]) -> (Vec<usize>, Vec<usize>) {
 
 /// The elements at global indices `idx` (each `< block.n`) of the array whose
 /// block this rank holds as `local`: a distributed gather.
-pub fn fetch<T: Plain + Default>(comm: &dyn Comm, block: &Block, local: &[T], idx: &[u64]) -> R<Vec<T>> {
+pub fn fetch<T: Plain + Default>(
+    comm: &dyn Comm,
+    block: &Block,
+    local: &[T],
+    idx: &[u64],
+) -> R<Vec<T>> {
     if comm.size() == 1 {
         return Ok(idx.iter().map(|&i| local[i as usize]).collect());
     }
@@ -166,7 +194,10 @@ pub fn fetch<T: Plain + Default>(comm: &dyn Comm, block: &Block, local: &[T], id
     let asks: Vec<u64> = order.iter().map(|&i| idx[i]).collect();
     let (wanted, wanted_counts) = alltoallv(comm, &asks, &counts)?;
     let start = block.start(comm.rank()) as u64;
-    let answers: Vec<T> = wanted.iter().map(|&g| local[(g - start) as usize]).collect();
+    let answers: Vec<T> = wanted
+        .iter()
+        .map(|&g| local[(g - start) as usize])
+        .collect();
     let (got, _) = alltoallv(comm, &answers, &wanted_counts)?;
     let mut out = vec![T::default(); idx.len()];
     for (k, &i) in order.iter().enumerate() {
@@ -178,17 +209,30 @@ pub fn fetch<T: Plain + Default>(comm: &dyn Comm, block: &Block, local: &[T], id
 /// Sends value `vals[i]` to the owner of global index `idx[i]`; returns, on
 /// each rank, (local index, value) pairs in global order of the senders'
 /// positions, so applying them in order keeps the last write of NumPy.
-pub fn deliver<T: Plain>(comm: &dyn Comm, block: &Block, idx: &[u64], vals: &[T]) -> R<Vec<(usize, T)>> {
+pub fn deliver<T: Plain>(
+    comm: &dyn Comm,
+    block: &Block,
+    idx: &[u64],
+    vals: &[T],
+) -> R<Vec<(usize, T)>> {
     let start = block.start(comm.rank()) as u64;
     if comm.size() == 1 {
-        return Ok(idx.iter().zip(vals).map(|(&g, &v)| ((g - start) as usize, v)).collect());
+        return Ok(idx
+            .iter()
+            .zip(vals)
+            .map(|(&g, &v)| ((g - start) as usize, v))
+            .collect());
     }
     let (order, counts) = by_owner(block, idx);
     let g: Vec<u64> = order.iter().map(|&i| idx[i]).collect();
     let v: Vec<T> = order.iter().map(|&i| vals[i]).collect();
     let (gi, _) = alltoallv(comm, &g, &counts)?;
     let (gv, _) = alltoallv(comm, &v, &counts)?;
-    Ok(gi.into_iter().map(|g| (g - start) as usize).zip(gv).collect())
+    Ok(gi
+        .into_iter()
+        .map(|g| (g - start) as usize)
+        .zip(gv)
+        .collect())
 }
 
 /// Each rank holds the next piece of one sequence (rank order, any lengths);

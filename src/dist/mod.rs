@@ -7,12 +7,14 @@
 //!   index, rebalancing) built on the seam;
 //! * [`engine`]: rank 0 hands each command to every rank and all ranks agree
 //!   on its outcome before anything is stored;
-//! * `mpi` (feature `mpi`): the seam over MPI, start-up and the launcher.
+//! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
+//! * `mpi` (feature `mpi`): the seam over MPI and how each rank starts.
 
 pub mod block;
 pub mod comm;
 pub mod engine;
 pub mod exchange;
+pub mod launch;
 pub mod sort;
 #[cfg(feature = "mpi")]
 pub mod mpi;
@@ -83,6 +85,14 @@ impl Cluster {
             *first = local;
         }
         m
+    }
+
+    /// Rank 0 at shutdown: tells the other ranks to finish.
+    pub fn stop(&self) {
+        if self.ranks() > 1 {
+            let _lead = self.lead();
+            self.comm.post(&engine::Job::Stop.encode());
+        }
     }
 
     pub(crate) fn set_memory(&self, m: Vec<u64>) {

@@ -538,9 +538,34 @@ pub struct ServerBuilder {
     io_files: Vec<(String, String)>,
     cwd_files: Vec<(String, Vec<u8>)>,
     port: Option<u16>,
+    ranks: usize,
 }
 
+/// How tests start several ranks on this one machine: more ranks than cores,
+/// no core binding (ranks share the cores), root allowed (CI runs as root).
+pub const TEST_LAUNCHER: &str = "mpirun --oversubscribe --bind-to none -np {n}";
+
+/// The same over TCP, as between nodes without a fast fabric.
+pub const TCP_LAUNCHER: &str = "mpirun --oversubscribe --bind-to none --mca btl self,tcp -np {n}";
+
 impl ServerBuilder {
+    /// Runs the server as `n` MPI ranks (`-nl n` through [`TEST_LAUNCHER`],
+    /// unless env `ARKOUDA_LAUNCHER` is given with [`env`](Self::env)).
+    pub fn ranks(mut self, n: usize) -> Self {
+        self.ranks = n;
+        if n > 1 {
+            self.args.push(format!("--numLocales={n}"));
+            if !self.env.iter().any(|(k, _)| k == "ARKOUDA_LAUNCHER") {
+                self.env
+                    .push(("ARKOUDA_LAUNCHER".into(), TEST_LAUNCHER.into()));
+            }
+            for k in ["OMPI_ALLOW_RUN_AS_ROOT", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] {
+                self.env.push((k.into(), "1".into()));
+            }
+        }
+        self
+    }
+
     pub fn arg(mut self, arg: &str) -> Self {
         self.args.push(arg.to_string());
         self
@@ -612,6 +637,7 @@ impl ServerBuilder {
             match self.try_start(&vars, cwd.path()) {
                 Ok(child) => {
                     return Server {
+                        ranks: self.ranks,
                         child,
                         cwd,
                         io,
@@ -658,6 +684,10 @@ impl ServerBuilder {
             .map(|(k, v)| (k.clone(), vars.fill(v)))
             .collect();
         let mut cmd = server_command(&args, &env, &vars.io);
+        if self.ranks > 1 {
+            // The launcher and its ranks in one group, so Drop can end them all.
+            std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        }
         cmd.current_dir(cwd)
             .env("METRICS_SERVER_PORT", vars.metrics_port.to_string())
             .env("SERVER_STATUS_PORT", vars.status_port.to_string());
@@ -759,6 +789,8 @@ fn read_lossy(path: &Path) -> String {
 
 /// A running server; killed (if still running) when dropped.
 pub struct Server {
+    /// More than one: `child` is the launcher, leading a process group.
+    ranks: usize,
     child: Child,
     cwd: TempDir,
     io: TempDir,
@@ -778,6 +810,7 @@ impl Server {
             io_files: Vec::new(),
             cwd_files: Vec::new(),
             port: None,
+            ranks: 1,
         }
     }
 
@@ -858,7 +891,11 @@ impl Server {
 
     /// Asserts a clean exit: code 0, not killed by a signal.
     pub fn expect_clean_exit(&mut self) {
-        let status = self.wait_exit(Duration::from_secs(5));
+        self.expect_clean_exit_within(Duration::from_secs(5))
+    }
+
+    pub fn expect_clean_exit_within(&mut self, timeout: Duration) {
+        let status = self.wait_exit(timeout);
         assert_eq!(
             status.code(),
             Some(0),
@@ -871,11 +908,49 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        if self.ranks > 1 {
+            // SIGTERM lets rank 0 stop the others and MPI clean up its shared
+            // memory; whatever is left after a while is killed.
+            let group = -(self.child.id() as i32);
+            // SAFETY: kill(2) on the process group this test started.
+            unsafe { libc::kill(group, libc::SIGTERM) };
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(5) {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+            // SAFETY: as above.
+            unsafe { libc::kill(group, libc::SIGKILL) };
+        }
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
         }
         let _ = self.child.wait();
     }
+}
+
+/// The pids whose parent is `pid` (from /proc).
+pub fn children_of(pid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...: comm may hold spaces, so split after ')'.
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let ppid: Option<i32> = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok());
+        let me: Option<i32> = head.split_whitespace().next().and_then(|p| p.parse().ok());
+        if let (Some(me), Some(ppid)) = (me, ppid)
+            && ppid == pid
+        {
+            out.push(me);
+        }
+    }
+    out
 }
 
 /// Output of a server run that is expected to end by itself.

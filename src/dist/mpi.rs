@@ -1,0 +1,516 @@
+//! The communicator seam over MPI (feature `mpi`), and how a rank starts:
+//! rank 0 becomes the server the client talks to, every other rank waits
+//! for rank 0's commands.
+
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use mpi::collective::SystemOperation;
+use mpi::datatype::{Partition, PartitionMut};
+use mpi::point_to_point::{Destination, MatchedReceiveVec, Source};
+use mpi::topology::{Communicator, SimpleCommunicator};
+use mpi::traits::*;
+
+use super::comm::{Comm, CommCounts, decode_error, encode_error};
+use super::engine::{self, Job};
+use super::{Cluster, LocaleInfo, exchange};
+use crate::commands::{CommandMap, Ctx};
+use crate::config::Config;
+use crate::error::CommandError;
+use crate::machine::Machine;
+use crate::protocol::Args;
+use crate::state::Shared;
+use crate::symbol_table::SymbolTable;
+
+/// Tag of rank 0's command posts (collectives use their own channels).
+const TAG_JOB: i32 = 7;
+
+/// MPI counts are C ints: larger transfers go in pieces of this many bytes.
+const PIECE: usize = 1 << 30;
+
+pub struct MpiComm {
+    world: SimpleCommunicator,
+    rank: usize,
+    size: usize,
+    failed: AtomicBool,
+    /// The agreed error of the running command, once it failed.
+    error: Mutex<Vec<u8>>,
+    counts: CommCounts,
+}
+
+// SAFETY: MPI is initialised with at least MPI_THREAD_SERIALIZED, and all
+// calls on this communicator are serialised: rank 0 runs one command at a
+// time under `Cluster::lead`, other ranks use it from their main thread only.
+unsafe impl Send for MpiComm {}
+// SAFETY: as above.
+unsafe impl Sync for MpiComm {}
+
+fn displs(counts: &[usize]) -> Vec<usize> {
+    counts
+        .iter()
+        .scan(0, |acc, c| {
+            let d = *acc;
+            *acc += c;
+            Some(d)
+        })
+        .collect()
+}
+
+/// Counts and displacements MPI can take as C ints.
+fn small(counts: &[usize]) -> Option<(Vec<i32>, Vec<i32>)> {
+    let total: usize = counts.iter().sum();
+    (total <= i32::MAX as usize).then(|| {
+        (
+            counts.iter().map(|&c| c as i32).collect(),
+            displs(counts).into_iter().map(|d| d as i32).collect(),
+        )
+    })
+}
+
+impl MpiComm {
+    fn new(world: SimpleCommunicator) -> MpiComm {
+        MpiComm {
+            rank: world.rank() as usize,
+            size: world.size() as usize,
+            world,
+            failed: AtomicBool::new(false),
+            error: Mutex::new(Vec::new()),
+            counts: CommCounts::default(),
+        }
+    }
+
+    /// The first step of every collective: fails at once, on every rank, if
+    /// any rank has failed.
+    fn check(&self) -> Result<(), CommandError> {
+        if self.failed.load(Ordering::Acquire) {
+            return Err(decode_error(
+                &self.error.lock().unwrap_or_else(|e| e.into_inner()),
+            ));
+        }
+        self.agree(Ok(()))
+    }
+
+    fn count(&self, messages: usize, bytes: usize) {
+        self.counts.add(messages as u64, bytes as u64);
+    }
+
+    /// Sends `buf` to `dest` in C-int pieces (large transfers only).
+    fn send_pieces(&self, dest: usize, buf: &[u8]) {
+        for piece in buf.chunks(PIECE) {
+            self.world.process_at_rank(dest as i32).send(piece);
+        }
+    }
+
+    fn receive_pieces(&self, src: usize, buf: &mut [u8]) {
+        for piece in buf.chunks_mut(PIECE) {
+            self.world.process_at_rank(src as i32).receive_into(piece);
+        }
+    }
+
+    /// Rank 0's job or nothing, without waiting.
+    fn poll_job(&self) -> Option<Vec<u8>> {
+        let probed = self
+            .world
+            .process_at_rank(0)
+            .immediate_matched_probe_with_tag(TAG_JOB)?;
+        Some(probed.matched_receive_vec::<u8>().0)
+    }
+}
+
+impl Comm for MpiComm {
+    fn rank(&self) -> usize {
+        self.rank
+    }
+    fn size(&self) -> usize {
+        self.size
+    }
+
+    fn agree(&self, mine: Result<(), &CommandError>) -> Result<(), CommandError> {
+        let flag = if mine.is_err() { self.rank } else { self.size } as i32;
+        let mut first = 0i32;
+        self.world
+            .all_reduce_into(&flag, &mut first, SystemOperation::min());
+        self.count(1, 4);
+        let first = first as usize;
+        if first == self.size {
+            return Ok(());
+        }
+        let mut text = match mine {
+            Err(e) if self.rank == first => encode_error(e),
+            _ => Vec::new(),
+        };
+        let mut len = text.len() as u64;
+        let root = self.world.process_at_rank(first as i32);
+        root.broadcast_into(&mut len);
+        text.resize(len as usize, 0);
+        root.broadcast_into(&mut text[..]);
+        self.failed.store(true, Ordering::Release);
+        let e = decode_error(&text);
+        *self.error.lock().unwrap_or_else(|e| e.into_inner()) = text;
+        Err(e)
+    }
+
+    fn failed(&self) -> bool {
+        self.failed.load(Ordering::Acquire)
+    }
+
+    fn begin(&self) {
+        self.failed.store(false, Ordering::Release);
+    }
+
+    fn allgather_bytes(&self, mine: &[u8]) -> Result<Vec<Vec<u8>>, CommandError> {
+        self.check()?;
+        let mut lens = vec![0u64; self.size];
+        self.world
+            .all_gather_into(&(mine.len() as u64), &mut lens[..]);
+        let counts: Vec<usize> = lens.iter().map(|&l| l as usize).collect();
+        let (c, d) = small(&counts).ok_or_else(|| {
+            CommandError::value("an allgather of more than 2 GiB is not supported")
+        })?;
+        let mut all = vec![0u8; counts.iter().sum()];
+        {
+            let mut part = PartitionMut::new(&mut all[..], &c[..], &d[..]);
+            self.world.all_gather_varcount_into(mine, &mut part);
+        }
+        self.count(2 * (self.size - 1), (8 + mine.len()) * (self.size - 1));
+        let mut out = Vec::with_capacity(self.size);
+        let mut at = 0;
+        for n in counts {
+            out.push(all[at..at + n].to_vec());
+            at += n;
+        }
+        Ok(out)
+    }
+
+    fn alltoall_counts(&self, counts: &[usize]) -> Result<Vec<usize>, CommandError> {
+        self.check()?;
+        let send: Vec<u64> = counts.iter().map(|&c| c as u64).collect();
+        let mut recv = vec![0u64; self.size];
+        self.world.all_to_all_into(&send[..], &mut recv[..]);
+        self.count(self.size - 1, 8 * (self.size - 1));
+        Ok(recv.into_iter().map(|c| c as usize).collect())
+    }
+
+    fn alltoallv_into(
+        &self,
+        send: &[u8],
+        send_counts: &[usize],
+        recv: &mut [u8],
+        recv_counts: &[usize],
+    ) -> Result<(), CommandError> {
+        self.check()?;
+        let sent: usize = send_counts.iter().sum::<usize>() - send_counts[self.rank];
+        let messages = send_counts.iter().filter(|&&c| c > 0).count();
+        if let (Some((sc, sd)), Some((rc, rd))) = (small(send_counts), small(recv_counts)) {
+            let part = Partition::new(send, &sc[..], &sd[..]);
+            let mut rpart = PartitionMut::new(recv, &rc[..], &rd[..]);
+            self.world.all_to_all_varcount_into(&part, &mut rpart);
+        } else {
+            // Past C-int counts: pairwise exchanges in a ring, in pieces.
+            let (sd, rd) = (displs(send_counts), displs(recv_counts));
+            let me = self.rank;
+            recv[rd[me]..rd[me] + recv_counts[me]]
+                .copy_from_slice(&send[sd[me]..sd[me] + send_counts[me]]);
+            for step in 1..self.size {
+                let to = (me + step) % self.size;
+                let from = (me + self.size - step) % self.size;
+                let out = &send[sd[to]..sd[to] + send_counts[to]];
+                let inbox = &mut recv[rd[from]..rd[from] + recv_counts[from]];
+                // Lower rank sends first, so each pair never waits on itself.
+                if me < to {
+                    self.send_pieces(to, out);
+                    self.receive_pieces(from, inbox);
+                } else {
+                    self.receive_pieces(from, inbox);
+                    self.send_pieces(to, out);
+                }
+            }
+        }
+        self.count(messages, sent);
+        Ok(())
+    }
+
+    fn gatherv_into(
+        &self,
+        root: usize,
+        mine: &[u8],
+        recv: &mut [u8],
+        counts: &[usize],
+    ) -> Result<(), CommandError> {
+        self.check()?;
+        let r = self.world.process_at_rank(root as i32);
+        if let Some((c, d)) = small(counts) {
+            if self.rank == root {
+                let mut part = PartitionMut::new(recv, &c[..], &d[..]);
+                r.gather_varcount_into_root(mine, &mut part);
+            } else {
+                r.gather_varcount_into(mine);
+            }
+        } else if self.rank == root {
+            let d = displs(counts);
+            for src in 0..self.size {
+                let inbox = &mut recv[d[src]..d[src] + counts[src]];
+                if src == root {
+                    inbox.copy_from_slice(mine);
+                } else {
+                    self.receive_pieces(src, inbox);
+                }
+            }
+        } else {
+            self.send_pieces(root, mine);
+        }
+        if self.rank != root {
+            self.count(1, mine.len());
+        }
+        Ok(())
+    }
+
+    fn scatterv_into(
+        &self,
+        root: usize,
+        send: &[u8],
+        counts: &[usize],
+        recv: &mut [u8],
+    ) -> Result<(), CommandError> {
+        self.check()?;
+        let r = self.world.process_at_rank(root as i32);
+        if let Some((c, d)) = small(counts) {
+            if self.rank == root {
+                let part = Partition::new(send, &c[..], &d[..]);
+                r.scatter_varcount_into_root(&part, recv);
+            } else {
+                r.scatter_varcount_into(recv);
+            }
+        } else if self.rank == root {
+            let d = displs(counts);
+            for dest in 0..self.size {
+                let out = &send[d[dest]..d[dest] + counts[dest]];
+                if dest == root {
+                    recv.copy_from_slice(out);
+                } else {
+                    self.send_pieces(dest, out);
+                }
+            }
+        } else {
+            self.receive_pieces(root, recv);
+        }
+        if self.rank == root {
+            self.count(self.size - 1, counts.iter().sum::<usize>() - counts[root]);
+        }
+        Ok(())
+    }
+
+    fn bcast_into(&self, root: usize, buf: &mut [u8]) -> Result<(), CommandError> {
+        self.check()?;
+        let r = self.world.process_at_rank(root as i32);
+        for piece in buf.chunks_mut(PIECE) {
+            r.broadcast_into(piece);
+        }
+        if self.rank == root {
+            self.count(self.size - 1, buf.len() * (self.size - 1));
+        }
+        Ok(())
+    }
+
+    fn counts(&self) -> &CommCounts {
+        &self.counts
+    }
+
+    fn library(&self) -> String {
+        mpi::environment::library_version()
+            .unwrap_or_else(|_| "MPI".into())
+            .lines()
+            .next()
+            .unwrap_or("MPI")
+            .trim_end_matches(['\0', ' ', ','])
+            .to_string()
+    }
+
+    fn post(&self, job: &[u8]) {
+        for r in 1..self.size {
+            self.world
+                .process_at_rank(r as i32)
+                .send_with_tag(job, TAG_JOB);
+        }
+        self.count(self.size - 1, job.len() * (self.size - 1));
+    }
+
+    /// Polls, and sleeps longer the longer nothing comes (up to 2 ms), so an
+    /// idle rank costs no CPU; MPI's own blocking receive would spin.
+    fn next_job(&self) -> Vec<u8> {
+        let mut nap = Duration::from_micros(20);
+        let spin_until = std::time::Instant::now() + Duration::from_millis(2);
+        loop {
+            if let Some(job) = self.poll_job() {
+                return job;
+            }
+            if std::time::Instant::now() < spin_until {
+                std::thread::yield_now();
+                continue;
+            }
+            std::thread::sleep(nap);
+            nap = (nap * 2).min(Duration::from_millis(2));
+        }
+    }
+}
+
+/// Whether this process was started by an MPI launcher.
+pub fn under_launcher() -> bool {
+    [
+        "OMPI_COMM_WORLD_SIZE",
+        "PMI_SIZE",
+        "PMIX_RANK",
+        "MPI_LOCALNRANKS",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some())
+}
+
+/// Runs this process as its rank of the server.
+pub fn run(config: Config) -> ExitCode {
+    let Some((universe, threading)) = mpi::initialize_with_threading(mpi::Threading::Multiple)
+    else {
+        eprintln!("arkouda_server: MPI was already initialised");
+        return ExitCode::FAILURE;
+    };
+    let world = universe.world();
+    let (rank, size) = (world.rank() as usize, world.size() as usize);
+    if threading < mpi::Threading::Serialized {
+        eprintln!("arkouda_server: the MPI library grants no MPI_THREAD_SERIALIZED");
+        world.abort(2);
+    }
+    if config.num_locales > 1 && config.num_locales != size {
+        if rank == 0 {
+            eprintln!(
+                "arkouda_server: -nl {} but the launcher started {size} ranks",
+                config.num_locales
+            );
+        }
+        world.abort(2);
+    }
+    let comm = MpiComm::new(world.duplicate());
+    // Ranks on one node share its cores rather than each taking all.
+    let on_node = world.split_shared(rank as i32).size().max(1) as usize;
+    let machine = Machine::detect();
+    let cores = (machine.max_task_par / on_node).max(1);
+    crate::kernels::set_threads(cores);
+    let id = exchange::bcast_bytes(&comm, 0, SymbolTable::random_id().into_bytes())
+        .expect("no command has failed yet");
+    let id = String::from_utf8_lossy(&id).into_owned();
+    let locales = gather_locales(&comm, &machine, cores, &config);
+    let cluster = Cluster::new(Box::new(comm), locales);
+    if rank == 0 {
+        let code = crate::server::run_with(config, cluster, &id);
+        drop(universe);
+        return code;
+    }
+    follow(config, machine, cluster, &id);
+    drop(universe);
+    ExitCode::SUCCESS
+}
+
+fn gather_locales(
+    comm: &MpiComm,
+    machine: &Machine,
+    cores: usize,
+    config: &Config,
+) -> Vec<LocaleInfo> {
+    let limit = crate::memory::MemoryAccount::new(config, machine.physical_memory).limit();
+    let mine = format!(
+        "{}\n{cores}\n{}\n{limit}",
+        machine.hostname, machine.physical_memory
+    );
+    let all = comm
+        .allgather_bytes(mine.as_bytes())
+        .expect("no command has failed yet");
+    all.iter()
+        .map(|b| {
+            let text = String::from_utf8_lossy(b);
+            let mut f = text.lines();
+            LocaleInfo {
+                hostname: f.next().unwrap_or_default().to_string(),
+                cores: f.next().and_then(|c| c.parse().ok()).unwrap_or(1),
+                physical_memory: f.next().and_then(|c| c.parse().ok()).unwrap_or(0),
+                memory_limit: f.next().and_then(|c| c.parse().ok()).unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
+/// A rank other than 0: runs rank 0's commands until told to stop. A panic
+/// outside a handler ends the whole job rather than leaving it hanging.
+fn follow(config: Config, machine: Machine, cluster: Cluster, id: &str) {
+    let rank = cluster.comm().rank();
+    init_logger(&config, rank);
+    // Signals reach every rank from the launcher; only rank 0 decides.
+    let _ = ctrlc::set_handler(|| {});
+    let shared = Shared::with_cluster(config, machine, None, cluster, id);
+    let commands = CommandMap::for_command_daemon(&shared);
+    let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        loop {
+            let bytes = shared.cluster.comm().next_job();
+            match Job::decode(&bytes) {
+                Some(Job::Stop) => return,
+                Some(Job::Run {
+                    cmd,
+                    user,
+                    args,
+                    size,
+                }) => {
+                    let ctx = Ctx::new(&shared, &cmd, &user, &commands, shared.cluster.comm());
+                    let parsed = Args::parse(&args, size, None);
+                    let handler = match (commands.get(&cmd), &parsed) {
+                        (Some(c), Ok(_)) => c.handler,
+                        _ => unusable,
+                    };
+                    let args = parsed.unwrap_or_default();
+                    let _ = engine::run(&ctx, handler, &args);
+                }
+                None => log::error!("rank {rank}: unreadable command post"),
+            }
+            crate::alloc::trim();
+        }
+    }));
+    if served.is_err() {
+        log::error!("rank {rank}: panic outside a command; ending the job");
+        mpi::topology::SimpleCommunicator::world().abort(70);
+    }
+}
+
+/// Stands for a command this rank cannot run, so that it still takes part
+/// in the agreement (rank 0 parsed and found the same command).
+fn unusable(_: &Args, ctx: &Ctx) -> Result<crate::protocol::Reply, CommandError> {
+    Err(CommandError::value(format!(
+        "locale {} cannot run {}",
+        ctx.comm.rank(),
+        ctx.cmd
+    )))
+}
+
+static RANK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn rank_line(
+    w: &mut dyn std::io::Write,
+    _: &mut flexi_logger::DeferredNow,
+    r: &log::Record,
+) -> std::io::Result<()> {
+    let rank = RANK.load(Ordering::Relaxed);
+    write!(w, "[locale {rank}] {} {}", r.level(), r.args())
+}
+
+fn init_logger(config: &Config, rank: usize) {
+    let level = match config.log_level {
+        crate::config::LogLevel::Debug => "debug",
+        crate::config::LogLevel::Info | crate::config::LogLevel::Warn => "warn",
+        _ => "error",
+    };
+    RANK.store(rank, Ordering::Relaxed);
+    let started = flexi_logger::Logger::try_with_str(level)
+        .map(|l| l.log_to_stderr().format(rank_line).start());
+    if let Ok(Ok(handle)) = started {
+        // Lives as long as the process.
+        std::mem::forget(handle);
+    }
+}

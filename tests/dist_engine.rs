@@ -1,0 +1,158 @@
+//! The distributed engine at 1, 2 and 3 ranks: configuration per locale,
+//! all-or-nothing outcomes when one rank fails or panics, names kept in step,
+//! commands not yet written for blocks refused, shutdown, signals and a
+//! killed rank.
+#![cfg(feature = "mpi")]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Server, wait_until};
+use serde_json::json;
+
+fn server(ranks: usize) -> Server {
+    Server::builder()
+        .ranks(ranks)
+        .env("ARKOUDA_ENABLE_TEST_COMMANDS", "1")
+        .start()
+}
+
+/// `created <name> ...` with the server's random name prefix cut off.
+fn created(msg: &str) -> String {
+    let name = msg.split_whitespace().nth(1).expect("a name");
+    let n = name.rsplit('_').next().expect("a counter");
+    msg.replace(name, &format!("id_{n}"))
+}
+
+#[test]
+fn getconfig_lists_every_locale() {
+    for n in [2, 3] {
+        let s = server(n);
+        let cfg = s.client().cmd("getconfig", &[]).msg_json();
+        assert_eq!(cfg["numLocales"], json!(n));
+        assert_eq!(cfg["numNodes"], json!(1));
+        let locales = cfg["LocaleConfigs"].as_array().expect("a list").clone();
+        assert_eq!(locales.len(), n);
+        for (i, l) in locales.iter().enumerate() {
+            assert_eq!(l["id"], json!(i));
+            assert_eq!(l["numColocales"], json!(n));
+            assert!(l["physicalMemory"].as_u64().unwrap() > 0);
+        }
+        let status = s.client().cmd("getmemstatus", &[]).msg_json();
+        let ids: Vec<_> = status
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["locale_id"].clone())
+            .collect();
+        assert_eq!(ids, (0..n).map(|i| json!(i)).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn a_failure_on_one_rank_fails_everywhere_and_keeps_nothing() {
+    for n in [1, 2, 3] {
+        let s = server(n);
+        let c = s.client();
+        let last = (n - 1).to_string();
+        for when in ["before", "after"] {
+            let r = c.cmd(
+                "test_fail",
+                &[
+                    ("size", "int64", "100001"),
+                    ("rank", "int64", &last),
+                    ("when", "str", when),
+                ],
+            );
+            assert_eq!(
+                r.error(),
+                format!(
+                    "Error executing command test_fail: ValueError: test_fail on locale {last}"
+                ),
+                "{n} ranks, failing {when}"
+            );
+            c.cmd(
+                "getmemused",
+                &[("factor", "int64", "1"), ("as_percent", "bool", "False")],
+            )
+            .expect_normal("0");
+        }
+        // The name counter went back on every rank: the first array is _1.
+        let ok = c.cmd(
+            "test_fail",
+            &[
+                ("size", "int64", "100001"),
+                ("rank", "int64", "-1"),
+                ("when", "str", "after"),
+            ],
+        );
+        assert_eq!(
+            created(ok.normal()),
+            "created id_1 int64 100001 1 [100001] 8"
+        );
+        c.cmd(
+            "getmemused",
+            &[("factor", "int64", "1"), ("as_percent", "bool", "False")],
+        )
+        .expect_normal("800008");
+    }
+}
+
+#[test]
+fn a_panic_on_one_rank_is_one_error_reply() {
+    for n in [2, 3] {
+        let s = server(n);
+        let c = s.client();
+        for rank in 0..n {
+            let r = c.cmd("test_panic", &[("rank", "int64", &rank.to_string())]);
+            assert_eq!(
+                r.error(),
+                "Error executing command test_panic: handler panicked: test_panic was asked to panic"
+            );
+        }
+        c.cmd("test_panic", &[("rank", "int64", "-1")])
+            .expect_normal("test_panic did not panic");
+    }
+}
+
+#[test]
+fn shutdown_and_sigterm_end_every_rank() {
+    let mut s = server(3);
+    s.client().cmd("shutdown", &[]).normal();
+    s.expect_clean_exit_within(Duration::from_secs(20));
+    assert!(!s.conn_file().exists());
+
+    let mut s = server(2);
+    s.signal(libc::SIGTERM);
+    let status = s.wait_exit(Duration::from_secs(20));
+    assert!(status.success() || status.code().is_some(), "{status:?}");
+    assert!(!s.conn_file().exists());
+}
+
+#[test]
+fn a_killed_rank_ends_the_job() {
+    let mut s = server(2);
+    s.client()
+        .cmd("test_panic", &[("rank", "int64", "-1")])
+        .normal();
+    // The launcher's children are the ranks; kill the one that is not rank 0
+    // (rank 0 is the one listening on the server port... both are children,
+    // so kill the newest).
+    let ranks = common::children_of(s.pid());
+    assert_eq!(ranks.len(), 2, "{ranks:?}");
+    // SAFETY: kill(2) on a process this test started.
+    unsafe { libc::kill(*ranks.iter().max().unwrap(), libc::SIGKILL) };
+    let status = s.wait_exit(Duration::from_secs(30));
+    assert!(!status.success(), "{status:?}");
+    assert!(
+        wait_until(Duration::from_secs(10), || !s.conn_file().exists()),
+        "the connection file outlived the job"
+    );
+}
+
+#[test]
+fn about_names_the_mpi_library() {
+    let out = common::run_to_exit(&["--about"], &[]);
+    assert!(out.stdout.contains("CHPL_COMM: mpi ("), "{}", out.stdout);
+}
