@@ -130,6 +130,9 @@ fn place<T: Plain>(
         for (j, part) in parts.iter().enumerate() {
             let from = dest(me, j);
             let o = exchange::overlap(&from, &out.range(d));
+            if o.is_empty() {
+                continue;
+            }
             send.extend_from_slice(&part[o.start - from.start..o.end - from.start]);
             *count += o.len();
         }
@@ -296,5 +299,29 @@ mod tests {
         let joined = join(&[&a, &b, &c, &b]);
         assert_eq!(joined, (0..3 * n as u64).collect::<Vec<_>>());
         assert!(join::<u8>(&[]).is_empty());
+    }
+
+    #[test]
+    fn place_puts_every_block_in_order() {
+        use crate::dist::sort::threads::on_ranks;
+        let sizes = [0usize, 1, 5, 70_001, 2, 0, 3];
+        let inputs: Vec<Vec<u64>> = sizes
+            .iter()
+            .enumerate()
+            .map(|(k, n)| (0..*n as u64).map(|i| i * 10 + k as u64).collect())
+            .collect();
+        let want: Vec<u64> = inputs.concat();
+        for ranks in 1..=4 {
+            let got = on_ranks(ranks, |comm| {
+                let blocks: Vec<&[u64]> = inputs
+                    .iter()
+                    .map(|v| &v[Block::new(v.len(), ranks).range(comm.rank())])
+                    .collect();
+                let out = place(comm, &blocks, &sizes).unwrap();
+                assert_eq!(out.len(), Block::new(want.len(), ranks).len(comm.rank()));
+                out
+            });
+            assert_eq!(got, want, "ranks={ranks}");
+        }
     }
 }

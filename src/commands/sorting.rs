@@ -13,6 +13,12 @@
 //! first and the buckets sorted by the lower digits inside a core's cache.
 //! An argsort whose key bits and index bits fit in 64 sorts one word per
 //! element.
+//!
+//! With several ranks the same keys are sorted by the sample sort of
+//! [`crate::dist::sort`] (ties by global position, so the permutation is the
+//! one-rank permutation); `sort` moves the values by that permutation and
+//! `searchSorted` sends each query to the rank whose block of `x1` holds its
+//! place. With one rank every command runs the one-process code.
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
 pub(crate) use crate::dist::sort::{Scatter, radix_sort};

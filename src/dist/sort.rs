@@ -424,12 +424,16 @@ pub fn route<A: Plain + Send>(
     Ok(out)
 }
 
+/// Ranks as threads of one process, for unit tests of distributed code.
 #[cfg(test)]
-mod tests {
+pub(crate) mod threads {
     use std::sync::{Arc, Barrier, Mutex};
+    use std::thread;
 
-    use super::*;
-    use crate::dist::comm::CommCounts;
+    use crate::dist::comm::{Comm, CommCounts};
+    use crate::error::CommandError;
+
+    type R<T> = Result<T, CommandError>;
 
     /// Ranks as threads of one process: each collective is one all-to-all
     /// of byte buffers through shared slots.
@@ -520,7 +524,10 @@ mod tests {
 
     /// `f(comm, block of rank)` on `ranks` threads; the blocks' results
     /// joined in rank order.
-    fn on_ranks<T: Send>(ranks: usize, f: impl Fn(&dyn Comm) -> Vec<T> + Sync) -> Vec<T> {
+    pub(crate) fn on_ranks<T: Send>(
+        ranks: usize,
+        f: impl Fn(&dyn Comm) -> Vec<T> + Sync,
+    ) -> Vec<T> {
         let mesh = Arc::new(Mesh {
             barrier: Barrier::new(ranks),
             slots: Mutex::new(vec![Vec::new(); ranks]),
@@ -541,6 +548,12 @@ mod tests {
             hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
         })
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threads::on_ranks;
+    use super::*;
 
     fn keys(n: usize, modulo: u64) -> Vec<u64> {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
