@@ -32,13 +32,24 @@ impl Rng {
 /// `n` values of `dtype` with many duplicates and every float special.
 fn sample(dtype: &str, n: usize, seed: u64) -> Vals {
     let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let specials = [f64::NAN, -0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY, -f64::NAN];
+    let specials = [
+        f64::NAN,
+        -0.0,
+        0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -f64::NAN,
+    ];
     match dtype {
         "int64" => Vals::I(
             (0..n)
                 .map(|i| {
                     let x = r.next();
-                    if i % 3 == 0 { x as i64 } else { (x % 301) as i64 - 150 }
+                    if i % 3 == 0 {
+                        x as i64
+                    } else {
+                        (x % 301) as i64 - 150
+                    }
                 })
                 .collect(),
         ),
@@ -65,6 +76,16 @@ fn sample(dtype: &str, n: usize, seed: u64) -> Vals {
                 .collect(),
         ),
         _ => panic!("unknown dtype {dtype}"),
+    }
+}
+
+/// Uploads `v` (an empty array is created instead: its payload would be
+/// empty).
+fn up(c: &Client, v: &Vals) -> String {
+    if v.len() == 0 {
+        create(c, v.dtype(), 0)
+    } else {
+        put(c, v)
     }
 }
 
@@ -170,7 +191,11 @@ fn at_each_rank_count(check: impl Fn(&Client, &mut Vec<String>)) {
         let s = Server::builder().ranks(n).start();
         let c = s.client();
         let mut log = Vec::new();
-        check(&c, &mut log);
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&c, &mut log)));
+        if let Err(e) = ran {
+            eprintln!("ranks={n}; the server said:\n{}", s.stderr());
+            std::panic::resume_unwind(e);
+        }
         match &first {
             None => first = Some(log),
             Some(f) => {
@@ -184,7 +209,7 @@ fn at_each_rank_count(check: impl Fn(&Client, &mut Vec<String>)) {
 }
 
 fn argsort(c: &Client, log: &mut Vec<String>, v: &Vals) -> Vals {
-    let name = put(c, v);
+    let name = up(c, v);
     let d = v.dtype();
     let args = [
         ("name", d, name.as_str()),
@@ -196,7 +221,7 @@ fn argsort(c: &Client, log: &mut Vec<String>, v: &Vals) -> Vals {
 }
 
 fn sort(c: &Client, log: &mut Vec<String>, v: &Vals) -> Vals {
-    let name = put(c, v);
+    let name = up(c, v);
     let d = v.dtype();
     let args = [
         ("alg", "str", "RadixSortLSD"),
@@ -223,7 +248,11 @@ fn argsort_and_sort_every_dtype_at_any_rank_count() {
         let idx: Vec<usize> = (0..BIG).collect();
         let equal = Vals::I(vec![7; BIG]);
         assert_eq!(argsort(c, log, &equal), ints(&idx));
-        let nans = Vals::F((0..BIG).map(|i| if i % 2 == 0 { f64::NAN } else { -f64::NAN }).collect());
+        let nans = Vals::F(
+            (0..BIG)
+                .map(|i| if i % 2 == 0 { f64::NAN } else { -f64::NAN })
+                .collect(),
+        );
         assert_eq!(argsort(c, log, &nans), ints(&idx));
         assert!(same(&sort(c, log, &nans), &nans));
         let mut one_off = vec![0u64; BIG];
@@ -232,7 +261,11 @@ fn argsort_and_sort_every_dtype_at_any_rank_count() {
         let want = ref_argsort(&[&one_off]);
         assert_eq!(argsort(c, log, &one_off), ints(&want));
         // -0.0 and 0.0 are equal (input order kept) and keep their bits.
-        let zeros = Vals::F((0..BIG).map(|i| if i % 3 == 0 { -0.0 } else { 0.0 }).collect());
+        let zeros = Vals::F(
+            (0..BIG)
+                .map(|i| if i % 3 == 0 { -0.0 } else { 0.0 })
+                .collect(),
+        );
         assert_eq!(argsort(c, log, &zeros), ints(&idx));
         assert!(same(&sort(c, log, &zeros), &zeros));
     });
@@ -248,7 +281,7 @@ fn coargsort_and_search_sorted_at_any_rank_count() {
             };
             let b = sample("float64", n, seed as u64 + 30);
             let u = sample("uint8", n, seed as u64 + 40);
-            let (na, nb, nu) = (put(c, &a), put(c, &b), put(c, &u));
+            let (na, nb, nu) = (up(c, &a), up(c, &b), up(c, &u));
             let want = ref_argsort(&[&a, &b, &u]);
             let got = run(
                 c,
@@ -258,7 +291,11 @@ fn coargsort_and_search_sorted_at_any_rank_count() {
                     ("algoName", "str", "RadixSortLSD"),
                     ("nstr", "int64", "3"),
                     ("arr_names", "str", &list(&[&na, &nb, &nu])),
-                    ("arr_types", "str", &list(&["pdarray", "pdarray", "pdarray"])),
+                    (
+                        "arr_types",
+                        "str",
+                        &list(&["pdarray", "pdarray", "pdarray"]),
+                    ),
                 ],
             );
             assert_eq!(got[0], ints(&want), "coargsort n={n}");
@@ -269,8 +306,10 @@ fn coargsort_and_search_sorted_at_any_rank_count() {
             let x1 = sample("float64", n, 50);
             let x1 = x1.pick(&ref_argsort(&[&x1]));
             let x2 = sample("float64", m, 51);
-            let (Vals::F(s), Vals::F(q)) = (&x1, &x2) else { unreachable!() };
-            let (n1, n2) = (put(c, &x1), put(c, &x2));
+            let (Vals::F(s), Vals::F(q)) = (&x1, &x2) else {
+                unreachable!()
+            };
+            let (n1, n2) = (up(c, &x1), up(c, &x2));
             for side in ["left", "right"] {
                 let want: Vec<usize> = q
                     .iter()
@@ -298,7 +337,13 @@ fn coargsort_and_search_sorted_at_any_rank_count() {
     });
 }
 
-fn unique_cmd(c: &Client, log: &mut Vec<String>, names: &[&str], groups: bool, sorted: bool) -> Vec<Vals> {
+fn unique_cmd(
+    c: &Client,
+    log: &mut Vec<String>,
+    names: &[&str],
+    groups: bool,
+    sorted: bool,
+) -> Vec<Vals> {
     let b = |x: bool| if x { "True" } else { "False" };
     let types: Vec<&str> = names.iter().map(|_| "pdarray").collect();
     run(
@@ -321,12 +366,16 @@ fn unique_and_its_variants_at_any_rank_count() {
         for (seed, n) in [0, 1, 2, 3, 40, BIG].into_iter().enumerate() {
             for dtype in DTYPES {
                 let v = sample(dtype, n, seed as u64 + 60);
-                let name = put(c, &v);
+                let name = up(c, &v);
                 let perm = ref_argsort(&[&v]);
                 let segs = ref_segments(&[&v], &perm);
                 let firsts: Vec<usize> = segs.iter().map(|s| perm[*s]).collect();
                 let got = unique_cmd(c, log, &[&name], true, false);
-                assert_eq!(got, vec![ints(&perm), ints(&segs), ints(&firsts)], "unique {dtype} n={n}");
+                assert_eq!(
+                    got,
+                    vec![ints(&perm), ints(&segs), ints(&firsts)],
+                    "unique {dtype} n={n}"
+                );
                 let got = unique_cmd(c, log, &[&name], false, false);
                 assert_eq!(got, vec![ints(&firsts)]);
                 // uniqueAll: values, first indices, inverse, counts.
@@ -342,37 +391,77 @@ fn unique_and_its_variants_at_any_rank_count() {
                     .enumerate()
                     .map(|(g, s)| segs.get(g + 1).copied().unwrap_or(n) - s)
                     .collect();
-                let got = run(c, log, &format!("uniqueAll<{dtype},1>"), &[("name", dtype, &name)]);
-                assert!(same(&got[0], &v.pick(&firsts)), "uniqueAll values {dtype} n={n}");
-                assert_eq!(got[1..], [ints(&firsts), ints(&inverse), ints(&counts)], "{dtype} n={n}");
+                let got = run(
+                    c,
+                    log,
+                    &format!("uniqueAll<{dtype},1>"),
+                    &[("name", dtype, &name)],
+                );
+                assert!(
+                    same(&got[0], &v.pick(&firsts)),
+                    "uniqueAll values {dtype} n={n}"
+                );
+                assert_eq!(
+                    got[1..],
+                    [ints(&firsts), ints(&inverse), ints(&counts)],
+                    "{dtype} n={n}"
+                );
                 for cmd in ["uniqueValues", "uniqueCounts", "uniqueInverse"] {
-                    run(c, log, &format!("{cmd}<{dtype},1>"), &[("name", dtype, &name)]);
+                    run(
+                        c,
+                        log,
+                        &format!("{cmd}<{dtype},1>"),
+                        &[("name", dtype, &name)],
+                    );
                 }
             }
             // Rows of two keys, and input already sorted.
             let a = sample("bool", n, seed as u64 + 70);
             let b = sample("int64", n, seed as u64 + 71);
-            let (na, nb) = (put(c, &a), put(c, &b));
+            let (na, nb) = (up(c, &a), up(c, &b));
             let perm = ref_argsort(&[&a, &b]);
             let segs = ref_segments(&[&a, &b], &perm);
             let firsts: Vec<usize> = segs.iter().map(|s| perm[*s]).collect();
             let got = unique_cmd(c, log, &[&na, &nb], true, false);
-            assert_eq!(got, vec![ints(&perm), ints(&segs), ints(&firsts)], "rows n={n}");
+            assert_eq!(
+                got,
+                vec![ints(&perm), ints(&segs), ints(&firsts)],
+                "rows n={n}"
+            );
             let (sa, sb) = (a.pick(&perm), b.pick(&perm));
-            let (nsa, nsb) = (put(c, &sa), put(c, &sb));
+            let (nsa, nsb) = (up(c, &sa), up(c, &sb));
             let got = unique_cmd(c, log, &[&nsa, &nsb], true, true);
             let idx: Vec<usize> = (0..n).collect();
-            assert_eq!(got, vec![ints(&idx), ints(&segs), ints(&segs)], "sorted rows n={n}");
+            assert_eq!(
+                got,
+                vec![ints(&idx), ints(&segs), ints(&segs)],
+                "sorted rows n={n}"
+            );
         }
         // All equal: one group spanning every rank.
         let v = Vals::U8(vec![3; BIG]);
-        let name = put(c, &v);
+        let name = up(c, &v);
         let got = run(c, log, "uniqueAll<uint8,1>", &[("name", "uint8", &name)]);
-        assert_eq!(got, vec![Vals::U8(vec![3]), ints(&[0]), ints(&vec![0; BIG]), ints(&[BIG])]);
+        assert_eq!(
+            got,
+            vec![
+                Vals::U8(vec![3]),
+                ints(&[0]),
+                ints(&vec![0; BIG]),
+                ints(&[BIG])
+            ]
+        );
     });
 }
 
-fn setop(c: &Client, log: &mut Vec<String>, op: &str, a: &str, b: &str, unique: Option<bool>) -> Vals {
+fn setop(
+    c: &Client,
+    log: &mut Vec<String>,
+    op: &str,
+    a: &str,
+    b: &str,
+    unique: Option<bool>,
+) -> Vals {
     let mut args = vec![("arg1", "str", a), ("arg2", "str", b)];
     if let Some(u) = unique {
         args.push(("assume_unique", "bool", if u { "True" } else { "False" }));
@@ -384,32 +473,70 @@ fn setop(c: &Client, log: &mut Vec<String>, op: &str, a: &str, b: &str, unique: 
 fn in1d_and_set_operations_at_any_rank_count() {
     at_each_rank_count(|c, log| {
         let in1d = |log: &mut Vec<String>, a: &str, b: &str, invert: &str| {
-            run(c, log, "in1d", &[("pda1", "str", a), ("pda2", "str", b), ("invert", "bool", invert)]).remove(0)
+            run(
+                c,
+                log,
+                "in1d",
+                &[
+                    ("pda1", "str", a),
+                    ("pda2", "str", b),
+                    ("invert", "bool", invert),
+                ],
+            )
+            .remove(0)
         };
         for (n, m) in [(0, 4), (3, 0), (1, 1), (2, 3), (1000, 17), (BIG, 5000)] {
             let (a, b) = (sample("int64", n, 80), sample("int64", m, 81));
-            let (Vals::I(av), Vals::I(bv)) = (&a, &b) else { unreachable!() };
+            let (Vals::I(av), Vals::I(bv)) = (&a, &b) else {
+                unreachable!()
+            };
             let sa: BTreeSet<i64> = av.iter().copied().collect();
             let sb: BTreeSet<i64> = bv.iter().copied().collect();
-            let (na, nb) = (put(c, &a), put(c, &b));
+            let (na, nb) = (up(c, &a), up(c, &b));
             let want: Vec<bool> = av.iter().map(|x| sb.contains(x)).collect();
-            assert_eq!(in1d(log, &na, &nb, "False"), Vals::B(want.clone()), "in1d n={n} m={m}");
+            assert_eq!(
+                in1d(log, &na, &nb, "False"),
+                Vals::B(want.clone()),
+                "in1d n={n} m={m}"
+            );
             let inv: Vec<bool> = want.iter().map(|x| !x).collect();
             assert_eq!(in1d(log, &na, &nb, "True"), Vals::B(inv));
             let v = |s: BTreeSet<i64>| Vals::I(s.into_iter().collect());
-            assert_eq!(setop(c, log, "union1d", &na, &nb, None), v(&sa | &sb), "union n={n}");
-            assert_eq!(setop(c, log, "intersect1d", &na, &nb, Some(false)), v(&sa & &sb));
-            assert_eq!(setop(c, log, "setdiff1d", &na, &nb, Some(false)), v(&sa - &sb));
-            assert_eq!(setop(c, log, "setxor1d", &na, &nb, Some(false)), v(&sa ^ &sb));
+            assert_eq!(
+                setop(c, log, "union1d", &na, &nb, None),
+                v(&sa | &sb),
+                "union n={n}"
+            );
+            assert_eq!(
+                setop(c, log, "intersect1d", &na, &nb, Some(false)),
+                v(&sa & &sb)
+            );
+            assert_eq!(
+                setop(c, log, "setdiff1d", &na, &nb, Some(false)),
+                v(&sa - &sb)
+            );
+            assert_eq!(
+                setop(c, log, "setxor1d", &na, &nb, Some(false)),
+                v(&sa ^ &sb)
+            );
             // assume_unique with unique inputs.
             let (ua, ub) = (v(sa.clone()), v(sb.clone()));
-            let (nua, nub) = (put(c, &ua), put(c, &ub));
-            assert_eq!(setop(c, log, "intersect1d", &nua, &nub, Some(true)), v(&sa & &sb));
-            assert_eq!(setop(c, log, "setdiff1d", &nua, &nub, Some(true)), v(&sa - &sb));
-            assert_eq!(setop(c, log, "setxor1d", &nua, &nub, Some(true)), v(&sa ^ &sb));
+            let (nua, nub) = (up(c, &ua), up(c, &ub));
+            assert_eq!(
+                setop(c, log, "intersect1d", &nua, &nub, Some(true)),
+                v(&sa & &sb)
+            );
+            assert_eq!(
+                setop(c, log, "setdiff1d", &nua, &nub, Some(true)),
+                v(&sa - &sb)
+            );
+            assert_eq!(
+                setop(c, log, "setxor1d", &nua, &nub, Some(true)),
+                v(&sa ^ &sb)
+            );
             // int64 against uint64 compares exact integers.
             let ub = Vals::U(bv.iter().map(|x| *x as u64).collect());
-            let nub = put(c, &ub);
+            let nub = up(c, &ub);
             let want: Vec<bool> = av.iter().map(|x| *x >= 0 && sb.contains(x)).collect();
             assert_eq!(in1d(log, &na, &nub, "False"), Vals::B(want));
         }
@@ -417,8 +544,10 @@ fn in1d_and_set_operations_at_any_rank_count() {
         // results must only agree across rank counts.
         for (n, m) in [(5, 3), (BIG, 3001)] {
             let (a, b) = (sample("float64", n, 90), sample("float64", m, 91));
-            let (na, nb) = (put(c, &a), put(c, &b));
-            let (Vals::F(av), Vals::F(bv)) = (&a, &b) else { unreachable!() };
+            let (na, nb) = (up(c, &a), up(c, &b));
+            let (Vals::F(av), Vals::F(bv)) = (&a, &b) else {
+                unreachable!()
+            };
             let want: Vec<bool> = av
                 .iter()
                 .map(|x| bv.iter().any(|y| np_cmp(*x, *y).is_eq() && !x.is_nan()))
@@ -441,7 +570,7 @@ fn concatenate_places_every_block_at_any_rank_count() {
                 .enumerate()
                 .map(|(k, n)| sample(dtype, *n, 100 + k as u64))
                 .collect();
-            let names: Vec<String> = parts.iter().map(|p| put(c, p)).collect();
+            let names: Vec<String> = parts.iter().map(|p| up(c, p)).collect();
             let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
             let mut offsets = vec![0usize];
             for p in &parts[..parts.len() - 1] {
@@ -462,7 +591,11 @@ fn concatenate_places_every_block_at_any_rank_count() {
                 c,
                 log,
                 &format!("concatenate<{dtype},1>"),
-                &[("names", dtype, &list(&refs)), ("axis", "int64", "0"), ("offsets", "int64", &list(&offsets))],
+                &[
+                    ("names", dtype, &list(&refs)),
+                    ("axis", "int64", "0"),
+                    ("offsets", "int64", &list(&offsets)),
+                ],
             );
             assert!(same(&got[0], &want), "{dtype}");
             for mode in ["append", "interleave"] {
@@ -470,7 +603,11 @@ fn concatenate_places_every_block_at_any_rank_count() {
                     c,
                     log,
                     "concatenateStr",
-                    &[("objType", "str", "pdarray"), ("names", "str", &list(&refs)), ("mode", "str", mode)],
+                    &[
+                        ("objType", "str", "pdarray"),
+                        ("names", "str", &list(&refs)),
+                        ("mode", "str", mode),
+                    ],
                 );
                 assert!(same(&got[0], &want), "{dtype} {mode}");
             }
@@ -479,7 +616,11 @@ fn concatenate_places_every_block_at_any_rank_count() {
                 c,
                 log,
                 "concatenateStr",
-                &[("objType", "str", "pdarray"), ("names", "str", &list(&refs[1..2])), ("mode", "str", "append")],
+                &[
+                    ("objType", "str", "pdarray"),
+                    ("names", "str", &list(&refs[1..2])),
+                    ("mode", "str", "append"),
+                ],
             );
             assert!(same(&got[0], &parts[1]));
         }
@@ -489,23 +630,38 @@ fn concatenate_places_every_block_at_any_rank_count() {
 #[test]
 fn errors_change_nothing_at_any_rank_count() {
     at_each_rank_count(|c, log| {
-        let (i, f) = (put(c, &sample("int64", 10, 1)), put(c, &sample("float64", 7, 2)));
+        let (i, f) = (
+            up(c, &sample("int64", 10, 1)),
+            up(c, &sample("float64", 7, 2)),
+        );
         let before = mem_used(c, 1, false);
+        let (both, types) = (list(&[&i, &f]), list(&["pdarray", "pdarray"]));
         let cases: Vec<(&str, Vec<(&str, &str, &str)>)> = vec![
-            ("sort<int64,1>", vec![("array", "str", &i), ("alg", "str", "Quick"), ("axis", "int64", "0")]),
+            (
+                "sort<int64,1>",
+                vec![
+                    ("array", "str", &i),
+                    ("alg", "str", "Quick"),
+                    ("axis", "int64", "0"),
+                ],
+            ),
             (
                 "coargsort",
                 vec![
                     ("algoName", "str", "RadixSortLSD"),
                     ("nstr", "int64", "2"),
-                    ("arr_names", "str", &list(&[&i, &f])),
-                    ("arr_types", "str", &list(&["pdarray", "pdarray"])),
+                    ("arr_names", "str", &both),
+                    ("arr_types", "str", &types),
                 ],
             ),
             ("union1d", vec![("arg1", "str", &i), ("arg2", "str", &f)]),
             (
                 "concatenate<int64,1>",
-                vec![("names", "str", &list(&[&i, &f])), ("axis", "int64", "0"), ("offsets", "int64", "[0, 10]")],
+                vec![
+                    ("names", "str", &both),
+                    ("axis", "int64", "0"),
+                    ("offsets", "int64", "[0, 10]"),
+                ],
             ),
             ("uniqueAll<int64,1>", vec![("name", "int64", &f)]),
         ];

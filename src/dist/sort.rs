@@ -262,6 +262,11 @@ pub fn sort_items(comm: &dyn Comm, items: Vec<Item>) -> R<Vec<Item>> {
         return Ok(local);
     }
     let s = local.len().min(SAMPLES);
+    // An exchange of nothing at all is refused by some MPI libraries.
+    let (_, total) = exchange::exscan_sum(comm, s as u64)?;
+    if total == 0 {
+        return Ok(local);
+    }
     let samples: Vec<Item> = (0..s).map(|i| local[i * local.len() / s]).collect();
     let mut all = exchange::allgather_vec(comm, &samples)?.concat();
     all.sort_unstable();
