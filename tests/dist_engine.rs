@@ -156,3 +156,51 @@ fn about_names_the_mpi_library() {
     let out = common::run_to_exit(&["--about"], &[]);
     assert!(out.stdout.contains("CHPL_COMM: mpi ("), "{}", out.stdout);
 }
+
+#[test]
+fn comm_diagnostics_count_per_locale() {
+    let s = server(2);
+    let c = s.client();
+    c.cmd("startCommDiagnostics", &[])
+        .expect_normal("commDiagnostics started.");
+    c.cmd("test_panic", &[("rank", "int64", "-1")]).normal();
+    c.cmd("stopCommDiagnostics", &[])
+        .expect_normal("commDiagnostics stopped.");
+    for cmd in [
+        "getCommDiagnosticsPut",
+        "getCommDiagnosticsExecuteOn",
+        "getCommDiagnosticsAmo",
+    ] {
+        let r = c.cmd(cmd, &[]);
+        assert_eq!(
+            created(r.normal()).split(' ').skip(2).collect::<Vec<_>>(),
+            ["int64", "2", "1", "[2]", "8"]
+        );
+    }
+    c.cmd(
+        "printCommDiagnosticsTable",
+        &[("printEmptyCols", "bool", "False")],
+    )
+    .expect_normal("commDiagnostics printed.");
+    // The table rows: every locale sent messages (agreements, the gather),
+    // and rank 0 also posted the command and counted more than rank 1.
+    let rows = |out: &str| -> Vec<Vec<u64>> {
+        out.lines()
+            .filter(|l| l.starts_with("| ") && !l.contains("locale") && !l.contains("---"))
+            .map(|l| l.split('|').filter_map(|f| f.trim().parse().ok()).collect())
+            .collect()
+    };
+    // The launcher forwards rank 0's output a moment later.
+    wait_until(Duration::from_secs(10), || rows(&s.stdout()).len() == 2);
+    let out = s.stdout();
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 2, "{out}");
+    assert_eq!((rows[0][0], rows[1][0]), (0, 1));
+    assert!(
+        rows.iter().all(|r| r[1] > 0 && r[2] > 0 && r[3] > 0),
+        "{rows:?}"
+    );
+    assert!(rows[0][1] > rows[1][1], "{rows:?}");
+    c.cmd("resetCommDiagnostics", &[])
+        .expect_normal("commDiagnostics reset.");
+}

@@ -9,6 +9,7 @@ pub mod binops;
 pub mod cast;
 pub mod checkpoint;
 pub mod clientlog;
+pub mod comm_diagnostics;
 pub mod concatenate;
 pub mod conditional;
 pub mod config;
@@ -370,6 +371,7 @@ impl CommandMap {
         elementwise::register(&mut map);
         conditional::register(&mut map);
         manipulation::register(&mut map);
+        comm_diagnostics::register(&mut map);
         if shared.config.test_commands {
             testing::register(&mut map);
         }

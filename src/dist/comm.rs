@@ -10,21 +10,26 @@
 //! collective (which then returns that error) instead of waiting forever, and
 //! the command fails everywhere with the first failing rank's message.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::error::CommandError;
 
-/// Messages and bytes this rank sent (the client's comm diagnostics).
+/// Messages and bytes this rank sent while counting was on (the client's
+/// comm diagnostics: `startCommDiagnostics` ... `stopCommDiagnostics`).
 #[derive(Default)]
 pub struct CommCounts {
     pub messages: AtomicU64,
     pub bytes: AtomicU64,
     /// Collective calls made (each may send several messages).
     pub collectives: AtomicU64,
+    pub counting: AtomicBool,
 }
 
 impl CommCounts {
     pub fn add(&self, messages: u64, bytes: u64) {
+        if !self.counting.load(Ordering::Relaxed) {
+            return;
+        }
         self.messages.fetch_add(messages, Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         self.collectives.fetch_add(1, Ordering::Relaxed);

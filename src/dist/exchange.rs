@@ -25,13 +25,15 @@ fn bytes_of_mut<T: Plain>(v: &mut [T]) -> &mut [u8] {
     unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast(), std::mem::size_of_val(v)) }
 }
 
-/// A vector of `n` values to be overwritten by a receive.
+/// A vector of `n` zero values, to be overwritten by a receive.
 fn recv_buf<T: Plain>(n: usize) -> Vec<T> {
     let mut v: Vec<T> = Vec::with_capacity(n);
-    // SAFETY: `Plain` values are plain bytes (for bool only 0 and 1, which is
-    // all another rank ever sends); every byte is written by the receive
-    // before anyone reads it.
-    unsafe { v.set_len(n) };
+    // SAFETY: all-zero bytes are a valid value of every `Plain` type (0,
+    // 0.0, false), and the n elements lie within the capacity.
+    unsafe {
+        std::ptr::write_bytes(v.as_mut_ptr(), 0, n);
+        v.set_len(n);
+    }
     v
 }
 
