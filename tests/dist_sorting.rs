@@ -627,6 +627,8 @@ fn concatenate_places_every_block_at_any_rank_count() {
     });
 }
 
+type Arg<'a> = (&'a str, &'a str, &'a str);
+
 #[test]
 fn errors_change_nothing_at_any_rank_count() {
     at_each_rank_count(|c, log| {
@@ -636,7 +638,7 @@ fn errors_change_nothing_at_any_rank_count() {
         );
         let before = mem_used(c, 1, false);
         let (both, types) = (list(&[&i, &f]), list(&["pdarray", "pdarray"]));
-        let cases: Vec<(&str, Vec<(&str, &str, &str)>)> = vec![
+        let cases: Vec<(&str, Vec<Arg>)> = vec![
             (
                 "sort<int64,1>",
                 vec![

@@ -15,9 +15,9 @@ pub mod comm;
 pub mod engine;
 pub mod exchange;
 pub mod launch;
-pub mod sort;
 #[cfg(feature = "mpi")]
 pub mod mpi;
+pub mod sort;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
