@@ -438,6 +438,12 @@ fn unique_and_its_variants_at_any_rank_count() {
                 "sorted rows n={n}"
             );
         }
+        // The client's grouping key of floats: their bits.
+        let v = sample("float64", BIG, 65);
+        let Vals::F(x) = &v else { unreachable!() };
+        let name = up(c, &v);
+        let got = run(c, log, "transmuteFloat", &[("name", "float64", &name)]);
+        assert_eq!(got[0], Vals::U(x.iter().map(|f| f.to_bits()).collect()));
         // All equal: one group spanning every rank.
         let v = Vals::U8(vec![3; BIG]);
         let name = up(c, &v);
