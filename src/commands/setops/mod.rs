@@ -16,8 +16,8 @@
 //! * `union1d`, `intersect1d`, `setdiff1d`, `setxor1d` (`arg1`, `arg2`,
 //!   `assume_unique`): NumPy's algorithms, for two arrays of one dtype.
 //!
-//! With several ranks the commands run on every rank (`setops/dist.rs`), giving the
-//! one-rank results element for element.
+//! With several ranks the commands run on every rank (`setops/dist.rs`),
+//! giving the one-rank results element for element.
 //!
 //! Equality is NumPy's: `-0.0 == 0.0`. `unique` keeps one NaN (NumPy's
 //! `equal_nan`), while membership and the set operations never match a NaN.
