@@ -318,16 +318,30 @@ pub(crate) fn argsort_dist(
     dist::sort::argsort(ctx.comm, &sort_keys(data), ctx.local_range(n).start)
 }
 
-/// NumPy's stable sort of a distributed array: values move by the sorting
-/// permutation, so `-0.0` and NaN payloads keep their bits.
+/// NumPy's stable sort of a distributed array. Integer and bool keys are
+/// their values, so the sorted keys are turned back into values; floats move
+/// by the sorting permutation, so `-0.0` and NaN payloads keep their bits.
 pub(crate) fn sort_dist(ctx: &Ctx, data: &ArrayData, n: usize) -> Result<ArrayData, CommandError> {
     if ctx.ranks() == 1 {
         return Ok(sort_data(data));
     }
-    let perm = argsort_dist(ctx, data, n)?;
-    let at = kernels::map(&perm, |p| p as u64);
-    drop(perm);
-    fetch_data(ctx, n, data, &at)
+    let start = ctx.local_range(n).start;
+    let items = dist::sort::items_of(&sort_keys(data), start);
+    let sorted = dist::sort::sort_items(ctx.comm, items)?;
+    Ok(match data {
+        // The inverse of `key_i64`.
+        ArrayData::Int64(_) => {
+            ArrayData::Int64(kernels::map(&sorted, |x| (x.key ^ (1 << 63)) as i64))
+        }
+        ArrayData::UInt64(_) => ArrayData::UInt64(kernels::map(&sorted, |x| x.key)),
+        ArrayData::UInt8(_) => ArrayData::UInt8(kernels::map(&sorted, |x| x.key as u8)),
+        ArrayData::Bool(_) => ArrayData::Bool(kernels::map(&sorted, |x| x.key != 0)),
+        ArrayData::Float64(_) => {
+            let at = kernels::map(&sorted, |x| x.idx);
+            drop(sorted);
+            fetch_data(ctx, n, data, &at)?
+        }
+    })
 }
 
 /// The permutation sorting the rows of distributed columns (global length
