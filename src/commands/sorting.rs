@@ -13,10 +13,16 @@
 //! first and the buckets sorted by the lower digits inside a core's cache.
 //! An argsort whose key bits and index bits fit in 64 sorts one word per
 //! element.
-
-use std::thread;
+//!
+//! With several ranks the same keys are sorted by the sample sort of
+//! [`crate::dist::sort`] (ties by global position, so the permutation is the
+//! one-rank permutation); `sort` moves the values by that permutation and
+//! `searchSorted` sends each query to the rank whose block of `x1` holds its
+//! place. With one rank every command runs the one-process code.
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
+pub(crate) use crate::dist::sort::{Scatter, radix_sort};
+use crate::dist::{self, exchange};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
@@ -32,26 +38,30 @@ pub fn register(map: &mut CommandMap) {
             handler!(argsort),
             Kind::Tracked,
             "ArgSortMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("sort<{t},1>"),
             handler!(sort),
             Kind::Tracked,
             "SortMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("searchSorted<{t},1,1>"),
             handler!(search_sorted),
             Kind::Tracked,
             "SortMsg",
-        );
+        )
+        .everywhere();
     }
     map.add(
         "coargsort",
         handler!(coargsort),
         Kind::Tracked,
         "ArgSortMsg",
-    );
+    )
+    .everywhere();
 }
 
 // ---------------------------------------------------------------------------
@@ -148,208 +158,6 @@ pub(crate) use same_kind;
 /// The elements of `data` at `idx` (all in range).
 pub(crate) fn gather(data: &ArrayData, idx: &[i64]) -> ArrayData {
     same_kind!(data, v => kernels::map(idx, |i| v[i as usize]))
-}
-
-// ---------------------------------------------------------------------------
-// Parallel radix sort
-// ---------------------------------------------------------------------------
-
-/// A destination written at disjoint positions by several threads.
-pub(crate) struct Scatter<T>(*mut T);
-
-// SAFETY: threads only write through the pointer, each to positions no
-// other thread writes, and the owner waits for all of them (thread::scope).
-unsafe impl<T: Send> Sync for Scatter<T> {}
-unsafe impl<T: Send> Send for Scatter<T> {}
-
-impl<T> Scatter<T> {
-    pub(crate) fn new(v: &mut Vec<T>) -> Self {
-        Scatter(v.as_mut_ptr())
-    }
-    /// # Safety
-    /// `i` must be within the capacity of the vector and no other thread may
-    /// write position `i` at the same time.
-    pub(crate) unsafe fn write(&self, i: usize, x: T) {
-        // SAFETY: guaranteed by the caller.
-        unsafe { self.0.add(i).write(x) }
-    }
-}
-
-/// Bits per radix digit.
-const DIGIT_BITS: u32 = 8;
-const BUCKETS: usize = 1 << DIGIT_BITS;
-
-/// One stable pass on all cores: `src` scattered into `dst` (capacity
-/// `src.len()`) by `digit`. Returns where each digit's elements start, plus
-/// the end.
-fn parallel_pass<T, D>(src: &[T], dst: &mut Vec<T>, digit: D) -> Vec<usize>
-where
-    T: Copy + Send + Sync,
-    D: Fn(&T) -> usize + Sync,
-{
-    let n = src.len();
-    let counts = kernels::map_ranges(n, |r| {
-        let mut h = vec![0usize; BUCKETS];
-        for x in &src[r] {
-            h[digit(x)] += 1;
-        }
-        h
-    });
-    // Chunk t's elements of digit b start after every element of a smaller
-    // digit and after chunk t-1's elements of digit b.
-    let mut starts = counts;
-    let mut bounds = Vec::with_capacity(BUCKETS + 1);
-    let mut run = 0;
-    for b in 0..BUCKETS {
-        bounds.push(run);
-        for h in starts.iter_mut() {
-            let c = h[b];
-            h[b] = run;
-            run += c;
-        }
-    }
-    bounds.push(run);
-    let out = Scatter::new(dst);
-    let scatter = |chunk: &[T], mut at: Vec<usize>| {
-        for x in chunk {
-            let b = digit(x);
-            // SAFETY: the positions of all chunks and digits are disjoint
-            // ranges covering 0..n, within dst's capacity n.
-            unsafe { out.write(at[b], *x) };
-            at[b] += 1;
-        }
-    };
-    if starts.len() == 1 {
-        scatter(src, starts.swap_remove(0));
-    } else {
-        thread::scope(|s| {
-            for (chunk, at) in src.chunks(kernels::chunk_len(n)).zip(starts) {
-                let scatter = &scatter;
-                s.spawn(move || scatter(chunk, at));
-            }
-        });
-    }
-    // SAFETY: the pass wrote every position 0..n (a permutation of src) and
-    // T is Copy, so there is nothing to drop.
-    unsafe { dst.set_len(n) };
-    bounds
-}
-
-/// Stable LSD sort of `data` by the digits at `shifts` on this thread,
-/// using `scratch` (same length) as the other buffer.
-fn sort_slice<T, K>(data: &mut [T], scratch: &mut [T], shifts: &[u32], key: &K)
-where
-    T: Copy,
-    K: Fn(&T) -> u64,
-{
-    let mut in_data = true;
-    for &shift in shifts {
-        let (from, to): (&[T], &mut [T]) = if in_data {
-            (data, scratch)
-        } else {
-            (scratch, data)
-        };
-        let digit = |x: &T| ((key(x) >> shift) as usize) & (BUCKETS - 1);
-        let mut at = [0usize; BUCKETS];
-        for x in from.iter() {
-            at[digit(x)] += 1;
-        }
-        if at.contains(&from.len()) {
-            // One digit value throughout: the pass would not move anything.
-            continue;
-        }
-        let mut run = 0;
-        for a in at.iter_mut() {
-            let c = *a;
-            *a = run;
-            run += c;
-        }
-        for x in from.iter() {
-            let b = digit(x);
-            to[at[b]] = *x;
-            at[b] += 1;
-        }
-        in_data = !in_data;
-    }
-    if !in_data {
-        data.copy_from_slice(scratch);
-    }
-}
-
-/// Stable sort of `v` by `key`.
-///
-/// Large arrays are first split on their highest varying digit (one
-/// parallel pass); each of the resulting buckets, small enough to stay in a
-/// core's cache, is then sorted by the lower digits on one thread, the
-/// buckets spread over all cores. Small arrays take LSD passes directly.
-pub(crate) fn radix_sort<T, K>(mut src: Vec<T>, key: K) -> Vec<T>
-where
-    T: Copy + Send + Sync,
-    K: Fn(&T) -> u64 + Sync,
-{
-    let n = src.len();
-    if n < 2 {
-        return src;
-    }
-    let first = key(&src[0]);
-    // Bits in which some key differs from the first: digits without any
-    // need no pass.
-    let varying = kernels::map_ranges(n, |r| {
-        src[r].iter().fold(0u64, |acc, x| acc | (key(x) ^ first))
-    })
-    .into_iter()
-    .fold(0, |a, b| a | b);
-    let shifts: Vec<u32> = (0..64)
-        .step_by(DIGIT_BITS as usize)
-        .filter(|s| (varying >> s) & (BUCKETS as u64 - 1) != 0)
-        .collect();
-    let Some((&top, lower)) = shifts.split_last() else {
-        return src;
-    };
-    let key = &key;
-    let digit = |shift: u32| move |x: &T| ((key(x) >> shift) as usize) & (BUCKETS - 1);
-    let mut dst: Vec<T> = Vec::with_capacity(n);
-    if n < kernels::PAR_THRESHOLD || lower.is_empty() {
-        for &shift in &shifts {
-            parallel_pass(&src, &mut dst, digit(shift));
-            std::mem::swap(&mut src, &mut dst);
-        }
-        return src;
-    }
-    let bounds = parallel_pass(&src, &mut dst, digit(top));
-    // Bucket b is bounds[b]..bounds[b + 1] of dst; src serves as its scratch.
-    let mut pieces = Vec::with_capacity(BUCKETS);
-    let (mut rest_dst, mut rest_src) = (dst.as_mut_slice(), src.as_mut_slice());
-    for w in bounds.windows(2) {
-        let len = w[1] - w[0];
-        let (d, dr) = rest_dst.split_at_mut(len);
-        let (s, sr) = rest_src.split_at_mut(len);
-        (rest_dst, rest_src) = (dr, sr);
-        if len > 1 {
-            pieces.push((d, s));
-        }
-    }
-    // Largest last, so that they are taken first.
-    pieces.sort_by_key(|(d, _)| d.len());
-    let queue = std::sync::Mutex::new(pieces);
-    let work = || {
-        loop {
-            let next = queue
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .pop();
-            let Some((d, s)) = next else { break };
-            sort_slice(d, s, lower, key);
-        }
-    };
-    let threads = kernels::threads_for(n);
-    thread::scope(|s| {
-        for _ in 1..threads {
-            s.spawn(work);
-        }
-        work();
-    });
-    dst
 }
 
 /// `(key, index)` pairs of `keys`, stably sorted by key.
@@ -462,13 +270,91 @@ pub(crate) fn new_array(ctx: &Ctx, data: ArrayData) -> Result<ArrayEntry, Comman
         .new_entry(data.dtype(), vec![data.len()], |_| data)
 }
 
-/// Stores `entry` under a fresh name and returns its `created ...` text.
+/// Stores `entry` under a fresh name (once every rank has succeeded) and
+/// returns its `created ...` text.
 pub(crate) fn store(ctx: &Ctx, entry: ArrayEntry) -> String {
-    let symbols = &ctx.shared.symbols;
-    let name = symbols.next_name();
-    let msg = entry.created_msg(&name);
-    symbols.insert(name, entry);
-    msg
+    ctx.store(entry)
+}
+
+/// A new rank-1 array of global length `n` whose block on this rank is
+/// `data` (reserved before it is kept).
+pub(crate) fn new_block(ctx: &Ctx, n: usize, data: ArrayData) -> Result<ArrayEntry, CommandError> {
+    ctx.shared
+        .symbols
+        .new_entry(data.dtype(), vec![n], |_| data)
+}
+
+/// The elements at global indices `idx` of the distributed array whose
+/// block of global length `n` this rank holds as `data`.
+pub(crate) fn fetch_data(
+    ctx: &Ctx,
+    n: usize,
+    data: &ArrayData,
+    idx: &[u64],
+) -> Result<ArrayData, CommandError> {
+    let (comm, block) = (ctx.comm, &ctx.block(n));
+    Ok(same_kind!(data, v => exchange::fetch(comm, block, v, idx)?))
+}
+
+/// Every rank's piece of one sequence, in rank order, as a new array in the
+/// block layout.
+pub(crate) fn new_pieces(ctx: &Ctx, piece: ArrayData) -> Result<ArrayEntry, CommandError> {
+    let (_, n) = exchange::exscan_sum(ctx.comm, piece.len() as u64)?;
+    let comm = ctx.comm;
+    let data = same_kind!(piece, v => exchange::rebalance(comm, v)?);
+    new_block(ctx, n as usize, data)
+}
+
+/// The stable sorting permutation of a distributed array (this rank's
+/// block of it).
+pub(crate) fn argsort_dist(
+    ctx: &Ctx,
+    data: &ArrayData,
+    n: usize,
+) -> Result<Vec<i64>, CommandError> {
+    if ctx.ranks() == 1 {
+        return Ok(argsort_data(data));
+    }
+    dist::sort::argsort(ctx.comm, &sort_keys(data), ctx.local_range(n).start)
+}
+
+/// NumPy's stable sort of a distributed array. Integer and bool keys are
+/// their values, so the sorted keys are turned back into values; floats move
+/// by the sorting permutation, so `-0.0` and NaN payloads keep their bits.
+pub(crate) fn sort_dist(ctx: &Ctx, data: &ArrayData, n: usize) -> Result<ArrayData, CommandError> {
+    if ctx.ranks() == 1 {
+        return Ok(sort_data(data));
+    }
+    let start = ctx.local_range(n).start;
+    let items = dist::sort::items_of(&sort_keys(data), start);
+    let sorted = dist::sort::sort_items(ctx.comm, items)?;
+    Ok(match data {
+        // The inverse of `key_i64`.
+        ArrayData::Int64(_) => {
+            ArrayData::Int64(kernels::map(&sorted, |x| (x.key ^ (1 << 63)) as i64))
+        }
+        ArrayData::UInt64(_) => ArrayData::UInt64(kernels::map(&sorted, |x| x.key)),
+        ArrayData::UInt8(_) => ArrayData::UInt8(kernels::map(&sorted, |x| x.key as u8)),
+        ArrayData::Bool(_) => ArrayData::Bool(kernels::map(&sorted, |x| x.key != 0)),
+        ArrayData::Float64(_) => {
+            let at = kernels::map(&sorted, |x| x.idx);
+            drop(sorted);
+            fetch_data(ctx, n, data, &at)?
+        }
+    })
+}
+
+/// The permutation sorting the rows of distributed columns (global length
+/// `n`), first most significant.
+pub(crate) fn coargsort_dist(
+    ctx: &Ctx,
+    keys: &[Vec<u64>],
+    n: usize,
+) -> Result<Vec<i64>, CommandError> {
+    if ctx.ranks() == 1 {
+        return Ok(coargsort_keys(keys));
+    }
+    dist::sort::coargsort(ctx.comm, keys, n)
 }
 
 /// The arrays named in list argument `key`, which must be pdarrays
@@ -549,13 +435,15 @@ pub fn argsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let entry = ctx.typed_array(args, "name", dtype)?;
     check_algorithm(args.str("algoName")?)?;
     check_axis(args)?;
-    let _scratch = scratch(ctx, sort_scratch(entry.size()))?;
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(DType::Int64, vec![entry.size()], |_| {
+    let n = entry.size();
+    let _scratch = scratch(ctx, sort_scratch(entry.local_len()))?;
+    let out = if ctx.ranks() == 1 {
+        ctx.shared.symbols.new_entry(DType::Int64, vec![n], |_| {
             ArrayData::Int64(argsort_data(&entry.data))
-        })?;
+        })?
+    } else {
+        new_block(ctx, n, ArrayData::Int64(argsort_dist(ctx, &entry.data, n)?))?
+    };
     Ok(ctx.created(out))
 }
 
@@ -564,11 +452,16 @@ pub fn sort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let entry = ctx.typed_array(args, "array", dtype)?;
     check_algorithm(args.str("alg")?)?;
     check_axis(args)?;
-    let _scratch = scratch(ctx, (entry.size() * dtype.itemsize()) as u64)?;
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(dtype, vec![entry.size()], |_| sort_data(&entry.data))?;
+    let n = entry.size();
+    let out = if ctx.ranks() == 1 {
+        let _scratch = scratch(ctx, (n * dtype.itemsize()) as u64)?;
+        ctx.shared
+            .symbols
+            .new_entry(dtype, vec![n], |_| sort_data(&entry.data))?
+    } else {
+        let _scratch = scratch(ctx, sort_scratch(entry.local_len()))?;
+        new_block(ctx, n, sort_dist(ctx, &entry.data, n)?)?
+    };
     Ok(ctx.created(out))
 }
 
@@ -576,17 +469,26 @@ pub fn coargsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     check_algorithm(args.str("algoName")?)?;
     let entries = key_arrays(args, ctx, "arr_names", "arr_types")?;
     let n = entries[0].size();
+    let local = entries[0].local_len();
     let _scratch = scratch(
         ctx,
-        sort_scratch(n).saturating_add((n * 8 * entries.len()) as u64),
+        sort_scratch(local).saturating_add((local * 8 * entries.len()) as u64),
     )?;
-    let out = ctx.shared.symbols.new_entry(DType::Int64, vec![n], |_| {
-        let keys: Vec<Vec<u64>> = entries.iter().map(|e| sort_keys(&e.data)).collect();
-        ArrayData::Int64(coargsort_keys(&keys))
-    })?;
+    let keys: Vec<Vec<u64>> = entries.iter().map(|e| sort_keys(&e.data)).collect();
+    let out = if ctx.ranks() == 1 {
+        ctx.shared.symbols.new_entry(DType::Int64, vec![n], |_| {
+            ArrayData::Int64(coargsort_keys(&keys))
+        })?
+    } else {
+        new_block(ctx, n, ArrayData::Int64(coargsort_dist(ctx, &keys, n)?))?
+    };
     Ok(ctx.created(out))
 }
 
+/// With several ranks, each query goes to the rank whose block of `x1` its
+/// place falls in (found from the blocks' first elements), so `x1` must be
+/// sorted, as NumPy requires; an unsorted `x1` gives answers that depend on
+/// the number of ranks.
 pub fn search_sorted(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let x1 = ctx.typed_array(args, "x1", dtype)?;
@@ -606,22 +508,30 @@ pub fn search_sorted(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     if args.contains("x2Sorted") {
         args.bool("x2Sorted")?;
     }
-    let _scratch = scratch(ctx, ((x1.size() + x2.size()) * 8) as u64)?;
-    let out = ctx
-        .shared
-        .symbols
-        .new_entry(DType::Int64, vec![x2.size()], |_| {
-            let sorted = sort_keys(&x1.data);
-            let wanted = sort_keys(&x2.data);
-            ArrayData::Int64(kernels::map(&wanted, |v| {
-                let at = if right {
-                    sorted.partition_point(|a| *a <= v)
-                } else {
-                    sorted.partition_point(|a| *a < v)
-                };
-                at as i64
-            }))
+    let _scratch = scratch(ctx, ((x1.local_len() + x2.local_len()) * 8) as u64)?;
+    let sorted = sort_keys(&x1.data);
+    let place = |v: u64| {
+        if right {
+            sorted.partition_point(|a| *a <= v)
+        } else {
+            sorted.partition_point(|a| *a < v)
+        }
+    };
+    let out = if ctx.ranks() == 1 {
+        ctx.shared
+            .symbols
+            .new_entry(DType::Int64, vec![x2.size()], |_| {
+                let wanted = sort_keys(&x2.data);
+                ArrayData::Int64(kernels::map(&wanted, |v| place(v) as i64))
+            })?
+    } else {
+        let start = ctx.local_range(x1.size()).start;
+        let wanted = sort_keys(&x2.data);
+        let at = dist::sort::route(ctx.comm, &sorted, &wanted, !right, 0i64, |v| {
+            (start + place(v)) as i64
         })?;
+        new_block(ctx, x2.size(), ArrayData::Int64(at))?
+    };
     Ok(ctx.created(out))
 }
 
@@ -648,31 +558,6 @@ mod tests {
         assert!(key_f64(f64::INFINITY) < key_f64(f64::NAN));
         assert_eq!(key_f64(-f64::NAN), NAN_KEY);
         assert!(key_i64(i64::MIN) < key_i64(-1) && key_i64(-1) < key_i64(0));
-    }
-
-    #[test]
-    fn radix_sort_is_stable_on_every_path() {
-        // Large enough for several threads; keys spread over all 8 digits
-        // and over only one.
-        let n = kernels::PAR_THRESHOLD * 3 + 11;
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let wide: Vec<(u64, usize)> = (0..n)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x >> (i % 3 * 20), i)
-            })
-            .collect();
-        let narrow: Vec<(u64, usize)> = wide.iter().map(|(k, i)| (k % 5, *i)).collect();
-        for v in [wide, narrow] {
-            let mut want = v.clone();
-            want.sort_by_key(|p| p.0);
-            assert_eq!(radix_sort(v, |p| p.0), want);
-        }
-        let one: Vec<u64> = vec![7; 1000];
-        assert_eq!(radix_sort(one.clone(), |x| *x), one);
-        assert!(radix_sort(Vec::<u64>::new(), |x| *x).is_empty());
     }
 
     #[test]

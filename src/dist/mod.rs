@@ -17,6 +17,7 @@ pub mod exchange;
 pub mod launch;
 #[cfg(feature = "mpi")]
 pub mod mpi;
+pub mod sort;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

@@ -16,12 +16,17 @@
 //! * `union1d`, `intersect1d`, `setdiff1d`, `setxor1d` (`arg1`, `arg2`,
 //!   `assume_unique`): NumPy's algorithms, for two arrays of one dtype.
 //!
+//! With several ranks the commands run on every rank (`setops/dist.rs`),
+//! giving the one-rank results element for element.
+//!
 //! Equality is NumPy's: `-0.0 == 0.0`. `unique` keeps one NaN (NumPy's
 //! `equal_nan`), while membership and the set operations never match a NaN.
 
+mod dist;
+
 use super::sorting::{
-    Domain, NAN_KEY, Scatter, gather, key_arrays, key_i64, keys_in, new_array, radix_sort,
-    same_kind, scratch, sort_data, sort_keys, sort_scratch, sorted_items, store,
+    Domain, NAN_KEY, Scatter, gather, key_arrays, key_i64, keys_in, new_array, new_block,
+    radix_sort, same_kind, scratch, sort_data, sort_keys, sort_scratch, sorted_items, store,
 };
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::concatenate::concat;
@@ -39,41 +44,49 @@ pub fn register(map: &mut CommandMap) {
             handler!(unique_values),
             Kind::Tracked,
             "SetMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("uniqueCounts{t}"),
             handler!(unique_counts),
             Kind::Tracked,
             "SetMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("uniqueInverse{t}"),
             handler!(unique_inverse),
             Kind::Tracked,
             "SetMsg",
-        );
+        )
+        .everywhere();
         map.add(
             format!("uniqueAll{t}"),
             handler!(unique_all),
             Kind::Tracked,
             "SetMsg",
-        );
+        )
+        .everywhere();
     }
-    map.add("unique", handler!(unique), Kind::Tracked, "UniqueMsg");
+    map.add("unique", handler!(unique), Kind::Tracked, "UniqueMsg")
+        .everywhere();
     map.add(
         "transmuteFloat",
         handler!(transmute_float),
         Kind::Tracked,
         "CastMsg",
-    );
-    map.add("in1d", handler!(in1d), Kind::Tracked, "In1dMsg");
+    )
+    .everywhere();
+    map.add("in1d", handler!(in1d), Kind::Tracked, "In1dMsg")
+        .everywhere();
     for (name, h) in [
         ("union1d", handler!(union1d)),
         ("intersect1d", handler!(intersect1d)),
         ("setdiff1d", handler!(setdiff1d)),
         ("setxor1d", handler!(setxor1d)),
     ] {
-        map.add(name, h, Kind::Tracked, "ArraySetopsMsg");
+        map.add(name, h, Kind::Tracked, "ArraySetopsMsg")
+            .everywhere();
     }
 }
 
@@ -148,7 +161,18 @@ fn unique_sorted(data: &ArrayData) -> ArrayData {
 /// values in NumPy's common type, except that int64 and uint64 compare as
 /// exact integers (as NumPy's `isin` does) rather than as float64.
 fn member(a: &ArrayData, b: &ArrayData, invert: bool) -> Vec<bool> {
-    let (probes, space, nan): (Vec<u64>, Vec<u64>, bool) = match (a, b) {
+    let (probes, space, nan) = member_keys(a, b);
+    let space = radix_sort(space, |x| *x);
+    kernels::map(&probes, |k| {
+        let found = !(nan && k == NAN_KEY) && space.binary_search(&k).is_ok();
+        found != invert
+    })
+}
+
+/// The keys `member` compares: `a`'s (the probes), `b`'s (the space), and
+/// whether NaN keys stand for NaN (never found).
+fn member_keys(a: &ArrayData, b: &ArrayData) -> (Vec<u64>, Vec<u64>, bool) {
+    match (a, b) {
         (ArrayData::Int64(_), ArrayData::UInt64(v)) => {
             let fits = v.iter().filter(|x| i64::try_from(**x).is_ok());
             let space = fits.map(|x| key_i64(*x as i64)).collect();
@@ -162,12 +186,7 @@ fn member(a: &ArrayData, b: &ArrayData, invert: bool) -> Vec<bool> {
             let dom = Domain::common(a.dtype(), b.dtype());
             (keys_in(a, dom), keys_in(b, dom), dom == Domain::Float)
         }
-    };
-    let space = radix_sort(space, |x| *x);
-    kernels::map(&probes, |k| {
-        let found = !(nan && k == NAN_KEY) && space.binary_search(&k).is_ok();
-        found != invert
-    })
+    }
 }
 
 fn filter(data: &ArrayData, mask: &[bool]) -> ArrayData {
@@ -192,10 +211,14 @@ pub fn unique(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let assume_sorted = args.bool("assumeSortedStr")?;
     let entries = key_arrays(args, ctx, "keynames", "keytypes")?;
     let n = entries[0].size();
+    let local = entries[0].local_len();
     let _scratch = scratch(
         ctx,
-        sort_scratch(n).saturating_add((n * 8 * entries.len()) as u64),
+        sort_scratch(local).saturating_add((local * 8 * entries.len()) as u64),
     )?;
+    if ctx.ranks() > 1 {
+        return dist::unique(ctx, &entries, return_groups, assume_sorted);
+    }
     let keys: Vec<Vec<u64>> = entries.iter().map(|e| sort_keys(&e.data)).collect();
     let perm: Vec<i64> = if assume_sorted {
         (0..n as i64).collect()
@@ -250,14 +273,32 @@ enum Part {
 fn unique_parts(args: &Args, ctx: &Ctx, parts: &[Part]) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "name", dtype)?;
-    let n = entry.size();
-    let _scratch = scratch(ctx, sort_scratch(n))?;
-    let groups = Groups::of(&entry.data);
+    let _scratch = scratch(ctx, sort_scratch(entry.local_len()))?;
+    let msgs = if ctx.ranks() > 1 {
+        dist::unique_parts(ctx, &entry, parts)?
+    } else {
+        unique_parts_here(ctx, &entry.data, parts)?
+    };
+    if msgs.len() == 1 {
+        return Ok(Reply::normal(msgs.concat()));
+    }
+    let list = serde_json::to_string(&msgs)
+        .map_err(|e| CommandError::value(format!("cannot encode the reply: {e}")))?;
+    Ok(Reply::normal(list))
+}
+
+/// The `unique*` results with one rank, stored; their `created` texts.
+fn unique_parts_here(
+    ctx: &Ctx,
+    data: &ArrayData,
+    parts: &[Part],
+) -> Result<Vec<String>, CommandError> {
+    let groups = Groups::of(data);
     let entries = parts
         .iter()
         .map(|part| {
             let data = match part {
-                Part::Values => gather(&entry.data, &groups.first_indices()),
+                Part::Values => gather(data, &groups.first_indices()),
                 Part::Indices => ArrayData::Int64(groups.first_indices()),
                 Part::Inverse => ArrayData::Int64(groups.inverse()),
                 Part::Counts => ArrayData::Int64(groups.counts()),
@@ -265,13 +306,7 @@ fn unique_parts(args: &Args, ctx: &Ctx, parts: &[Part]) -> Result<Reply, Command
             new_array(ctx, data)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let msgs: Vec<String> = entries.into_iter().map(|e| store(ctx, e)).collect();
-    if msgs.len() == 1 {
-        return Ok(Reply::normal(msgs.concat()));
-    }
-    let list = serde_json::to_string(&msgs)
-        .map_err(|e| CommandError::value(format!("cannot encode the reply: {e}")))?;
-    Ok(Reply::normal(list))
+    Ok(entries.into_iter().map(|e| store(ctx, e)).collect())
 }
 
 pub fn unique_values(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
@@ -295,7 +330,11 @@ pub fn in1d(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let a = ctx.shared.symbols.get(args.str("pda1")?)?;
     let b = ctx.shared.symbols.get(args.str("pda2")?)?;
     let invert = args.bool("invert")?;
-    let _scratch = scratch(ctx, ((a.size() + b.size()) * 8) as u64)?;
+    let _scratch = scratch(ctx, ((a.local_len() + b.local_len()) * 8) as u64)?;
+    if ctx.ranks() > 1 {
+        let found = dist::member(ctx, &a.data, &b.data, invert)?;
+        return Ok(ctx.created(new_block(ctx, a.size(), ArrayData::Bool(found))?));
+    }
     let out = ctx
         .shared
         .symbols
@@ -326,11 +365,14 @@ fn setop(args: &Args, ctx: &Ctx, op: SetOp) -> Result<Reply, CommandError> {
     }
     // union1d takes no such argument.
     let assume_unique = op != SetOp::Union && args.bool("assume_unique")?;
-    let n = a.size() + b.size();
+    let n = a.local_len() + b.local_len();
     let _scratch = scratch(
         ctx,
         sort_scratch(n).saturating_add((2 * n * a.dtype().itemsize()) as u64),
     )?;
+    if ctx.ranks() > 1 {
+        return dist::setop(ctx, &a, &b, op, assume_unique);
+    }
     let uniq = |d: &ArrayData| {
         if assume_unique {
             d.clone()

@@ -1,0 +1,691 @@
+//! Sorting across ranks, and the local radix sort it (and every one-rank
+//! sort) is built on.
+//!
+//! * [`radix_sort`]: a stable sort of one rank's elements by a `u64` key, on
+//!   all cores.
+//! * [`sort_items`]: sample sort of `(key, global index)` [`Item`]s over the
+//!   ranks. Ties are broken by the global index, so the result is a total
+//!   order: stable, and the same at any number of ranks. Each rank sorts its
+//!   items, sends evenly spaced samples to all, every rank picks the same
+//!   `N-1` splitters from them, the items travel to the rank owning their
+//!   range, are sorted there and rebalanced into the block layout. Splitters
+//!   are whole items (key and index), so even keys that are all equal spread
+//!   evenly over the ranks.
+//! * [`argsort`], [`coargsort`]: the stable sorting permutations built on it.
+//! * [`route`]: asks, for each query key, the rank whose block of a sorted
+//!   distributed array the key falls in (searches and membership).
+//! * [`neighbours`]: the keys just before and just after this rank's block
+//!   (comparisons of sorted neighbours across block edges).
+
+use std::thread;
+
+use super::block::Block;
+use super::comm::Comm;
+use super::exchange;
+use crate::error::CommandError;
+use crate::kernels::{self, Plain};
+
+type R<T> = Result<T, CommandError>;
+
+// ---------------------------------------------------------------------------
+// Local radix sort
+// ---------------------------------------------------------------------------
+
+/// A destination written at disjoint positions by several threads.
+pub struct Scatter<T>(*mut T);
+
+// SAFETY: threads only write through the pointer, each to positions no
+// other thread writes, and the owner waits for all of them (thread::scope).
+unsafe impl<T: Send> Sync for Scatter<T> {}
+unsafe impl<T: Send> Send for Scatter<T> {}
+
+impl<T> Scatter<T> {
+    pub fn new(v: &mut Vec<T>) -> Self {
+        Scatter(v.as_mut_ptr())
+    }
+    /// # Safety
+    /// `i` must be within the capacity of the vector and no other thread may
+    /// write position `i` at the same time.
+    pub unsafe fn write(&self, i: usize, x: T) {
+        // SAFETY: guaranteed by the caller.
+        unsafe { self.0.add(i).write(x) }
+    }
+}
+
+/// Bits per radix digit.
+const DIGIT_BITS: u32 = 8;
+const BUCKETS: usize = 1 << DIGIT_BITS;
+
+/// One stable pass on all cores: `src` scattered into `dst` (capacity
+/// `src.len()`) by `digit`. Returns where each digit's elements start, plus
+/// the end.
+fn parallel_pass<T, D>(src: &[T], dst: &mut Vec<T>, digit: D) -> Vec<usize>
+where
+    T: Copy + Send + Sync,
+    D: Fn(&T) -> usize + Sync,
+{
+    let n = src.len();
+    let counts = kernels::map_ranges(n, |r| {
+        let mut h = vec![0usize; BUCKETS];
+        for x in &src[r] {
+            h[digit(x)] += 1;
+        }
+        h
+    });
+    // Chunk t's elements of digit b start after every element of a smaller
+    // digit and after chunk t-1's elements of digit b.
+    let mut starts = counts;
+    let mut bounds = Vec::with_capacity(BUCKETS + 1);
+    let mut run = 0;
+    for b in 0..BUCKETS {
+        bounds.push(run);
+        for h in starts.iter_mut() {
+            let c = h[b];
+            h[b] = run;
+            run += c;
+        }
+    }
+    bounds.push(run);
+    let out = Scatter::new(dst);
+    let scatter = |chunk: &[T], mut at: Vec<usize>| {
+        for x in chunk {
+            let b = digit(x);
+            // SAFETY: the positions of all chunks and digits are disjoint
+            // ranges covering 0..n, within dst's capacity n.
+            unsafe { out.write(at[b], *x) };
+            at[b] += 1;
+        }
+    };
+    if starts.len() == 1 {
+        scatter(src, starts.swap_remove(0));
+    } else {
+        thread::scope(|s| {
+            for (chunk, at) in src.chunks(kernels::chunk_len(n)).zip(starts) {
+                let scatter = &scatter;
+                s.spawn(move || scatter(chunk, at));
+            }
+        });
+    }
+    // SAFETY: the pass wrote every position 0..n (a permutation of src) and
+    // T is Copy, so there is nothing to drop.
+    unsafe { dst.set_len(n) };
+    bounds
+}
+
+/// Stable LSD sort of `data` by the digits at `shifts` on this thread,
+/// using `scratch` (same length) as the other buffer.
+fn sort_slice<T, K>(data: &mut [T], scratch: &mut [T], shifts: &[u32], key: &K)
+where
+    T: Copy,
+    K: Fn(&T) -> u64,
+{
+    let mut in_data = true;
+    for &shift in shifts {
+        let (from, to): (&[T], &mut [T]) = if in_data {
+            (data, scratch)
+        } else {
+            (scratch, data)
+        };
+        let digit = |x: &T| ((key(x) >> shift) as usize) & (BUCKETS - 1);
+        let mut at = [0usize; BUCKETS];
+        for x in from.iter() {
+            at[digit(x)] += 1;
+        }
+        if at.contains(&from.len()) {
+            // One digit value throughout: the pass would not move anything.
+            continue;
+        }
+        let mut run = 0;
+        for a in at.iter_mut() {
+            let c = *a;
+            *a = run;
+            run += c;
+        }
+        for x in from.iter() {
+            let b = digit(x);
+            to[at[b]] = *x;
+            at[b] += 1;
+        }
+        in_data = !in_data;
+    }
+    if !in_data {
+        data.copy_from_slice(scratch);
+    }
+}
+
+/// Stable sort of `v` by `key`.
+///
+/// Large arrays are first split on their highest varying digit (one
+/// parallel pass); each of the resulting buckets, small enough to stay in a
+/// core's cache, is then sorted by the lower digits on one thread, the
+/// buckets spread over all cores. Small arrays take LSD passes directly.
+pub fn radix_sort<T, K>(mut src: Vec<T>, key: K) -> Vec<T>
+where
+    T: Copy + Send + Sync,
+    K: Fn(&T) -> u64 + Sync,
+{
+    let n = src.len();
+    if n < 2 {
+        return src;
+    }
+    let first = key(&src[0]);
+    // Bits in which some key differs from the first: digits without any
+    // need no pass.
+    let varying = kernels::map_ranges(n, |r| {
+        src[r].iter().fold(0u64, |acc, x| acc | (key(x) ^ first))
+    })
+    .into_iter()
+    .fold(0, |a, b| a | b);
+    let shifts: Vec<u32> = (0..64)
+        .step_by(DIGIT_BITS as usize)
+        .filter(|s| (varying >> s) & (BUCKETS as u64 - 1) != 0)
+        .collect();
+    let Some((&top, lower)) = shifts.split_last() else {
+        return src;
+    };
+    let key = &key;
+    let digit = |shift: u32| move |x: &T| ((key(x) >> shift) as usize) & (BUCKETS - 1);
+    let mut dst: Vec<T> = Vec::with_capacity(n);
+    if n < kernels::PAR_THRESHOLD || lower.is_empty() {
+        for &shift in &shifts {
+            parallel_pass(&src, &mut dst, digit(shift));
+            std::mem::swap(&mut src, &mut dst);
+        }
+        return src;
+    }
+    let bounds = parallel_pass(&src, &mut dst, digit(top));
+    // Bucket b is bounds[b]..bounds[b + 1] of dst; src serves as its scratch.
+    let mut pieces = Vec::with_capacity(BUCKETS);
+    let (mut rest_dst, mut rest_src) = (dst.as_mut_slice(), src.as_mut_slice());
+    for w in bounds.windows(2) {
+        let len = w[1] - w[0];
+        let (d, dr) = rest_dst.split_at_mut(len);
+        let (s, sr) = rest_src.split_at_mut(len);
+        (rest_dst, rest_src) = (dr, sr);
+        if len > 1 {
+            pieces.push((d, s));
+        }
+    }
+    // Largest last, so that they are taken first.
+    pieces.sort_by_key(|(d, _)| d.len());
+    let queue = std::sync::Mutex::new(pieces);
+    let work = || {
+        loop {
+            let next = queue
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .pop();
+            let Some((d, s)) = next else { break };
+            sort_slice(d, s, lower, key);
+        }
+    };
+    let threads = kernels::threads_for(n);
+    thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        work();
+    });
+    dst
+}
+
+// ---------------------------------------------------------------------------
+// Sample sort over the ranks
+// ---------------------------------------------------------------------------
+
+/// A sort key and the global position it came from (its tie-breaker).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Item {
+    pub key: u64,
+    pub idx: u64,
+}
+
+// SAFETY: two u64 fields, no padding.
+unsafe impl Plain for Item {}
+
+/// Samples each rank contributes for choosing the splitters: with `s` per
+/// rank, no rank receives more than about `n/N + n/s` items.
+const SAMPLES: usize = 256;
+
+/// Sorts the items of all ranks by `(key, idx)` and returns this rank's block
+/// of the result (block layout of the total count).
+///
+/// Each rank's items must come in increasing `idx`, and all of rank r's
+/// indices must be below rank r+1's (block positions are): then a stable
+/// sort by key alone gives the `(key, idx)` order, locally and after the
+/// exchange. With one rank this is one local radix sort.
+pub fn sort_items(comm: &dyn Comm, items: Vec<Item>) -> R<Vec<Item>> {
+    let local = radix_sort(items, |x| x.key);
+    let ranks = comm.size();
+    if ranks == 1 {
+        return Ok(local);
+    }
+    let s = local.len().min(SAMPLES);
+    // An exchange of nothing at all is refused by some MPI libraries.
+    let (_, total) = exchange::exscan_sum(comm, s as u64)?;
+    if total == 0 {
+        return Ok(local);
+    }
+    let samples: Vec<Item> = (0..s).map(|i| local[i * local.len() / s]).collect();
+    let mut all = exchange::allgather_vec(comm, &samples)?.concat();
+    all.sort_unstable();
+    let m = all.len();
+    // bounds[d]..bounds[d+1] of `local` goes to rank d.
+    let mut bounds = vec![0usize; ranks + 1];
+    bounds[ranks] = local.len();
+    if m > 0 {
+        for (d, b) in bounds.iter_mut().enumerate().take(ranks).skip(1) {
+            let splitter = all[d * m / ranks];
+            *b = local.partition_point(|x| *x < splitter);
+        }
+    }
+    let counts: Vec<usize> = bounds.windows(2).map(|w| w[1] - w[0]).collect();
+    let (got, _) = exchange::alltoallv(comm, &local, &counts)?;
+    drop(local);
+    // Runs in source rank order, so in index order among equal keys.
+    let sorted = radix_sort(got, |x| x.key);
+    exchange::rebalance(comm, sorted)
+}
+
+/// The items of `keys`, whose first is at global position `start`.
+pub fn items_of(keys: &[u64], start: usize) -> Vec<Item> {
+    kernels::build(keys.len(), |at, chunk| {
+        for (k, o) in chunk.iter_mut().enumerate() {
+            let i = at + k;
+            o.write(Item {
+                key: keys[i],
+                idx: (start + i) as u64,
+            });
+        }
+    })
+}
+
+/// The stable sorting permutation of a distributed array of keys (this
+/// rank's block starts at global `start`): this rank's block of it.
+pub fn argsort(comm: &dyn Comm, keys: &[u64], start: usize) -> R<Vec<i64>> {
+    let sorted = sort_items(comm, items_of(keys, start))?;
+    Ok(kernels::map(&sorted, |x| x.idx as i64))
+}
+
+/// The permutation that sorts rows of the distributed columns `keys` (first
+/// most significant; all of global length `n`), stably: LSD over the
+/// columns, each round a stable sort of the next column taken in the
+/// current order.
+pub fn coargsort(comm: &dyn Comm, keys: &[Vec<u64>], n: usize) -> R<Vec<i64>> {
+    let block = Block::new(n, comm.size());
+    let start = block.start(comm.rank());
+    let Some((last, rest)) = keys.split_last() else {
+        return Ok(Vec::new());
+    };
+    let mut perm = argsort(comm, last, start)?;
+    for k in rest.iter().rev() {
+        let at: Vec<u64> = kernels::map(&perm, |p| p as u64);
+        let in_order = exchange::fetch(comm, &block, k, &at)?;
+        drop(at);
+        let sorted = sort_items(comm, items_of(&in_order, start))?;
+        let pos: Vec<u64> = kernels::map(&sorted, |x| x.idx);
+        perm = exchange::fetch(comm, &block, &perm, &pos)?;
+    }
+    Ok(perm)
+}
+
+/// First and last key of one rank's block.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+struct Edge {
+    has: u64,
+    first: u64,
+    last: u64,
+}
+
+// SAFETY: three u64 fields, no padding.
+unsafe impl Plain for Edge {}
+
+fn edges(comm: &dyn Comm, ends: Option<(u64, u64)>) -> R<Vec<Edge>> {
+    let mine = match ends {
+        Some((first, last)) => Edge {
+            has: 1,
+            first,
+            last,
+        },
+        None => Edge::default(),
+    };
+    exchange::allgather(comm, mine)
+}
+
+/// The first and last of `local`, if any.
+pub fn ends(local: &[u64]) -> Option<(u64, u64)> {
+    Some((*local.first()?, *local.last()?))
+}
+
+/// The key just before this rank's block (the last key of the nearest
+/// non-empty rank before it) and the key just after it, of a distributed
+/// sequence whose block's first and last keys are `ends` on this rank.
+pub fn neighbours(comm: &dyn Comm, ends: Option<(u64, u64)>) -> R<(Option<u64>, Option<u64>)> {
+    let all = edges(comm, ends)?;
+    let me = comm.rank();
+    let before = all[..me].iter().rev().find(|e| e.has == 1).map(|e| e.last);
+    let after = all[me + 1..].iter().find(|e| e.has == 1).map(|e| e.first);
+    Ok((before, after))
+}
+
+/// For each query key, `answer(q)` computed on the rank whose block of the
+/// sorted distributed array (this rank's block: `sorted`) it falls in: the
+/// last non-empty rank whose first key is below `q` (`strict`) or at most
+/// `q`. Queries before every block get `none`. Answers come back in query
+/// order.
+pub fn route<A: Plain + Send>(
+    comm: &dyn Comm,
+    sorted: &[u64],
+    queries: &[u64],
+    strict: bool,
+    none: A,
+    answer: impl Fn(u64) -> A + Sync,
+) -> R<Vec<A>> {
+    let ranks = comm.size();
+    let firsts: Vec<(usize, u64)> = edges(comm, ends(sorted))?
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.has == 1)
+        .map(|(r, e)| (r, e.first))
+        .collect();
+    // The target rank of each query, or `ranks` for none.
+    let target: Vec<u64> = kernels::map(queries, |q| {
+        let k = firsts.partition_point(|&(_, f)| if strict { f < q } else { f <= q });
+        if k == 0 {
+            ranks as u64
+        } else {
+            firsts[k - 1].0 as u64
+        }
+    });
+    let mut counts = vec![0usize; ranks + 1];
+    for &t in &target {
+        counts[t as usize] += 1;
+    }
+    let mut next: Vec<usize> = counts
+        .iter()
+        .scan(0, |acc, c| {
+            let s = *acc;
+            *acc += c;
+            Some(s)
+        })
+        .collect();
+    let mut order = vec![0usize; queries.len()];
+    for (i, &t) in target.iter().enumerate() {
+        order[next[t as usize]] = i;
+        next[t as usize] += 1;
+    }
+    drop(target);
+    let asks: Vec<u64> = order.iter().map(|&i| queries[i]).collect();
+    let (wanted, wanted_counts) = exchange::alltoallv(comm, &asks, &counts[..ranks])?;
+    drop(asks);
+    let answers = kernels::map(&wanted, &answer);
+    let (got, _) = exchange::alltoallv(comm, &answers, &wanted_counts)?;
+    let mut out = vec![none; queries.len()];
+    for (k, &i) in order.iter().take(got.len()).enumerate() {
+        out[i] = got[k];
+    }
+    Ok(out)
+}
+
+/// Ranks as threads of one process, for unit tests of distributed code.
+#[cfg(test)]
+pub(crate) mod threads {
+    use std::sync::{Arc, Barrier, Mutex};
+    use std::thread;
+
+    use crate::dist::comm::{Comm, CommCounts};
+    use crate::error::CommandError;
+
+    type R<T> = Result<T, CommandError>;
+
+    /// Ranks as threads of one process: each collective is one all-to-all
+    /// of byte buffers through shared slots.
+    struct Mesh {
+        barrier: Barrier,
+        /// `slots[from][to]`.
+        slots: Mutex<Vec<Vec<Vec<u8>>>>,
+    }
+
+    struct Threads {
+        rank: usize,
+        size: usize,
+        mesh: Arc<Mesh>,
+        counts: CommCounts,
+    }
+
+    impl Threads {
+        fn swap(&self, out: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+            self.mesh.barrier.wait();
+            self.mesh.slots.lock().unwrap()[self.rank] = out;
+            self.mesh.barrier.wait();
+            let slots = self.mesh.slots.lock().unwrap();
+            (0..self.size)
+                .map(|f| slots[f][self.rank].clone())
+                .collect()
+        }
+    }
+
+    impl Comm for Threads {
+        fn rank(&self) -> usize {
+            self.rank
+        }
+        fn size(&self) -> usize {
+            self.size
+        }
+        fn agree(&self, mine: Result<(), &CommandError>) -> Result<(), CommandError> {
+            mine.map_err(crate::dist::comm::relay)
+        }
+        fn failed(&self) -> bool {
+            false
+        }
+        fn begin(&self) {}
+        fn allgather_bytes(&self, mine: &[u8]) -> R<Vec<Vec<u8>>> {
+            Ok(self.swap(vec![mine.to_vec(); self.size]))
+        }
+        fn alltoall_counts(&self, counts: &[usize]) -> R<Vec<usize>> {
+            let out = counts.iter().map(|c| c.to_le_bytes().to_vec()).collect();
+            let got = self.swap(out);
+            Ok(got
+                .iter()
+                .map(|b| usize::from_le_bytes(b[..].try_into().unwrap()))
+                .collect())
+        }
+        fn alltoallv_into(
+            &self,
+            send: &[u8],
+            send_counts: &[usize],
+            recv: &mut [u8],
+            _: &[usize],
+        ) -> R<()> {
+            let mut at = 0;
+            let out = send_counts
+                .iter()
+                .map(|c| {
+                    at += c;
+                    send[at - c..at].to_vec()
+                })
+                .collect();
+            recv.copy_from_slice(&self.swap(out).concat());
+            Ok(())
+        }
+        fn gatherv_into(&self, _: usize, _: &[u8], _: &mut [u8], _: &[usize]) -> R<()> {
+            unimplemented!()
+        }
+        fn scatterv_into(&self, _: usize, _: &[u8], _: &[usize], _: &mut [u8]) -> R<()> {
+            unimplemented!()
+        }
+        fn bcast_into(&self, _: usize, _: &mut [u8]) -> R<()> {
+            unimplemented!()
+        }
+        fn counts(&self) -> &CommCounts {
+            &self.counts
+        }
+        fn library(&self) -> String {
+            "threads".into()
+        }
+    }
+
+    /// `f(comm, block of rank)` on `ranks` threads; the blocks' results
+    /// joined in rank order.
+    pub(crate) fn on_ranks<T: Send>(
+        ranks: usize,
+        f: impl Fn(&dyn Comm) -> Vec<T> + Sync,
+    ) -> Vec<T> {
+        let mesh = Arc::new(Mesh {
+            barrier: Barrier::new(ranks),
+            slots: Mutex::new(vec![Vec::new(); ranks]),
+        });
+        thread::scope(|s| {
+            let hs: Vec<_> = (0..ranks)
+                .map(|rank| {
+                    let comm = Threads {
+                        rank,
+                        size: ranks,
+                        mesh: mesh.clone(),
+                        counts: CommCounts::default(),
+                    };
+                    let f = &f;
+                    s.spawn(move || f(&comm))
+                })
+                .collect();
+            hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threads::on_ranks;
+    use super::*;
+
+    fn keys(n: usize, modulo: u64) -> Vec<u64> {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x % modulo
+            })
+            .collect()
+    }
+
+    fn block_of<T: Clone>(v: &[T], comm: &dyn Comm) -> (Vec<T>, usize) {
+        let r = Block::new(v.len(), comm.size()).range(comm.rank());
+        (v[r.clone()].to_vec(), r.start)
+    }
+
+    #[test]
+    fn argsort_is_the_same_at_any_rank_count() {
+        for (n, m) in [
+            (0, 5),
+            (1, 5),
+            (2, 1),
+            (3, 2),
+            (1000, 7),
+            (1000, 1),
+            (70_001, 1 << 40),
+        ] {
+            let k = keys(n, m);
+            let mut want: Vec<i64> = (0..n as i64).collect();
+            want.sort_by_key(|&i| k[i as usize]);
+            for ranks in 1..=4 {
+                let got = on_ranks(ranks, |comm| {
+                    let (mine, start) = block_of(&k, comm);
+                    let out = argsort(comm, &mine, start).unwrap();
+                    assert_eq!(out.len(), Block::new(n, ranks).len(comm.rank()));
+                    out
+                });
+                assert_eq!(got, want, "n={n} m={m} ranks={ranks}");
+            }
+        }
+    }
+
+    #[test]
+    fn coargsort_orders_rows_on_any_rank_count() {
+        let n = 5000;
+        let (a, b) = (keys(n, 3), keys(n + 7, 5)[7..].to_vec());
+        let mut want: Vec<i64> = (0..n as i64).collect();
+        want.sort_by_key(|&i| (a[i as usize], b[i as usize]));
+        for ranks in 1..=3 {
+            let got = on_ranks(ranks, |comm| {
+                let cols = [block_of(&a, comm).0, block_of(&b, comm).0];
+                coargsort(comm, &cols, n).unwrap()
+            });
+            assert_eq!(got, want, "ranks={ranks}");
+        }
+    }
+
+    #[test]
+    fn routes_and_neighbours() {
+        let sorted: Vec<u64> = vec![1, 1, 3, 3, 3, 5, 8, 8, 9];
+        let queries: Vec<u64> = (0..11).collect();
+        let left: Vec<u64> = queries
+            .iter()
+            .map(|q| sorted.partition_point(|a| a < q) as u64)
+            .collect();
+        let right: Vec<u64> = queries
+            .iter()
+            .map(|q| sorted.partition_point(|a| a <= q) as u64)
+            .collect();
+        for ranks in 1..=4 {
+            for (strict, want) in [(true, &left), (false, &right)] {
+                let got = on_ranks(ranks, |comm| {
+                    let (mine, start) = block_of(&sorted, comm);
+                    let (q, _) = block_of(&queries, comm);
+                    route(comm, &mine, &q, strict, 0u64, |v| {
+                        let at = if strict {
+                            mine.partition_point(|a| *a < v)
+                        } else {
+                            mine.partition_point(|a| *a <= v)
+                        };
+                        (start + at) as u64
+                    })
+                    .unwrap()
+                });
+                assert_eq!(&got, want, "ranks={ranks} strict={strict}");
+            }
+            let got = on_ranks(ranks, |comm| {
+                let (mine, _) = block_of(&sorted[..2], comm);
+                vec![neighbours(comm, ends(&mine)).unwrap()]
+            });
+            let want: Vec<_> = (0..ranks)
+                .map(|r| {
+                    let b = Block::new(2, ranks);
+                    let range = b.range(r);
+                    let before = range.start.checked_sub(1).map(|i| sorted[i]);
+                    let after = (range.end < 2).then(|| sorted[range.end]);
+                    (before, after)
+                })
+                .collect();
+            assert_eq!(got, want, "ranks={ranks}");
+        }
+    }
+
+    #[test]
+    fn radix_sort_is_stable_on_every_path() {
+        // Large enough for several threads; keys spread over all 8 digits
+        // and over only one.
+        let n = kernels::PAR_THRESHOLD * 3 + 11;
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let wide: Vec<(u64, usize)> = (0..n)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> (i % 3 * 20), i)
+            })
+            .collect();
+        let narrow: Vec<(u64, usize)> = wide.iter().map(|(k, i)| (k % 5, *i)).collect();
+        for v in [wide, narrow] {
+            let mut want = v.clone();
+            want.sort_by_key(|p| p.0);
+            assert_eq!(radix_sort(v, |p| p.0), want);
+        }
+        let one: Vec<u64> = vec![7; 1000];
+        assert_eq!(radix_sort(one.clone(), |x| *x), one);
+        assert!(radix_sort(Vec::<u64>::new(), |x| *x).is_empty());
+    }
+}
