@@ -140,14 +140,6 @@ fn fill(data: &mut ArrayData, val: &str) -> Result<(), CommandError> {
     Ok(())
 }
 
-/// Whether an array of `n` elements has empty blocks. Those (a few elements
-/// at most) travel by broadcast and allgather instead of scatter and gather:
-/// OpenMPI reads an empty Rust buffer's address (1) as `MPI_IN_PLACE`, which
-/// it refuses as a scatter's receive or a gather's send buffer.
-fn tiny(ctx: &Ctx, n: usize) -> bool {
-    n < ctx.ranks()
-}
-
 /// Binary upload: `shape` and the little-endian elements in frame 2.
 ///
 /// Only rank 0 has the payload: it checks the length (its error reaches the
@@ -184,14 +176,8 @@ pub fn array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     }
     let block = ctx.block(len);
     let size = dtype.itemsize();
-    let mine = if tiny(ctx, len) {
-        let all = exchange::bcast_bytes(ctx.comm, 0, payload.to_vec())?;
-        let r = block.range(ctx.comm.rank());
-        all[r.start * size..r.end * size].to_vec()
-    } else {
-        let counts: Vec<usize> = block.lens().iter().map(|l| l * size).collect();
-        exchange::scatter_from(ctx.comm, 0, payload, &counts)?
-    };
+    let counts: Vec<usize> = block.lens().iter().map(|l| l * size).collect();
+    let mine = exchange::scatter_from(ctx.comm, 0, payload, &counts)?;
     let entry = symbols.new_entry(dtype, shape, |_| {
         ArrayData::from_le_bytes(dtype, &mine).expect("a whole block of elements")
     })?;
@@ -206,14 +192,6 @@ pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let mine = entry.data.to_le_bytes();
     if ctx.ranks() == 1 {
         return Ok(Reply::binary(mine));
-    }
-    if entry.size() == 0 {
-        // Nothing to gather (and an all-empty allgather has the same trouble).
-        return Ok(Reply::binary(mine));
-    }
-    if tiny(ctx, entry.size()) {
-        let all = exchange::allgather_vec(ctx.comm, &mine)?;
-        return Ok(Reply::binary(all.concat()));
     }
     let all = exchange::gather_to(ctx.comm, 0, &mine)?;
     Ok(Reply::binary(all.unwrap_or_default()))

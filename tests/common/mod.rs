@@ -1369,14 +1369,16 @@ pub fn metric(entries: &[(String, f64)], name: &str) -> Option<f64> {
 // ---------------------------------------------------------------------------
 
 /// The keys a serverstatus object has, sorted.
-pub const SERVERSTATUS_KEYS: [&str; 12] = [
+pub const SERVERSTATUS_KEYS: [&str; 14] = [
     "bytes_held",
+    "bytes_held_by_locale",
     "current_command",
     "deferred_arrays",
     "errors",
     "freed_bytes_cached",
     "idle_seconds",
     "last_checkpoint",
+    "locales",
     "memory_limit",
     "requests",
     "shutting_down",
@@ -1405,12 +1407,20 @@ pub fn check_serverstatus(msg: &str) -> Value {
         "memory_limit",
         "freed_bytes_cached",
         "deferred_arrays",
+        "locales",
     ] {
         assert!(
             status[key].is_u64(),
             "{key} is not an unsigned integer: {msg}"
         );
     }
+    // One figure per locale, adding up to bytes_held.
+    let by_locale = status["bytes_held_by_locale"]
+        .as_array()
+        .unwrap_or_else(|| panic!("bytes_held_by_locale is not a list: {msg}"));
+    assert_eq!(by_locale.len() as u64, status["locales"].as_u64().unwrap());
+    let sum: u64 = by_locale.iter().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(sum, status["bytes_held"].as_u64().unwrap(), "{msg}");
     status
 }
 
