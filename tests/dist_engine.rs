@@ -204,3 +204,56 @@ fn comm_diagnostics_count_per_locale() {
     c.cmd("resetCommDiagnostics", &[])
         .expect_normal("commDiagnostics reset.");
 }
+
+/// The same session over shared memory and over TCP between the ranks (as
+/// between nodes without a fast fabric) gives the one-process replies.
+#[test]
+fn tcp_between_ranks_gives_the_same_replies() {
+    let n = 100_003usize;
+    let values: Vec<u8> = (0..n as u64)
+        .flat_map(|i| ((i * 7919) % 1000).to_le_bytes())
+        .collect();
+    let session = |s: &Server| -> Vec<String> {
+        let c = s.client();
+        let a = common::upload(&c, "int64", n, &values);
+        let mut out = vec![
+            c.cmd(
+                "sumAll<int64,1>",
+                &[("x", "pdarray", &a), ("skipNan", "bool", "False")],
+            )
+            .normal()
+            .to_string(),
+        ];
+        let perm = c.cmd(
+            "argsort<int64,1>",
+            &[
+                ("name", "pdarray", &a),
+                ("algoName", "str", "RadixSortLSD"),
+                ("objType", "str", "pdarray"),
+                ("axis", "int64", "0"),
+            ],
+        );
+        let perm = perm.normal().split_whitespace().nth(1).unwrap().to_string();
+        let sorted = c.cmd(
+            "[pdarray]",
+            &[("array", "pdarray", &a), ("idx", "pdarray", &perm)],
+        );
+        let sorted = sorted
+            .normal()
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .to_string();
+        let back = common::to_ndarray(&c, "int64", &sorted);
+        out.push(format!("{:?}", &back[..64]));
+        out.push(format!("{}", back.len()));
+        out
+    };
+    let one = session(&server(1));
+    let tcp = Server::builder()
+        .env("ARKOUDA_LAUNCHER", common::TCP_LAUNCHER)
+        .ranks(2)
+        .start();
+    assert_eq!(session(&tcp), one);
+    assert_eq!(session(&server(3)), one);
+}

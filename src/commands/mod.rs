@@ -386,13 +386,38 @@ impl CommandMap {
                 "getavailmem",
                 "lsany",
                 "getfiletype",
-                "getfilesize",
-                "deleteFile",
+                "deleteMatchingFilenames",
+                "globExpansion",
                 "clientlog",
                 "metrics",
             ],
             Scope::Rank0,
         );
         map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::machine::Machine;
+
+    /// Every command either runs on every rank or is about rank 0's process:
+    /// none is left that a multi-locale server would have to refuse.
+    #[test]
+    fn every_command_has_a_multi_locale_scope() {
+        let mut config = Config::defaults();
+        config.test_commands = true;
+        let shared = Shared::new(config, Machine::detect(), None);
+        let map = CommandMap::for_command_daemon(&shared);
+        let mut one_rank: Vec<&str> = map
+            .map
+            .iter()
+            .filter(|(_, c)| c.scope == Scope::OneRank)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        one_rank.sort_unstable();
+        assert_eq!(one_rank, Vec::<&str>::new());
     }
 }

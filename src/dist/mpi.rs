@@ -82,7 +82,7 @@ fn small(counts: &[usize]) -> Option<(Vec<i32>, Vec<i32>)> {
 }
 
 impl MpiComm {
-    fn new(world: SimpleCommunicator) -> MpiComm {
+    pub fn new(world: SimpleCommunicator) -> MpiComm {
         MpiComm {
             rank: world.rank() as usize,
             size: world.size() as usize,

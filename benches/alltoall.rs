@@ -1,0 +1,101 @@
+//! The all-to-all exchange of the distribution layer against a bare
+//! `MPI_Alltoallv` of the same bytes, in the same MPI job: what the seam
+//! (agreement step, count exchange, typed buffers) costs on top of MPI.
+//! Run as `cargo bench --features mpi --bench alltoall`; it starts itself
+//! under `mpirun -np 2` (shared memory) and again over TCP.
+//!
+//! Environment: `BENCH_MIB` (bytes each rank sends in total, default 256).
+
+use std::time::Instant;
+
+use arkouda_server::dist::Comm;
+use arkouda_server::dist::exchange;
+use arkouda_server::dist::mpi::{MpiComm, under_launcher};
+use mpi::datatype::{Partition, PartitionMut};
+use mpi::traits::*;
+
+const TRIALS: usize = 7;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    if !under_launcher() {
+        let me = std::env::current_exe().expect("own path");
+        for (label, btl) in [("shared memory", "self,vader"), ("TCP", "self,tcp")] {
+            println!("== 2 ranks, {label}");
+            let status = std::process::Command::new("mpirun")
+                .args(["--bind-to", "core", "--mca", "btl", btl, "-np", "2"])
+                .arg(&me)
+                .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+                .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+                .status()
+                .expect("mpirun");
+            assert!(status.success(), "mpirun failed: {status}");
+        }
+        return;
+    }
+    let universe = mpi::initialize().expect("MPI");
+    let world = universe.world();
+    let comm = MpiComm::new(world.duplicate());
+    let (rank, size) = (comm.rank(), comm.size());
+    let mib = std::env::var("BENCH_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256usize);
+    let n = (mib << 20) / 8;
+    let send: Vec<u64> = (0..n as u64)
+        .map(|i| i.wrapping_mul(0x9E37_79B9) ^ rank as u64)
+        .collect();
+    let per = n / size;
+    let counts: Vec<usize> = (0..size)
+        .map(|r| if r + 1 == size { n - per * r } else { per })
+        .collect();
+    // Bytes that cross to another rank, the figure both rates use.
+    let moved = (n - counts[rank]) * 8;
+
+    let c32: Vec<i32> = counts.iter().map(|&c| (c * 8) as i32).collect();
+    let d32: Vec<i32> = c32
+        .iter()
+        .scan(0, |a, &c| {
+            let d = *a;
+            *a += c;
+            Some(d)
+        })
+        .collect();
+    let mut bare = Vec::new();
+    let mut ours = Vec::new();
+    for _ in 0..=TRIALS {
+        // The bare call gets its buffer allocated and counts known up front.
+        let mut recv = vec![0u8; n * 8];
+        world.barrier();
+        let t = Instant::now();
+        {
+            let bytes = exchange::bytes_of(&send);
+            let part = Partition::new(bytes, &c32[..], &d32[..]);
+            let mut rpart = PartitionMut::new(&mut recv[..], &c32[..], &d32[..]);
+            world.all_to_all_varcount_into(&part, &mut rpart);
+        }
+        bare.push(t.elapsed().as_secs_f64());
+        world.barrier();
+        comm.begin();
+        let t = Instant::now();
+        let got = exchange::alltoallv(&comm, &send, &counts).expect("exchange");
+        ours.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(got);
+    }
+    let (b, o) = (median(bare[1..].to_vec()), median(ours[1..].to_vec()));
+    if rank == 0 {
+        let gib = (1u64 << 30) as f64;
+        println!(
+            "{mib} MiB per rank, {:.0} MiB crossing: bare MPI_Alltoallv {:.2} GiB/s, \
+             exchange::alltoallv {:.2} GiB/s, ratio {:.0}%",
+            moved as f64 / (1 << 20) as f64,
+            moved as f64 / b / gib,
+            moved as f64 / o / gib,
+            100.0 * b / o
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! What the benches share: the release server driven over ZeroMQ as the
+//! client drives it, timing helpers and deterministic data.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub fn env_or(key: &str, default: usize) -> usize {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.trim().replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Median seconds of `trials` runs of `f` (after `setup`, which is untimed).
+pub fn timed<S>(trials: usize, mut setup: impl FnMut() -> S, mut f: impl FnMut(S)) -> f64 {
+    // One untimed run first, as STREAM discards its first iteration: page
+    // faults on fresh memory are a property of the allocation, not the kernel.
+    let times = (0..=trials)
+        .map(|_| {
+            let s = setup();
+            let t = Instant::now();
+            f(s);
+            t.elapsed().as_secs_f64()
+        })
+        .skip(1)
+        .collect();
+    median(times)
+}
+
+/// A deterministic xorshift stream, so server and baseline see the same data.
+pub fn random_words(n: usize, seed: u64, below: u64) -> Vec<u64> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % below
+        })
+        .collect()
+}
+
+pub fn le_bytes(v: &[u64]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// The release server on a free port; killed on drop if still running.
+pub struct Server {
+    child: Child,
+    sock: zmq::Socket,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn start(ctx: &zmq::Context) -> Server {
+        Server::start_with(ctx, &[], &[])
+    }
+
+    /// With extra flags and environment (`--numLocales=2` and a launcher).
+    pub fn start_with(ctx: &zmq::Context, args: &[String], env: &[(&str, &str)]) -> Server {
+        let port = free_port();
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let child = Command::new(env!("CARGO_BIN_EXE_arkouda_server"))
+            .arg(format!("--ServerPort={port}"))
+            .arg("--logLevel=WARN")
+            .args(args)
+            .envs(env.iter().copied())
+            // Its own group, so that Drop can end a launcher and its ranks.
+            .process_group(0)
+            .args(
+                std::env::var("BENCH_SERVER_ARGS")
+                    .unwrap_or_default()
+                    .split_whitespace(),
+            )
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn arkouda_server");
+        let sock = ctx.socket(zmq::REQ).expect("socket");
+        sock.set_linger(0).expect("linger");
+        sock.connect(&format!("tcp://127.0.0.1:{port}"))
+            .expect("connect");
+        let server = Server {
+            child,
+            sock,
+            _dir: dir,
+        };
+        // The REQ socket queues the request until the server has bound.
+        let ruok = server.call("ruok", &[]);
+        assert_eq!(ruok, "imok");
+        server
+    }
+
+    fn request(cmd: &str, args: &[(&str, &str, &str)], size: i64) -> Vec<u8> {
+        let params: Vec<String> = args
+            .iter()
+            .map(|(k, d, v)| serde_json::json!({"key": k, "dtype": d, "val": v}).to_string())
+            .collect();
+        let args = serde_json::to_string(&params).expect("args");
+        let format = if size >= 0 { "BINARY" } else { "STRING" };
+        serde_json::json!({
+            "user": "bench", "token": "", "cmd": cmd, "format": format,
+            "args": args, "size": size.max(params.len() as i64),
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    pub fn reply(&self) -> String {
+        let raw = self.sock.recv_bytes(0).expect("reply");
+        let v: serde_json::Value = serde_json::from_slice(&raw).expect("JSON reply");
+        let msg = v["msg"].as_str().unwrap_or_default().to_string();
+        assert_ne!(v["msgType"], "ERROR", "server error: {msg}");
+        msg
+    }
+
+    /// One command; panics on an ERROR reply (a functional failure).
+    pub fn call(&self, cmd: &str, args: &[(&str, &str, &str)]) -> String {
+        self.sock
+            .send(Self::request(cmd, args, -1), 0)
+            .expect("send");
+        self.reply()
+    }
+
+    /// `ak.array`: the request frame, then the payload frame (sent without
+    /// a copy, as the Python client sends a NumPy buffer).
+    pub fn upload(&self, dtype: &str, payload: zmq::Message) -> String {
+        let n = payload.len() / 8;
+        let shape = format!("[\"{n}\"]");
+        let args = [
+            ("dtype", "str", dtype),
+            ("shape", "list", shape.as_str()),
+            ("seg_string", "bool", "False"),
+        ];
+        // The client appends this marker to a request whose payload follows.
+        let mut req = Self::request(&format!("array<{dtype},1>"), &args, 3);
+        req.extend_from_slice(b"BINARY_PAYLOAD");
+        self.sock.send(req, zmq::SNDMORE).expect("send");
+        self.sock.send(payload, 0).expect("send payload");
+        name_of(&self.reply())
+    }
+
+    /// `to_ndarray`: the raw frame, not copied again here.
+    pub fn download(&self, dtype: &str, name: &str) -> zmq::Message {
+        self.sock
+            .send(
+                Self::request(
+                    &format!("tondarray<{dtype},1>"),
+                    &[("array", "str", name)],
+                    -1,
+                ),
+                0,
+            )
+            .expect("send");
+        self.sock.recv_msg(0).expect("binary reply")
+    }
+
+    pub fn delete(&self, name: &str) {
+        self.call("delete", &[("name", "str", name)]);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.sock.set_rcvtimeo(5_000);
+        let _ = self.sock.send(Self::request("shutdown", &[], -1), 0);
+        let _ = self.sock.recv_bytes(0);
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        // The whole group: with several ranks the child is the launcher.
+        // SAFETY: kill(2) on the process group this bench started.
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGKILL) };
+        let _ = self.child.wait();
+    }
+}
+
+/// The array name in a `created <name> ...` reply.
+pub fn name_of(created: &str) -> String {
+    let mut words = created.split_whitespace();
+    assert_eq!(
+        words.next(),
+        Some("created"),
+        "not a created reply: {created}"
+    );
+    words.next().expect("name").to_string()
+}
