@@ -92,13 +92,7 @@ impl Server {
         let shared = Arc::new(Shared::with_cluster(
             config, machine, token, cluster, server_id,
         ));
-        // Freed arrays kept for reuse (see `alloc`); by default a quarter of
-        // what arrays may use, within an eighth of the machine.
-        let cache = shared
-            .config
-            .freed_memory_cache
-            .unwrap_or_else(|| (shared.memory_limit() / 4).min(shared.machine.physical_memory / 8));
-        crate::alloc::set_limit(usize::try_from(cache).unwrap_or(usize::MAX));
+        shared.keep_freed_arrays();
         let context = zmq::Context::new();
         let mut daemons = Vec::new();
         for &t in &shared.config.daemon_types {

@@ -82,6 +82,17 @@ impl Shared {
         self.symbols.memory().limit()
     }
 
+    /// Sets how many bytes of freed arrays this process keeps for reuse
+    /// (see `alloc`): by default a quarter of what arrays may use, within an
+    /// eighth of the machine. Every rank keeps its own.
+    pub fn keep_freed_arrays(&self) {
+        let cache = self
+            .config
+            .freed_memory_cache
+            .unwrap_or_else(|| (self.memory_limit() / 4).min(self.machine.physical_memory / 8));
+        crate::alloc::set_limit(usize::try_from(cache).unwrap_or(usize::MAX));
+    }
+
     /// Array bytes over every locale (rank 0's view: the others' as of the
     /// end of the last command, which is exact between commands).
     pub fn total_memory_used(&self) -> u64 {

@@ -17,21 +17,6 @@ fn server(n: usize) -> Server {
     Server::builder().ranks(n).start()
 }
 
-/// `text` with the server's random name prefixes cut to `id_`.
-fn strip_ids(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("id_") {
-        out.push_str(&rest[..at + 3]);
-        rest = &rest[at + 3..];
-        if rest.len() > 8 && rest.as_bytes()[7] == b'_' {
-            rest = &rest[8..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Error texts seen at 1 rank, in order, checked again at 2 and 3.
 struct Errors {
     seen: Vec<String>,

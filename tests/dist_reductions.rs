@@ -14,34 +14,8 @@ const RANKS: [usize; 3] = [1, 2, 3];
 /// Lengths: empty, one, two, a few, and more than 2^16 (parallel kernels).
 const LENS: [usize; 5] = [0, 1, 2, 7, 70_001];
 
-/// `text` with the server's random name prefixes cut to `id_`.
-fn strip_ids(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("id_") {
-        out.push_str(&rest[..at + 3]);
-        rest = &rest[at + 3..];
-        if rest.len() > 8 && rest.as_bytes()[7] == b'_' {
-            rest = &rest[8..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 fn server(n: usize) -> Server {
     Server::builder().ranks(n).start()
-}
-
-/// Deterministic pseudo-random numbers.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 /// One array of every dtype, `n` elements, with repeats (ties) and, for

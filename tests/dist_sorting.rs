@@ -18,17 +18,6 @@ const DTYPES: [&str; 5] = ["int64", "uint64", "uint8", "float64", "bool"];
 /// Above the server's parallel threshold (2^16).
 const BIG: usize = 70_003;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 /// `n` values of `dtype` with many duplicates and every float special.
 fn sample(dtype: &str, n: usize, seed: u64) -> Vals {
     let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::block::Block;
+use super::block::{Block, Owners};
 use super::comm::Comm;
 use crate::error::CommandError;
 use crate::kernels::Plain;
@@ -157,13 +157,12 @@ pub fn scatter_from<T: Plain>(
     Ok(recv)
 }
 
-/// Groups positions `0..idx.len()` by the rank owning `idx[i]`, keeping
-/// their order within a rank: (the positions, how many per rank).
-fn by_owner(block: &Block, idx: &[u64]) -> (Vec<usize>, Vec<usize>) {
-    let owners: Vec<usize> = idx.iter().map(|&g| block.owner(g as usize)).collect();
-    let mut counts = vec![0usize; block.ranks];
-    for &o in &owners {
-        counts[o] += 1;
+/// Positions `0..to.len()` grouped by `to[i] < groups`, in their order
+/// within a group (a counting sort): (the positions, the group sizes).
+pub fn group_by(to: &[u64], groups: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut counts = vec![0usize; groups];
+    for &t in to {
+        counts[t as usize] += 1;
     }
     let mut next: Vec<usize> = counts
         .iter()
@@ -173,16 +172,58 @@ fn by_owner(block: &Block, idx: &[u64]) -> (Vec<usize>, Vec<usize>) {
             Some(s)
         })
         .collect();
-    let mut order = vec![0usize; idx.len()];
-    for (i, &o) in owners.iter().enumerate() {
-        order[next[o]] = i;
-        next[o] += 1;
+    let mut order = vec![0usize; to.len()];
+    for (i, &t) in to.iter().enumerate() {
+        order[next[t as usize]] = i;
+        next[t as usize] += 1;
     }
     (order, counts)
 }
 
+/// How many of `idx` each rank owns.
+fn owner_counts(place: &Owners, idx: &[u64], ranks: usize) -> Vec<usize> {
+    let mut counts = vec![0usize; ranks];
+    for &g in idx {
+        counts[place.of(g as usize)] += 1;
+    }
+    counts
+}
+
+/// Where each rank's part starts in a buffer grouped by rank.
+fn starts(counts: &[usize]) -> Vec<usize> {
+    counts
+        .iter()
+        .scan(0, |acc, c| {
+            let s = *acc;
+            *acc += c;
+            Some(s)
+        })
+        .collect()
+}
+
+/// `f(i)` for every i, each placed in the part of `idx[i]`'s owner, in the
+/// order of i within a part (the cursors walk every part in step).
+fn grouped<T: Plain>(
+    place: &Owners,
+    idx: &[u64],
+    counts: &[usize],
+    f: impl Fn(usize) -> T,
+) -> Vec<T> {
+    let mut out = recv_buf::<T>(idx.len());
+    let mut at = starts(counts);
+    for (i, &g) in idx.iter().enumerate() {
+        let o = place.of(g as usize);
+        out[at[o]] = f(i);
+        at[o] += 1;
+    }
+    out
+}
+
 /// The elements at global indices `idx` (each `< block.n`) of the array whose
-/// block this rank holds as `local`: a distributed gather.
+/// block this rank holds as `local`: a distributed gather. The requests go
+/// out grouped by owner and the answers come back in the same order, so
+/// walking `idx` again with one cursor per owner puts each answer in place
+/// (no permutation vector: three sequential passes over `idx`).
 pub fn fetch<T: Plain + Default>(
     comm: &dyn Comm,
     block: &Block,
@@ -192,20 +233,27 @@ pub fn fetch<T: Plain + Default>(
     if comm.size() == 1 {
         return Ok(idx.iter().map(|&i| local[i as usize]).collect());
     }
-    let (order, counts) = by_owner(block, idx);
-    let asks: Vec<u64> = order.iter().map(|&i| idx[i]).collect();
+    let place = Owners::new(block);
+    let counts = owner_counts(&place, idx, block.ranks);
+    let asks = grouped(&place, idx, &counts, |i| idx[i]);
     let (wanted, wanted_counts) = alltoallv(comm, &asks, &counts)?;
+    drop(asks);
     let start = block.start(comm.rank()) as u64;
     let answers: Vec<T> = wanted
         .iter()
         .map(|&g| local[(g - start) as usize])
         .collect();
+    drop(wanted);
     let (got, _) = alltoallv(comm, &answers, &wanted_counts)?;
-    let mut out = vec![T::default(); idx.len()];
-    for (k, &i) in order.iter().enumerate() {
-        out[i] = got[k];
-    }
-    Ok(out)
+    let mut at = starts(&counts);
+    Ok(idx
+        .iter()
+        .map(|&g| {
+            let o = place.of(g as usize);
+            at[o] += 1;
+            got[at[o] - 1]
+        })
+        .collect())
 }
 
 /// Sends value `vals[i]` to the owner of global index `idx[i]`; returns, on
@@ -225,9 +273,10 @@ pub fn deliver<T: Plain>(
             .map(|(&g, &v)| ((g - start) as usize, v))
             .collect());
     }
-    let (order, counts) = by_owner(block, idx);
-    let g: Vec<u64> = order.iter().map(|&i| idx[i]).collect();
-    let v: Vec<T> = order.iter().map(|&i| vals[i]).collect();
+    let place = Owners::new(block);
+    let counts = owner_counts(&place, idx, block.ranks);
+    let g = grouped(&place, idx, &counts, |i| idx[i]);
+    let v = grouped(&place, idx, &counts, |i| vals[i]);
     let (gi, _) = alltoallv(comm, &g, &counts)?;
     let (gv, _) = alltoallv(comm, &v, &counts)?;
     Ok(gi

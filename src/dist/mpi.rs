@@ -467,6 +467,7 @@ fn follow(config: Config, machine: Machine, cluster: Cluster, id: &str) {
     // Signals reach every rank from the launcher; only rank 0 decides.
     let _ = ctrlc::set_handler(|| {});
     let shared = Shared::with_cluster(config, machine, None, cluster, id);
+    shared.keep_freed_arrays();
     let commands = CommandMap::for_command_daemon(&shared);
     let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         loop {

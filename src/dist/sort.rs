@@ -399,23 +399,8 @@ pub fn route<A: Plain + Send>(
             firsts[k - 1].0 as u64
         }
     });
-    let mut counts = vec![0usize; ranks + 1];
-    for &t in &target {
-        counts[t as usize] += 1;
-    }
-    let mut next: Vec<usize> = counts
-        .iter()
-        .scan(0, |acc, c| {
-            let s = *acc;
-            *acc += c;
-            Some(s)
-        })
-        .collect();
-    let mut order = vec![0usize; queries.len()];
-    for (i, &t) in target.iter().enumerate() {
-        order[next[t as usize]] = i;
-        next[t as usize] += 1;
-    }
+    // Group `ranks` holds the queries that go nowhere; they sort last.
+    let (order, counts) = exchange::group_by(&target, ranks + 1);
     drop(target);
     let asks: Vec<u64> = order.iter().map(|&i| queries[i]).collect();
     let (wanted, wanted_counts) = exchange::alltoallv(comm, &asks, &counts[..ranks])?;

@@ -1431,3 +1431,32 @@ pub fn assert_exact_serverstatus_keys(msg: &str) {
     keys.sort_unstable();
     assert_eq!(keys, SERVERSTATUS_KEYS, "serverstatus keys: {msg}");
 }
+
+/// `text` with the server's random name prefixes (`id_XXXXXXX_`) cut to
+/// `id_`, so replies of different servers compare equal.
+pub fn strip_ids(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("id_") {
+        out.push_str(&rest[..at + 3]);
+        rest = &rest[at + 3..];
+        if rest.len() > 8 && rest.as_bytes()[7] == b'_' {
+            rest = &rest[8..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Deterministic pseudo-random numbers (xorshift; seed must not be 0).
+pub struct Rng(pub u64);
+
+impl Rng {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
