@@ -61,7 +61,14 @@ fn scan<T: Copy + Sync, R: Plain + Send + Sync>(
         c.split_first()
             .map(|(x, rest)| rest.iter().fold(conv(*x), |a, y| op(a, conv(*y))))
     };
-    let totals = fold_chunks(v, |c| (c.len(), total(c)));
+    // One chunk (one thread: a small array, or a rank with one core) runs
+    // on from `seed` alone: its total is never needed, and skipping it saves
+    // a whole read of `v`.
+    let totals = if crate::kernels::threads_for(v.len()) == 1 {
+        vec![(v.len(), None)]
+    } else {
+        fold_chunks(v, |c| (c.len(), total(c)))
+    };
     let mut starts = Vec::with_capacity(totals.len());
     let (mut pos, mut before) = (0, seed);
     for (len, total) in totals {
