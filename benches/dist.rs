@@ -7,7 +7,8 @@
 //! ranks within 1.2x of one process. Every configuration runs in this one
 //! bench run, one after another, and the ranks are run twice: over shared
 //! memory and over TCP (`--mca btl self,tcp`, as between nodes without a
-//! fast fabric).
+//! fast fabric). The three servers run side by side and take turns trial by
+//! trial.
 //!
 //! Needs the MPI build: `cargo bench --features mpi --bench dist`.
 //! Environment: `BENCH_N` (default 100,000,000), `BENCH_SORT_N` (N/10),
@@ -25,7 +26,7 @@ struct Config {
     env: Vec<(&'static str, &'static str)>,
 }
 
-/// Seconds per kernel, in the order of `KERNELS`.
+/// The kernels, in the order they are printed.
 const KERNELS: [&str; 8] = [
     "noop round trip",
     "stream c = a + alpha*b",
@@ -37,19 +38,19 @@ const KERNELS: [&str; 8] = [
     "download int64",
 ];
 
-fn run(c: &Config, n: usize, sort_n: usize, trials: usize) -> Vec<f64> {
-    let ctx = zmq::Context::new();
-    let s = Server::start_with(&ctx, &c.args, &c.env);
+/// One configuration's server and the arrays the kernels read.
+struct Setup {
+    s: Server,
+    a: String,
+    b: String,
+    ints: String,
+    idx: String,
+    keys: String,
+}
+
+fn setup(ctx: &zmq::Context, c: &Config, n: usize, sort_n: usize) -> Setup {
+    let s = Server::start_with(ctx, &c.args, &c.env);
     let shape = n.to_string();
-    let mut out = Vec::new();
-
-    let noops = 2000;
-    let t = Instant::now();
-    for _ in 0..noops {
-        s.call("noop", &[]);
-    }
-    out.push(t.elapsed().as_secs_f64() / noops as f64);
-
     let new_f = |val: &str| {
         let name = name_of(&s.call("create<float64,1>", &[("shape", "int64", &shape)]));
         s.call(
@@ -63,15 +64,37 @@ fn run(c: &Config, n: usize, sort_n: usize, trials: usize) -> Vec<f64> {
         name
     };
     let (a, b) = (new_f("1.0"), new_f("2.0"));
-    out.push(timed(
-        trials,
-        || (),
-        |()| {
+    let up = |v: Vec<u64>| s.upload("int64", zmq::Message::from(le_bytes(&v)));
+    let ints = up(random_words(n, 7, 1 << 40));
+    let idx = up(random_words(n, 11, n as u64));
+    let keys = up(random_words(sort_n, 13, 1 << 62));
+    Setup {
+        s,
+        a,
+        b,
+        ints,
+        idx,
+        keys,
+    }
+}
+
+/// Seconds of one run of kernel `k` on `x` (`payload` for the upload).
+fn once(x: &Setup, k: usize, payload: &[u8]) -> f64 {
+    let s = &x.s;
+    let t = Instant::now();
+    match k {
+        0 => {
+            for _ in 0..NOOPS {
+                s.call("noop", &[]);
+            }
+            return t.elapsed().as_secs_f64() / NOOPS as f64;
+        }
+        1 => {
             let tmp = name_of(&s.call(
                 "binopvs<float64,float64,1>",
                 &[
                     ("op", "str", "*"),
-                    ("a", "pdarray", &b),
+                    ("a", "pdarray", &x.b),
                     ("value", "float64", "3.0"),
                 ],
             ));
@@ -79,105 +102,66 @@ fn run(c: &Config, n: usize, sort_n: usize, trials: usize) -> Vec<f64> {
                 "binopvv<float64,float64,1>",
                 &[
                     ("op", "str", "+"),
-                    ("a", "pdarray", &a),
+                    ("a", "pdarray", &x.a),
                     ("b", "pdarray", &tmp),
                 ],
             ));
             s.delete(&tmp);
             s.delete(&c);
-        },
-    ));
-
-    let ints = s.upload(
-        "int64",
-        zmq::Message::from(le_bytes(&random_words(n, 7, 1 << 40))),
-    );
-    out.push(timed(
-        trials,
-        || (),
-        |()| {
+        }
+        2 => {
             s.call(
                 "sumAll<int64,1>",
-                &[("x", "pdarray", &ints), ("skipNan", "bool", "False")],
+                &[("x", "pdarray", &x.ints), ("skipNan", "bool", "False")],
             );
-        },
-    ));
-    out.push(timed(
-        trials,
-        || (),
-        |()| {
+        }
+        3 => {
             let c = name_of(&s.call(
                 "cumSum<int64,1>",
                 &[
-                    ("x", "pdarray", &ints),
+                    ("x", "pdarray", &x.ints),
                     ("axis", "int64", "0"),
                     ("includeInitial", "bool", "False"),
                 ],
             ));
             s.delete(&c);
-        },
-    ));
-
-    let idx = s.upload(
-        "int64",
-        zmq::Message::from(le_bytes(&random_words(n, 11, n as u64))),
-    );
-    out.push(timed(
-        trials,
-        || (),
-        |()| {
+        }
+        4 => {
             let c = name_of(&s.call(
                 "[pdarray]",
-                &[("array", "pdarray", &a), ("idx", "pdarray", &idx)],
+                &[("array", "pdarray", &x.a), ("idx", "pdarray", &x.idx)],
             ));
             s.delete(&c);
-        },
-    ));
-    for name in [&a, &b, &idx] {
-        s.delete(name);
-    }
-
-    let keys = s.upload(
-        "int64",
-        zmq::Message::from(le_bytes(&random_words(sort_n, 13, 1 << 62))),
-    );
-    out.push(timed(
-        trials,
-        || (),
-        |()| {
+        }
+        5 => {
             let p = name_of(&s.call(
                 "argsort<int64,1>",
                 &[
-                    ("name", "pdarray", &keys),
+                    ("name", "pdarray", &x.keys),
                     ("algoName", "str", "RadixSortLSD"),
                     ("objType", "str", "pdarray"),
                     ("axis", "int64", "0"),
                 ],
             ));
             s.delete(&p);
-        },
-    ));
-    s.delete(&keys);
-
-    let payload = le_bytes(&random_words(n, 17, u64::MAX));
-    out.push(timed(
-        trials,
-        || zmq::Message::from(&payload[..]),
-        |m| {
+        }
+        6 => {
+            // The frame is built before the clock starts, as the client's is.
+            let m = zmq::Message::from(payload);
+            let t = Instant::now();
             let name = s.upload("int64", m);
+            let secs = t.elapsed().as_secs_f64();
             s.delete(&name);
-        },
-    ));
-    out.push(timed(
-        trials,
-        || (),
-        |()| {
-            std::hint::black_box(s.download("int64", &ints));
-        },
-    ));
-    s.delete(&ints);
-    out
+            return secs;
+        }
+        _ => {
+            std::hint::black_box(s.download("int64", &x.ints));
+        }
+    }
+    t.elapsed().as_secs_f64()
 }
+
+const NOOPS: usize = 1000;
 
 fn main() {
     if !cfg!(feature = "mpi") {
@@ -208,8 +192,27 @@ fn main() {
             "mpirun --bind-to core --mca btl self,tcp -np {n}",
         ),
     ];
-    println!("N = {n}, argsort N = {sort_n}, trials = {trials} (median)");
-    let times: Vec<Vec<f64>> = configs.iter().map(|c| run(c, n, sort_n, trials)).collect();
+    println!("N = {n}, argsort N = {sort_n}, trials = {trials} (median), configurations alternate");
+    let ctx = zmq::Context::new();
+    let setups: Vec<Setup> = configs.iter().map(|c| setup(&ctx, c, n, sort_n)).collect();
+    let payload = le_bytes(&random_words(n, 17, u64::MAX));
+    // Trial by trial, every configuration in turn (after one untimed run
+    // each), so that drifts of this shared machine's bandwidth hit all alike.
+    let mut times = vec![Vec::new(); configs.len()];
+    for k in 0..KERNELS.len() {
+        let mut runs = vec![Vec::new(); configs.len()];
+        for trial in 0..=trials {
+            for (i, x) in setups.iter().enumerate() {
+                let secs = once(x, k, &payload);
+                if trial > 0 {
+                    runs[i].push(secs);
+                }
+            }
+        }
+        for (i, r) in runs.into_iter().enumerate() {
+            times[i].push(median(r));
+        }
+    }
     print!("{:<26}", "kernel");
     for c in &configs {
         print!(" {:>24}", c.label);
