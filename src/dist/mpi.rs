@@ -5,11 +5,10 @@
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use mpi::collective::SystemOperation;
 use mpi::datatype::{Partition, PartitionMut};
-use mpi::point_to_point::{Destination, MatchedReceiveVec, Source};
+use mpi::point_to_point::{Destination, Source};
 use mpi::topology::{Communicator, SimpleCommunicator};
 use mpi::traits::*;
 
@@ -24,9 +23,6 @@ use crate::protocol::Args;
 use crate::state::Shared;
 use crate::symbol_table::SymbolTable;
 
-/// Tag of rank 0's command posts (collectives use their own channels).
-const TAG_JOB: i32 = 7;
-
 /// MPI counts are C ints: larger transfers go in pieces of this many bytes.
 const PIECE: usize = 1 << 30;
 
@@ -38,6 +34,17 @@ pub struct MpiComm {
     /// The agreed error of the running command, once it failed.
     error: Mutex<Vec<u8>>,
     counts: CommCounts,
+    /// How rank 0's commands reach the other ranks (see [`Posts`]).
+    posts: Mutex<Option<Posts>>,
+}
+
+/// Rank 0's command posts travel over ZeroMQ, not MPI: a rank waiting for
+/// the next command then sleeps in a blocking receive (no CPU, woken at
+/// once), where MPI's own receive would spin and polling would either spin
+/// or add latency. Rank 0 pushes to every other rank's pull socket.
+enum Posts {
+    Leader(Vec<zmq::Socket>),
+    Follower(zmq::Socket),
 }
 
 // SAFETY: MPI is initialised with at least MPI_THREAD_SERIALIZED, and all
@@ -90,7 +97,47 @@ impl MpiComm {
             failed: AtomicBool::new(false),
             error: Mutex::new(Vec::new()),
             counts: CommCounts::default(),
+            posts: Mutex::new(None),
         }
+    }
+
+    /// Connects rank 0 to every other rank's command socket: each binds a
+    /// free port and tells rank 0 where (the loopback address on rank 0's
+    /// own host). A collective, before any command.
+    fn open_posts(&self, hostname: &str) -> Result<(), String> {
+        let zctx = zmq::Context::new();
+        let fail = |e: zmq::Error| format!("command channel: {e}");
+        let mine = if self.rank == 0 {
+            String::new()
+        } else {
+            let pull = zctx.socket(zmq::PULL).map_err(fail)?;
+            pull.bind("tcp://*:0").map_err(fail)?;
+            let bound = pull.get_last_endpoint().map_err(fail)?.unwrap_or_default();
+            let port = bound.rsplit(':').next().unwrap_or_default().to_string();
+            *self.posts.lock().unwrap_or_else(|e| e.into_inner()) = Some(Posts::Follower(pull));
+            format!("{hostname} {port}")
+        };
+        let all = self
+            .allgather_bytes(mine.as_bytes())
+            .map_err(|e| e.to_string())?;
+        if self.rank == 0 {
+            let mut pushes = Vec::new();
+            for (r, b) in all.iter().enumerate().skip(1) {
+                let text = String::from_utf8_lossy(b);
+                let (host, port) = text.split_once(' ').unwrap_or(("", ""));
+                let host = if host == hostname { "127.0.0.1" } else { host };
+                let push = zctx.socket(zmq::PUSH).map_err(fail)?;
+                // A rank that died must not hold up rank 0's exit.
+                push.set_linger(1000).map_err(fail)?;
+                push.connect(&format!("tcp://{host}:{port}"))
+                    .map_err(|e| format!("command channel to locale {r} at {host}:{port}: {e}"))?;
+                pushes.push(push);
+            }
+            *self.posts.lock().unwrap_or_else(|e| e.into_inner()) = Some(Posts::Leader(pushes));
+        }
+        // The sockets keep the context alive.
+        std::mem::forget(zctx);
+        Ok(())
     }
 
     /// The first step of every collective: fails at once, on every rank, if
@@ -119,15 +166,6 @@ impl MpiComm {
         for piece in buf.chunks_mut(PIECE) {
             self.world.process_at_rank(src as i32).receive_into(piece);
         }
-    }
-
-    /// Rank 0's job or nothing, without waiting.
-    fn poll_job(&self) -> Option<Vec<u8>> {
-        let probed = self
-            .world
-            .process_at_rank(0)
-            .immediate_matched_probe_with_tag(TAG_JOB)?;
-        Some(probed.matched_receive_vec::<u8>().0)
     }
 }
 
@@ -345,38 +383,31 @@ impl Comm for MpiComm {
     }
 
     fn post(&self, job: &[u8]) {
-        for r in 1..self.size {
-            self.world
-                .process_at_rank(r as i32)
-                .send_with_tag(job, TAG_JOB);
+        if let Some(Posts::Leader(pushes)) = &*self.posts.lock().unwrap_or_else(|e| e.into_inner())
+        {
+            for push in pushes {
+                if let Err(e) = push.send(job, 0) {
+                    log::error!("cannot post a command to another locale: {e}");
+                }
+            }
         }
         self.count(self.size - 1, job.len() * (self.size - 1));
     }
 
-    /// Polls, and sleeps longer the longer nothing comes, so an idle rank
-    /// costs next to no CPU (MPI's own blocking receive would spin): naps
-    /// grow to 2 ms, to 10 ms after a second without a command and to 50 ms
-    /// after ten (measured in a debug build: 0.5% of a core at 10 ms); the
-    /// first command after a pause waits up to one nap.
     fn next_job(&self) -> Vec<u8> {
-        let start = std::time::Instant::now();
-        let mut nap = Duration::from_micros(20);
+        let posts = self.posts.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(Posts::Follower(pull)) = &*posts else {
+            unreachable!("only ranks other than 0 wait for jobs")
+        };
         loop {
-            if let Some(job) = self.poll_job() {
-                return job;
+            match pull.recv_bytes(0) {
+                Ok(job) => return job,
+                Err(zmq::Error::EINTR) => continue,
+                Err(e) => {
+                    log::error!("locale {}: command channel failed: {e}", self.rank);
+                    return super::engine::Job::Stop.encode();
+                }
             }
-            let idle = start.elapsed();
-            if idle < Duration::from_millis(2) {
-                std::thread::yield_now();
-                continue;
-            }
-            std::thread::sleep(nap);
-            let cap = match idle.as_secs() {
-                0 => 2,
-                1..10 => 10,
-                _ => 50,
-            };
-            nap = (nap * 2).min(Duration::from_millis(cap));
         }
     }
 }
@@ -421,6 +452,10 @@ pub fn run(config: Config) -> ExitCode {
     let machine = Machine::detect();
     let cores = (machine.max_task_par / on_node).max(1);
     crate::kernels::set_threads(cores);
+    if let Err(e) = comm.open_posts(&machine.hostname) {
+        eprintln!("arkouda_server: locale {rank}: {e}");
+        world.abort(2);
+    }
     let id = exchange::bcast_bytes(&comm, 0, SymbolTable::random_id().into_bytes())
         .expect("no command has failed yet");
     let id = String::from_utf8_lossy(&id).into_owned();
