@@ -306,3 +306,70 @@ pub fn overlap(a: &Range<usize>, b: &Range<usize>) -> Range<usize> {
     let s = a.start.max(b.start);
     s..a.end.min(b.end).max(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dist::sort::threads::on_ranks;
+
+    /// Every exchange at 1 to 4 ranks (threads) against the one-array answer.
+    #[test]
+    fn exchanges_agree_with_one_array() {
+        for ranks in 1..=4 {
+            for n in [0usize, 1, 2, 5, 37] {
+                let all: Vec<u64> = (0..n as u64).map(|i| i * 3 + 1).collect();
+                let block = Block::new(n, ranks);
+                let local = |c: &dyn Comm| &all[block.range(c.rank())];
+                let idx: Vec<u64> = (0..(2 * n) as u64)
+                    .map(|i| (i * 7) % n.max(1) as u64)
+                    .collect();
+                let idx = if n == 0 { Vec::new() } else { idx };
+                let asks = Block::new(idx.len(), ranks);
+                let want: Vec<u64> = idx.iter().map(|&i| all[i as usize]).collect();
+                let got = on_ranks(ranks, |c| {
+                    fetch(c, &block, local(c), &idx[asks.range(c.rank())]).unwrap()
+                });
+                assert_eq!(got, want, "fetch n={n} ranks={ranks}");
+                // Applied in the order received, the last write wins.
+                let writes = on_ranks(ranks, |c| {
+                    let r = asks.range(c.rank());
+                    let vals: Vec<u64> = r.clone().map(|k| k as u64).collect();
+                    let start = block.start(c.rank());
+                    deliver(c, &block, &idx[r], &vals)
+                        .unwrap()
+                        .into_iter()
+                        .map(|(li, v)| (start + li, v))
+                        .collect()
+                });
+                let mut expect = vec![u64::MAX; n];
+                for (k, &i) in idx.iter().enumerate() {
+                    expect[i as usize] = k as u64;
+                }
+                let mut seen = vec![u64::MAX; n];
+                for (g, v) in writes {
+                    seen[g] = v;
+                }
+                assert_eq!(seen, expect, "deliver n={n} ranks={ranks}");
+                // Uneven pieces come back in the block layout.
+                let pieces = Block::new(n, ranks + 1);
+                let re = on_ranks(ranks, |c| {
+                    let r = c.rank();
+                    let end = if r + 1 == ranks {
+                        n
+                    } else {
+                        pieces.start(r + 1)
+                    };
+                    rebalance(c, all[pieces.start(r)..end].to_vec()).unwrap()
+                });
+                assert_eq!(re, all, "rebalance n={n} ranks={ranks}");
+                let gathered = on_ranks(ranks, |c| {
+                    gather_to(c, 0, local(c)).unwrap().unwrap_or_default()
+                });
+                assert_eq!(gathered, all, "gather_to n={n} ranks={ranks}");
+                let scattered =
+                    on_ranks(ranks, |c| scatter_from(c, 0, &all, &block.lens()).unwrap());
+                assert_eq!(scattered, all, "scatter_from n={n} ranks={ranks}");
+            }
+        }
+    }
+}

@@ -495,14 +495,41 @@ pub(crate) mod threads {
             recv.copy_from_slice(&self.swap(out).concat());
             Ok(())
         }
-        fn gatherv_into(&self, _: usize, _: &[u8], _: &mut [u8], _: &[usize]) -> R<()> {
-            unimplemented!()
+        fn gatherv_into(&self, root: usize, mine: &[u8], recv: &mut [u8], _: &[usize]) -> R<()> {
+            let mut out = vec![Vec::new(); self.size];
+            out[root] = mine.to_vec();
+            let got = self.swap(out);
+            if self.rank == root {
+                recv.copy_from_slice(&got.concat());
+            }
+            Ok(())
         }
-        fn scatterv_into(&self, _: usize, _: &[u8], _: &[usize], _: &mut [u8]) -> R<()> {
-            unimplemented!()
+        fn scatterv_into(
+            &self,
+            root: usize,
+            send: &[u8],
+            counts: &[usize],
+            recv: &mut [u8],
+        ) -> R<()> {
+            let mut out = vec![Vec::new(); self.size];
+            if self.rank == root {
+                let mut at = 0;
+                for (o, c) in out.iter_mut().zip(counts) {
+                    *o = send[at..at + c].to_vec();
+                    at += c;
+                }
+            }
+            recv.copy_from_slice(&self.swap(out)[root]);
+            Ok(())
         }
-        fn bcast_into(&self, _: usize, _: &mut [u8]) -> R<()> {
-            unimplemented!()
+        fn bcast_into(&self, root: usize, buf: &mut [u8]) -> R<()> {
+            let out = if self.rank == root {
+                vec![buf.to_vec(); self.size]
+            } else {
+                vec![Vec::new(); self.size]
+            };
+            buf.copy_from_slice(&self.swap(out)[root]);
+            Ok(())
         }
         fn counts(&self) -> &CommCounts {
             &self.counts
