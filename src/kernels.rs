@@ -59,6 +59,16 @@ pub fn build<T: Send>(n: usize, fill: impl Fn(usize, &mut [MaybeUninit<T>]) + Sy
     out
 }
 
+/// `at(first + k)` for every k below `n`: a block of a sequence defined by
+/// global position, whose first element is at global index `first`.
+pub fn tabulate<T: Send>(n: usize, first: usize, at: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    build(n, |start, chunk| {
+        for (k, o) in chunk.iter_mut().enumerate() {
+            o.write(at(first + start + k));
+        }
+    })
+}
+
 /// `f` of every element of `v`, in order, computed on every core for
 /// large slices.
 pub fn map<S: Copy + Sync, T: Plain + Send>(v: &[S], f: impl Fn(S) -> T + Sync) -> Vec<T> {

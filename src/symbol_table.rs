@@ -200,7 +200,8 @@ fn shape_text(shape: &[usize]) -> String {
     format!("[{}]", dims.join(","))
 }
 
-fn created_msg(name: &str, dtype: DType, shape: &[usize]) -> String {
+/// The `created ...` reply of a new array named `name`.
+pub fn created_msg(name: &str, dtype: DType, shape: &[usize]) -> String {
     format!(
         "created {name} {} {} {} {} {}",
         dtype.name(),

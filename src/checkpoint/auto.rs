@@ -288,18 +288,15 @@ fn save_everywhere(
             return false;
         }
     };
-    let comm = shared.cluster.comm();
-    // Between two client commands, never inside one.
-    let _lead = shared.cluster.lead();
-    let job = Job::Run {
+    let ctx = Ctx::new(shared, CMD, METRICS_USER, commands, shared.cluster.comm());
+    // Led as a client's command is: between two commands, never inside one.
+    let job = || Job::Run {
         cmd: CMD.into(),
         user: METRICS_USER.into(),
         args: text,
         size: params.len() as i64,
     };
-    comm.post(&job.encode());
-    let ctx = Ctx::new(shared, CMD, METRICS_USER, commands, comm);
-    engine::run(&ctx, command.handler, &args).is_ok()
+    engine::lead(&ctx, command, &args, job).is_ok()
 }
 
 /// At shutdown, before the sockets close: lets a running automatic save

@@ -109,13 +109,7 @@ fn place<T: Plain>(
     sizes: &[usize],
 ) -> Result<Vec<T>, CommandError> {
     let ranks = comm.size();
-    let offsets: Vec<usize> = sizes
-        .iter()
-        .scan(0, |acc, s| {
-            *acc += s;
-            Some(*acc - s)
-        })
-        .collect();
+    let offsets = exchange::starts(sizes);
     let total = sizes.iter().sum();
     let out = Block::new(total, ranks);
     // Where rank r's block of input j goes in the output.
@@ -142,13 +136,7 @@ fn place<T: Plain>(
     // Rank r's data comes input by input; the output wants input-major,
     // rank-minor order.
     let mine = out.range(me);
-    let mut at: Vec<usize> = got_counts
-        .iter()
-        .scan(0, |acc, c| {
-            *acc += c;
-            Some(*acc - c)
-        })
-        .collect();
+    let mut at = exchange::starts(&got_counts);
     let mut seg = vec![vec![0..0; parts.len()]; ranks];
     for (r, segs) in seg.iter_mut().enumerate() {
         for (j, s) in segs.iter_mut().enumerate() {

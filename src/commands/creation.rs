@@ -15,8 +15,6 @@
 //! Both run on every rank: each rank computes its block from the elements'
 //! global positions.
 
-use std::mem::MaybeUninit;
-
 use super::operands::{Scalar, scalar_arg};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
@@ -75,13 +73,7 @@ fn progression<T: Copy + Send>(
     first: usize,
     at: impl Fn(usize) -> T + Sync,
 ) -> impl FnOnce(usize) -> Vec<T> {
-    move |len| {
-        kernels::build(len, |start, chunk: &mut [MaybeUninit<T>]| {
-            for (k, o) in chunk.iter_mut().enumerate() {
-                o.write(at(first + start + k));
-            }
-        })
-    }
+    move |len| kernels::tabulate(len, first, at)
 }
 
 pub fn arange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
@@ -134,9 +126,7 @@ pub fn create_scalar_array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
         Scalar::F(x) => ArrayData::Float64(vec![x; len]),
         Scalar::B(x) => ArrayData::Bool(vec![x; len]),
     })?;
-    // `store` names it and gives `created <name> ...`; the shape text differs.
-    let stored = ctx.store(entry);
-    let name = stored.split(' ').nth(1).unwrap_or_default();
+    let name = ctx.store_named(entry);
     let msg = format!(
         "created {name} {} 1 1 [] {}",
         dtype.name(),

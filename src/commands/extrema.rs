@@ -8,7 +8,7 @@
 //! all of them and picks the best k overall the same way, and keeps its
 //! block of the result.
 
-use super::indexing::moves::each;
+use super::sorting::same_kind;
 use super::sorting::{gather, new_array, scratch, sort_keys};
 use super::{CommandMap, Ctx, Kind};
 use crate::dist::exchange;
@@ -95,7 +95,7 @@ fn extreme_k(args: &Args, ctx: &Ctx, largest: bool) -> Result<Reply, CommandErro
     let keys = exchange::allgather_vec(comm, &best_keys)?.concat();
     let idx = exchange::allgather_vec(comm, &best_idx)?.concat();
     let vals = gather(&entry.data, &best);
-    let vals = each!(&vals, v => exchange::allgather_vec(comm, v)?.concat());
+    let vals = same_kind!(&vals, v => exchange::allgather_vec(comm, v)?.concat());
     let mut order: Vec<usize> = (0..keys.len()).collect();
     order.sort_unstable_by_key(|p| (keys[*p], idx[*p]));
     let chosen = if largest {
@@ -107,7 +107,7 @@ fn extreme_k(args: &Args, ctx: &Ctx, largest: bool) -> Result<Reply, CommandErro
     let data = if indices {
         ArrayData::Int64(mine.iter().map(|p| idx[*p]).collect())
     } else {
-        each!(&vals, v => mine.iter().map(|p| v[*p]).collect())
+        same_kind!(&vals, v => mine.iter().map(|p| v[*p]).collect())
     };
     let out = ctx
         .shared

@@ -320,7 +320,7 @@ fn reversed(ctx: &Ctx, entry: &ArrayEntry) -> Result<Reply, CommandError> {
         let out = symbols.new_entry(
             entry.dtype(),
             entry.shape.clone(),
-            |_| moves::each!(&entry.data, v => rev(v)),
+            |_| crate::commands::sorting::same_kind!(&entry.data, v => rev(v)),
         )?;
         return Ok(ctx.created(out));
     }

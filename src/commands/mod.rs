@@ -162,10 +162,16 @@ impl<'a> Ctx<'a> {
     }
     /// [`created`](Self::created)'s text, for replies naming several arrays.
     pub fn store(&self, entry: ArrayEntry) -> String {
+        let (dtype, shape) = (entry.dtype(), entry.shape.clone());
+        crate::symbol_table::created_msg(&self.store_named(entry), dtype, &shape)
+    }
+    /// As [`store`](Self::store), for replies of another shape: the name.
+    pub fn store_named(&self, entry: ArrayEntry) -> String {
         let name = self.shared.symbols.next_name();
-        let msg = entry.created_msg(&name);
-        self.staged.borrow_mut().push((name, Staged::Ready(entry)));
-        msg
+        self.staged
+            .borrow_mut()
+            .push((name.clone(), Staged::Ready(entry)));
+        name
     }
     /// Stores a deferred array under a fresh name; the reply is the one
     /// [`created`](Self::created) gives for the computed array.
@@ -264,11 +270,6 @@ impl Command {
     /// Runs on every rank (the handler is written for blocks).
     pub fn everywhere(&mut self) -> &mut Self {
         self.scope = Scope::Everywhere;
-        self
-    }
-    /// Runs on rank 0 only.
-    pub fn rank0(&mut self) -> &mut Self {
-        self.scope = Scope::Rank0;
         self
     }
 }

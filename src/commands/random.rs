@@ -23,7 +23,6 @@
 //! key is rank 0's, sent to the others.
 
 use std::collections::BTreeMap;
-use std::mem::MaybeUninit;
 use std::sync::{Mutex, PoisonError};
 
 use super::{CommandMap, Ctx, Kind};
@@ -227,11 +226,7 @@ struct Each {
 impl Each {
     /// `at(i)` for the block's global indices `i`.
     fn of<T: Send>(self, at: impl Fn(u64) -> T + Sync) -> Vec<T> {
-        kernels::build(self.n, |start, chunk: &mut [MaybeUninit<T>]| {
-            for (k, o) in chunk.iter_mut().enumerate() {
-                o.write(at((self.first + start + k) as u64));
-            }
-        })
+        kernels::tabulate(self.n, self.first, |i| at(i as u64))
     }
 }
 

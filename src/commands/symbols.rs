@@ -118,7 +118,9 @@ pub fn render(data: &ArrayData, thresh: i64, prefix: &str, suffix: &str, style: 
     let few = if shown.len() == data.len() {
         std::borrow::Cow::Borrowed(data)
     } else {
-        std::borrow::Cow::Owned(moves::each!(data, v => shown.iter().map(|i| v[*i]).collect()))
+        std::borrow::Cow::Owned(
+            crate::commands::sorting::same_kind!(data, v => shown.iter().map(|i| v[*i]).collect()),
+        )
     };
     render_picked(&few, &picks, prefix, suffix, style)
 }

@@ -46,15 +46,8 @@ pub fn allgather<T: Plain>(comm: &dyn Comm, x: T) -> R<Vec<T>> {
     if comm.size() == 1 {
         return Ok(vec![x]);
     }
-    let parts = comm.allgather_bytes(bytes_of(std::slice::from_ref(&x)))?;
-    Ok(parts
-        .iter()
-        .map(|p| {
-            let mut v = recv_buf::<T>(1);
-            bytes_of_mut(&mut v).copy_from_slice(p);
-            v[0]
-        })
-        .collect())
+    let all = allgather_vec(comm, std::slice::from_ref(&x))?;
+    Ok(all.into_iter().map(|v| v[0]).collect())
 }
 
 /// Every rank's slice, in rank order.
@@ -164,14 +157,7 @@ pub fn group_by(to: &[u64], groups: usize) -> (Vec<usize>, Vec<usize>) {
     for &t in to {
         counts[t as usize] += 1;
     }
-    let mut next: Vec<usize> = counts
-        .iter()
-        .scan(0, |acc, c| {
-            let s = *acc;
-            *acc += c;
-            Some(s)
-        })
-        .collect();
+    let mut next = starts(&counts);
     let mut order = vec![0usize; to.len()];
     for (i, &t) in to.iter().enumerate() {
         order[next[t as usize]] = i;
@@ -189,8 +175,9 @@ fn owner_counts(place: &Owners, idx: &[u64], ranks: usize) -> Vec<usize> {
     counts
 }
 
-/// Where each rank's part starts in a buffer grouped by rank.
-fn starts(counts: &[usize]) -> Vec<usize> {
+/// Where each part starts when parts of `counts` lengths lie one after the
+/// other (the exclusive prefix sums).
+pub fn starts(counts: &[usize]) -> Vec<usize> {
     counts
         .iter()
         .scan(0, |acc, c| {

@@ -54,17 +54,6 @@ unsafe impl Send for MpiComm {}
 // SAFETY: as above.
 unsafe impl Sync for MpiComm {}
 
-fn displs(counts: &[usize]) -> Vec<usize> {
-    counts
-        .iter()
-        .scan(0, |acc, c| {
-            let d = *acc;
-            *acc += c;
-            Some(d)
-        })
-        .collect()
-}
-
 /// An empty Rust slice points at address 1, which OpenMPI reads as
 /// MPI_IN_PLACE; an empty buffer handed to MPI points at a real byte instead.
 fn real(b: &[u8]) -> &[u8] {
@@ -83,7 +72,10 @@ fn small(counts: &[usize]) -> Option<(Vec<i32>, Vec<i32>)> {
     (total <= i32::MAX as usize).then(|| {
         (
             counts.iter().map(|&c| c as i32).collect(),
-            displs(counts).into_iter().map(|d| d as i32).collect(),
+            exchange::starts(counts)
+                .into_iter()
+                .map(|d| d as i32)
+                .collect(),
         )
     })
 }
@@ -261,7 +253,7 @@ impl Comm for MpiComm {
             self.world.all_to_all_varcount_into(&part, &mut rpart);
         } else {
             // Past C-int counts: pairwise exchanges in a ring, in pieces.
-            let (sd, rd) = (displs(send_counts), displs(recv_counts));
+            let (sd, rd) = (exchange::starts(send_counts), exchange::starts(recv_counts));
             let me = self.rank;
             recv[rd[me]..rd[me] + recv_counts[me]]
                 .copy_from_slice(&send[sd[me]..sd[me] + send_counts[me]]);
@@ -302,7 +294,7 @@ impl Comm for MpiComm {
                 r.gather_varcount_into(real(mine));
             }
         } else if self.rank == root {
-            let d = displs(counts);
+            let d = exchange::starts(counts);
             for src in 0..self.size {
                 let inbox = &mut recv[d[src]..d[src] + counts[src]];
                 if src == root {
@@ -338,7 +330,7 @@ impl Comm for MpiComm {
                 r.scatter_varcount_into(real_mut(recv, &mut spare));
             }
         } else if self.rank == root {
-            let d = displs(counts);
+            let d = exchange::starts(counts);
             for dest in 0..self.size {
                 let out = &send[d[dest]..d[dest] + counts[dest]];
                 if dest == root {

@@ -8,6 +8,7 @@
 
 use super::{Slice, take};
 use crate::commands::Ctx;
+use crate::commands::sorting::same_kind;
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::kernels::Plain;
@@ -15,25 +16,10 @@ use crate::symbol_table::ArrayData;
 
 type R<T> = Result<T, CommandError>;
 
-/// Applies `$e` to the vector `$v` inside an `ArrayData`, keeping the
-/// variant.
-macro_rules! each {
-    ($data:expr, $v:ident => $e:expr) => {
-        match $data {
-            ArrayData::Int64($v) => ArrayData::Int64($e),
-            ArrayData::UInt64($v) => ArrayData::UInt64($e),
-            ArrayData::UInt8($v) => ArrayData::UInt8($e),
-            ArrayData::Float64($v) => ArrayData::Float64($e),
-            ArrayData::Bool($v) => ArrayData::Bool($e),
-        }
-    };
-}
-pub(crate) use each;
-
 /// Each rank holds the next piece of one sequence (rank order); returns this
 /// rank's block of it.
 pub(crate) fn rebalance(ctx: &Ctx, piece: ArrayData) -> R<ArrayData> {
-    Ok(each!(piece, v => exchange::rebalance(ctx.comm, v)?))
+    Ok(same_kind!(piece, v => exchange::rebalance(ctx.comm, v)?))
 }
 
 /// The elements at global indices `idx` (each `< n`) of the array of `n`
@@ -43,7 +29,7 @@ pub(crate) fn fetch(ctx: &Ctx, data: &ArrayData, n: usize, idx: &[u64]) -> R<Arr
         return Ok(take(data, idx.len(), |k| idx[k] as usize));
     }
     let block = ctx.block(n);
-    Ok(each!(data, v => exchange::fetch(ctx.comm, &block, v, idx)?))
+    Ok(same_kind!(data, v => exchange::fetch(ctx.comm, &block, v, idx)?))
 }
 
 /// Global positions `first + k * step` for `k < count` (all inside the
@@ -94,7 +80,7 @@ pub(crate) fn fetch_steps(ctx: &Ctx, data: &ArrayData, n: usize, want: Steps) ->
         })
         .collect();
     let here = ctx.local_range(n);
-    Ok(each!(data, v => steps_of(ctx, v, here.start, &wants)?))
+    Ok(same_kind!(data, v => steps_of(ctx, v, here.start, &wants)?))
 }
 
 fn steps_of<T: Plain>(ctx: &Ctx, local: &[T], lo: usize, wants: &[Steps]) -> R<Vec<T>> {
@@ -142,7 +128,7 @@ pub(crate) fn deliver(
         Ok(got.into_iter().map(|(p, x)| (p as u64, x)).unzip())
     }
     let local;
-    let vals = each!(vals, v => {
+    let vals = same_kind!(vals, v => {
         let (p, x) = go(ctx, n, pos, v)?;
         local = p;
         x
