@@ -373,19 +373,7 @@ fn main() {
     );
 
     // Stream on float64.
-    let fshape = n.to_string();
-    let new_f = |val: &str| {
-        let name = name_of(&s.call("create<float64,1>", &[("shape", "int64", &fshape)]));
-        s.call(
-            "set<float64,1>",
-            &[
-                ("array", "str", &name),
-                ("dtype", "str", "float64"),
-                ("val", "float64", val),
-            ],
-        );
-        name
-    };
+    let new_f = |val: &str| s.full_f64(n, val);
     let (a, b) = (new_f("1.0"), new_f("2.0"));
     let mut c: Option<String> = None;
     let (stream, stream_copy) = beside_memcpy(&mut memcpy, trials, || {

@@ -50,19 +50,7 @@ struct Setup {
 
 fn setup(ctx: &zmq::Context, c: &Config, n: usize, sort_n: usize) -> Setup {
     let s = Server::start_with(ctx, &c.args, &c.env);
-    let shape = n.to_string();
-    let new_f = |val: &str| {
-        let name = name_of(&s.call("create<float64,1>", &[("shape", "int64", &shape)]));
-        s.call(
-            "set<float64,1>",
-            &[
-                ("array", "str", &name),
-                ("dtype", "str", "float64"),
-                ("val", "float64", val),
-            ],
-        );
-        name
-    };
+    let new_f = |val: &str| s.full_f64(n, val);
     let (a, b) = (new_f("1.0"), new_f("2.0"));
     let up = |v: Vec<u64>| s.upload("int64", zmq::Message::from(le_bytes(&v)));
     let ints = up(random_words(n, 7, 1 << 40));

@@ -174,6 +174,21 @@ impl Server {
         self.sock.recv_msg(0).expect("binary reply")
     }
 
+    /// A new float64 array of `n` elements all `val`, as the client's
+    /// `ak.full` makes it (`create` then `set`).
+    pub fn full_f64(&self, n: usize, val: &str) -> String {
+        let name = name_of(&self.call("create<float64,1>", &[("shape", "int64", &n.to_string())]));
+        self.call(
+            "set<float64,1>",
+            &[
+                ("array", "str", &name),
+                ("dtype", "str", "float64"),
+                ("val", "float64", val),
+            ],
+        );
+        name
+    }
+
     pub fn delete(&self, name: &str) {
         self.call("delete", &[("name", "str", name)]);
     }
