@@ -7,6 +7,7 @@
 //!   index, rebalancing) built on the seam;
 //! * [`engine`]: rank 0 hands each command to every rank and all ranks agree
 //!   on its outcome before anything is stored;
+//! * [`strings`]: moving whole strings into the block layout;
 //! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
 //! * `mpi` (feature `mpi`): the seam over MPI and how each rank starts.
 
@@ -18,6 +19,7 @@ pub mod launch;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 pub mod sort;
+pub mod strings;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

@@ -343,3 +343,4 @@ mod tests {
         assert!(empty.is_empty());
     }
 }
+pub mod string;
