@@ -305,7 +305,9 @@ pub fn fetch_range<T: Plain>(
     let mut counts = Vec::with_capacity(comm.size());
     for w in &wants {
         let o = overlap(&mine, &(w[0] as usize..w[1] as usize));
-        send.extend_from_slice(&local[o.start - mine.start..o.end - mine.start]);
+        if !o.is_empty() {
+            send.extend_from_slice(&local[o.start - mine.start..o.end - mine.start]);
+        }
         counts.push(o.len());
     }
     Ok(alltoallv(comm, &send, &counts)?.0)

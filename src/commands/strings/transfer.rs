@@ -127,9 +127,9 @@ pub fn assemble(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let found = offsets_of(&bytes)
         .map_err(|_| CommandError::value(format!("string {} does not end with a NUL", last - 1)))?;
     if let Some(bad) = (0..local.len().max(found.len())).find(|&i| local.get(i) != found.get(i)) {
-        // Offsets i-1 and i disagree: string i-1 holds a NUL inside it.
+        // Offsets i-1 and i disagree: string i-1 ends elsewhere.
         return Err(CommandError::value(format!(
-            "string {} holds a NUL before its end",
+            "the bytes of string {} do not end with its only NUL",
             range.start + bad.max(1) - 1
         )));
     }
