@@ -1,0 +1,164 @@
+//! Regular expressions over strings: compiling a pattern once per command,
+//! the literal searches a pattern may amount to (the client escapes a plain
+//! substring into a pattern), and where a pattern matches.
+
+use regex::bytes::Regex;
+
+use super::{Strs, each, span};
+use crate::kernels;
+
+/// `pattern` compiled (Unicode-aware, as Python's `re` on `str`), or why
+/// not, quoting it.
+pub fn compile(pattern: &str) -> Result<Regex, String> {
+    Regex::new(pattern).map_err(|e| {
+        let reason = match e {
+            regex::Error::Syntax(s) => s,
+            other => other.to_string(),
+        };
+        format!("cannot compile regex pattern '{pattern}': {reason}")
+    })
+}
+
+/// What a pattern asks of a whole string, when it is a plain literal.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Literal {
+    Contains(Vec<u8>),
+    StartsWith(Vec<u8>),
+    EndsWith(Vec<u8>),
+    Equals(Vec<u8>),
+}
+
+/// The literal `pattern` stands for: escaped punctuation and plain
+/// characters, at most a leading `^` and a trailing `$` (what the client
+/// makes of `contains`, `startswith` and `endswith` without `regex`).
+pub fn literal(pattern: &str) -> Option<Literal> {
+    let (start, rest) = match pattern.strip_prefix('^') {
+        Some(r) => (true, r),
+        None => (false, pattern),
+    };
+    let mut lit = String::with_capacity(rest.len());
+    let mut end = false;
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let e = chars.next()?;
+                if e.is_ascii_alphanumeric() || !e.is_ascii() {
+                    return None;
+                }
+                lit.push(e);
+            }
+            '$' if chars.peek().is_none() => end = true,
+            '.' | '^' | '$' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' => {
+                return None;
+            }
+            c => lit.push(c),
+        }
+    }
+    let lit = lit.into_bytes();
+    Some(match (start, end) {
+        (false, false) => Literal::Contains(lit),
+        (true, false) => Literal::StartsWith(lit),
+        (false, true) => Literal::EndsWith(lit),
+        (true, true) => Literal::Equals(lit),
+    })
+}
+
+/// Whether `re` (whose source is `pattern`) matches somewhere in each string.
+pub fn search(s: Strs, re: &Regex, pattern: &str) -> Vec<bool> {
+    match literal(pattern) {
+        Some(Literal::Contains(l)) => super::contains_literal(s, &l),
+        Some(Literal::StartsWith(l)) => each(s, |x| x.starts_with(&l)),
+        Some(Literal::EndsWith(l)) => each(s, |x| x.ends_with(&l)),
+        Some(Literal::Equals(l)) => each(s, |x| x == l.as_slice()),
+        None => each(s, |x| re.is_match(x)),
+    }
+}
+
+/// Where a pattern matches in each string of a block (the original's
+/// `findMatchLocations`): the spans of capture group `group` over the
+/// successive matches, and per string whether it matched anywhere, at its
+/// start, and whole.
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct Locations {
+    /// Spans reported per string.
+    pub num: Vec<i64>,
+    /// Start (within its string) and length of each span, string by string.
+    pub starts: Vec<i64>,
+    pub lens: Vec<i64>,
+    pub search: Vec<bool>,
+    pub matched: Vec<bool>,
+    pub full: Vec<bool>,
+}
+
+/// [`Locations`] of `re`'s group `group` (0: the whole match). A match in
+/// which the group takes no part is not counted, as in the original.
+pub fn locations(s: Strs, re: &Regex, group: usize) -> Locations {
+    let parts = kernels::map_ranges(s.len(), |r| {
+        let mut loc = Locations::default();
+        let bytes_hint = span(&s, &r).len() / 8;
+        loc.starts.reserve(bytes_hint);
+        loc.lens.reserve(bytes_hint);
+        for i in r {
+            let x = s.get(i);
+            let (mut n, mut search, mut matched, mut full) = (0, false, false, false);
+            let mut note = |m: regex::bytes::Match, g: Option<regex::bytes::Match>| {
+                if let Some(g) = g {
+                    loc.starts.push(g.start() as i64);
+                    loc.lens.push(g.len() as i64);
+                    n += 1;
+                    search = true;
+                    matched |= m.start() == 0;
+                    full |= m.len() == x.len();
+                }
+            };
+            if group == 0 {
+                for m in re.find_iter(x) {
+                    note(m, Some(m));
+                }
+            } else {
+                for c in re.captures_iter(x) {
+                    note(c.get(0).expect("group 0"), c.get(group));
+                }
+            }
+            loc.num.push(n);
+            loc.search.push(search);
+            loc.matched.push(matched);
+            loc.full.push(full);
+        }
+        loc
+    });
+    if parts.len() == 1 {
+        return parts.into_iter().next().expect("one");
+    }
+    let mut all = Locations::default();
+    for p in parts {
+        all.num.extend(p.num);
+        all.starts.extend(p.starts);
+        all.lens.extend(p.lens);
+        all.search.extend(p.search);
+        all.matched.extend(p.matched);
+        all.full.extend(p.full);
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_of_escaped_patterns() {
+        assert_eq!(literal(r"a\.b"), Some(Literal::Contains(b"a.b".to_vec())));
+        assert_eq!(
+            literal(r"^a\ b"),
+            Some(Literal::StartsWith(b"a b".to_vec()))
+        );
+        assert_eq!(literal(r"é\$$"), Some(Literal::EndsWith("é$".into())));
+        assert_eq!(literal("^$"), Some(Literal::Equals(vec![])));
+        assert_eq!(literal(r"\d"), None);
+        assert_eq!(literal("a+"), None);
+        assert_eq!(literal("a$b"), None);
+        assert!(compile("(").unwrap_err().contains("'('"));
+    }
+}
