@@ -177,7 +177,7 @@ pub fn find_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let view = s.view();
     let mut k = 0;
     for (i, &n) in num_v.iter().enumerate() {
-        let len = view.get(i).len() as i64;
+        let len = edit::char_count(view.get(i)) as i64;
         for _ in 0..n {
             let (a, l) = (my_starts[k], my_lens[k]);
             if a < 0 || l < 0 || a + l > len {

@@ -74,9 +74,17 @@ pub fn change(x: &[u8], how: Change, out: &mut Vec<u8>) {
         Change::Title => {
             let mut s = String::with_capacity(text.len());
             let mut prev_cased = false;
-            for c in text.chars() {
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
                 if prev_cased {
-                    s.extend(c.to_lowercase());
+                    // A capital sigma that ends a word lowercases to the
+                    // final form, as in `str.lower()`.
+                    let ends = !chars.peek().is_some_and(|&n| is_cased(n));
+                    if c == 'Σ' && ends {
+                        s.push('ς');
+                    } else {
+                        s.extend(c.to_lowercase());
+                    }
                 } else {
                     push_title(c, &mut s);
                 }
@@ -235,6 +243,7 @@ mod tests {
         assert_eq!(changed("ǆemal straße", Change::Title), "ǅemal Straße");
         assert_eq!(changed("ßa", Change::Capitalize), "Ssa");
         assert_eq!(changed("ΣΑΣ", Change::Lower), "σας");
+        assert_eq!(changed("ΣΑΣ ΣΑΣ", Change::Title), "Σας Σας");
         assert_eq!(changed("straße", Change::Upper), "STRASSE");
         assert!(is("2³₇".as_bytes(), Class::Digit));
         assert!(!is("2³₇".as_bytes(), Class::Decimal));

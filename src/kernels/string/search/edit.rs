@@ -4,6 +4,7 @@
 use memchr::memmem;
 use regex::bytes::Regex;
 
+use super::pattern::find_iter;
 use super::{Emitted, Out, Strs, emit, join, span};
 use crate::kernels;
 
@@ -91,8 +92,8 @@ fn last_char(x: &[u8]) -> Option<(char, usize)> {
 
 /// How many characters `x` holds (bytes that do not continue a UTF-8
 /// sequence).
-fn char_count(x: &[u8]) -> usize {
-    x.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+pub fn char_count(x: &[u8]) -> usize {
+    super::pattern::char_starts(x)
 }
 
 /// Where the `n`th character of `x` starts (its length when it has no more).
@@ -156,7 +157,7 @@ fn delimiters(x: &[u8], d: &Delim, finder: Option<&memmem::Finder>) -> Vec<(usiz
             }
             v
         }
-        (Delim::Regex(re), _) => re.find_iter(x).map(|m| (m.start(), m.end())).collect(),
+        (Delim::Regex(re), _) => find_iter(re, x).map(|m| (m.start(), m.end())).collect(),
         (Delim::Literal(_), None) => unreachable!("a literal has its finder"),
     }
 }
@@ -232,7 +233,7 @@ pub fn split(s: Strs, d: &Delim, max_splits: usize) -> Emitted<i64> {
                 }
             }
             (Delim::Regex(re), _) => {
-                for m in re.find_iter(x).take(limit) {
+                for m in find_iter(re, x).take(limit) {
                     cut(m.start(), m.end());
                 }
             }
@@ -251,7 +252,7 @@ pub fn sub(s: Strs, re: &Regex, repl: &[u8], count: usize) -> Emitted<i64> {
         let mut n = 0;
         out.push_with(|b| {
             let mut from = 0;
-            for m in re.find_iter(x).take(limit) {
+            for m in find_iter(re, x).take(limit) {
                 b.extend_from_slice(&x[from..m.start()]);
                 b.extend_from_slice(repl);
                 from = m.end();
@@ -263,9 +264,9 @@ pub fn sub(s: Strs, re: &Regex, repl: &[u8], count: usize) -> Emitted<i64> {
     })
 }
 
-/// String i's `num[i]` spans (the next ones of `starts`/`lens`, string by
-/// string) cut out of it, as strings. The caller has checked that every span
-/// lies inside its string.
+/// String i's `num[i]` spans (the next ones of `starts`/`lens`, in
+/// characters, string by string) cut out of it, as strings. The caller has
+/// checked that every span lies inside its string.
 pub fn gather_spans(s: Strs, num: &[i64], starts: &[i64], lens: &[i64]) -> (Vec<u64>, Vec<u8>) {
     let mut first = Vec::with_capacity(num.len());
     let mut k = 0usize;
@@ -277,9 +278,16 @@ pub fn gather_spans(s: Strs, num: &[i64], starts: &[i64], lens: &[i64]) -> (Vec<
         let mut out = Out::default();
         for i in r {
             let x = s.get(i);
+            let ascii = x.is_ascii();
             for j in first[i]..first[i] + num[i] as usize {
-                let a = starts[j] as usize;
-                out.push(&x[a..a + lens[j] as usize]);
+                let (a, l) = (starts[j] as usize, lens[j] as usize);
+                if ascii {
+                    out.push(&x[a..a + l]);
+                } else {
+                    let from = char_boundary(x, a);
+                    let to = from + char_boundary(&x[from..], l);
+                    out.push(&x[from..to]);
+                }
             }
         }
         out

@@ -19,6 +19,19 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
     })
 }
 
+/// The successive matches of `re` in `x`, without the empty ones inside a
+/// UTF-8 character (Python finds empty matches between characters only).
+pub fn find_iter<'a>(
+    re: &'a Regex,
+    x: &'a [u8],
+) -> impl Iterator<Item = regex::bytes::Match<'a>> + 'a {
+    re.find_iter(x).filter(move |m| !splits_char(x, m))
+}
+
+fn splits_char(x: &[u8], m: &regex::bytes::Match) -> bool {
+    m.is_empty() && x.get(m.start()).is_some_and(|&b| b & 0xC0 == 0x80)
+}
+
 /// What a pattern asks of a whole string, when it is a plain literal.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Literal {
@@ -77,7 +90,7 @@ pub fn search(s: Strs, re: &Regex, pattern: &str) -> Vec<bool> {
 
 /// Where a pattern matches in each string of a block (the original's
 /// `findMatchLocations`): the spans of capture group `group` over the
-/// successive matches, and per string whether it matched anywhere, at its
+/// successive matches, in characters as Python counts them, and per string whether it matched anywhere, at its
 /// start, and whole.
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct Locations {
@@ -91,6 +104,46 @@ pub struct Locations {
     pub full: Vec<bool>,
 }
 
+/// Character positions of byte positions in one string, read forward (as
+/// Python counts; the identity for ASCII).
+pub struct CharPos<'a> {
+    x: &'a [u8],
+    ascii: bool,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharPos<'a> {
+    pub fn new(x: &'a [u8]) -> Self {
+        CharPos {
+            x,
+            ascii: x.is_ascii(),
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The character index at byte `b` (counting from the last position
+    /// asked for when `b` is not before it).
+    pub fn at(&mut self, b: usize) -> usize {
+        if self.ascii {
+            return b;
+        }
+        if b < self.byte {
+            (self.byte, self.chars) = (0, 0);
+        }
+        self.chars += char_starts(&self.x[self.byte..b]);
+        self.byte = b;
+        self.chars
+    }
+}
+
+/// How many characters start in `x` (bytes that do not continue a UTF-8
+/// sequence).
+pub fn char_starts(x: &[u8]) -> usize {
+    x.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
 /// [`Locations`] of `re`'s group `group` (0: the whole match). A match in
 /// which the group takes no part is not counted, as in the original.
 pub fn locations(s: Strs, re: &Regex, group: usize) -> Locations {
@@ -102,10 +155,12 @@ pub fn locations(s: Strs, re: &Regex, group: usize) -> Locations {
         for i in r {
             let x = s.get(i);
             let (mut n, mut search, mut matched, mut full) = (0, false, false, false);
+            let mut chars = CharPos::new(x);
             let mut note = |m: regex::bytes::Match, g: Option<regex::bytes::Match>| {
                 if let Some(g) = g {
-                    loc.starts.push(g.start() as i64);
-                    loc.lens.push(g.len() as i64);
+                    let start = chars.at(g.start());
+                    loc.starts.push(start as i64);
+                    loc.lens.push((chars.at(g.end()) - start) as i64);
                     n += 1;
                     search = true;
                     matched |= m.start() == 0;
@@ -113,12 +168,15 @@ pub fn locations(s: Strs, re: &Regex, group: usize) -> Locations {
                 }
             };
             if group == 0 {
-                for m in re.find_iter(x) {
+                for m in find_iter(re, x) {
                     note(m, Some(m));
                 }
             } else {
                 for c in re.captures_iter(x) {
-                    note(c.get(0).expect("group 0"), c.get(group));
+                    let m = c.get(0).expect("group 0");
+                    if !splits_char(x, &m) {
+                        note(m, c.get(group));
+                    }
                 }
             }
             loc.num.push(n);
