@@ -313,3 +313,373 @@ fn table_of_cases_matches_python() {
     }
     assert!(cases > 200, "{cases} cases");
 }
+
+fn mem_used(c: &Client) -> String {
+    c.cmd(
+        "getmemused",
+        &[("factor", "int64", "1"), ("as_percent", "bool", "False")],
+    )
+    .normal()
+    .to_string()
+}
+
+/// Every request of `bad_requests` fails with its text, at one rank, and
+/// the table is as it was.
+pub fn bad_requests(c: &Client, s: &str, arr: &str) -> Vec<(String, Reply)> {
+    let obj = ("objType", "str", "Strings");
+    let peel = |times: &str, regex: &str, delim: &str| {
+        c.cmd(
+            "segmentedPeel",
+            &[
+                ("subcmd", "str", "peel"),
+                obj,
+                ("obj", "str", s),
+                ("valType", "str", "str"),
+                ("times", "int64", times),
+                ("id", "bool", "False"),
+                ("keepPartial", "bool", "False"),
+                ("lStr", "bool", "True"),
+                ("regex", "bool", regex),
+                ("delim", "str", delim),
+            ],
+        )
+    };
+    let findloc = |objtype: &str, parent: &str, group: &str, pattern: &str| {
+        c.cmd(
+            "segmentedFindLoc",
+            &[
+                ("objType", "str", objtype),
+                ("parent_name", "str", parent),
+                ("groupNum", "int64", group),
+                ("pattern", "str", pattern),
+            ],
+        )
+    };
+    let encode = |to: &str, from: &str| {
+        c.cmd(
+            "encode",
+            &[
+                ("toEncoding", "str", to),
+                ("fromEncoding", "str", from),
+                ("obj", "str", s),
+            ],
+        )
+    };
+    // A find_locations result to feed segmentedFindAll wrong arrays.
+    let loc: Value = serde_json::from_str(findloc("Matcher", s, "0", "b").normal()).unwrap();
+    let name = |k: &str| {
+        loc[k]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .to_string()
+    };
+    let find_all = |num: &str, starts: &str, lens: &str, indices: &str| {
+        c.cmd(
+            "segmentedFindAll",
+            &[
+                ("objType", "str", "Matcher"),
+                ("parent_name", "str", s),
+                ("num_matches", "pdarray", num),
+                ("starts", "pdarray", starts),
+                ("lengths", "pdarray", lens),
+                ("indices", "pdarray", indices),
+                ("rtn_origins", "bool", "True"),
+            ],
+        )
+    };
+    let long = put(c, &Vals::I(vec![0; 8]));
+    let shifted = put(c, &Vals::I(vec![0, 1, 1, 3, 3, 5, 4]));
+    let past = put(c, &Vals::I(vec![5]));
+    let (num, starts, lens, ind) = (
+        name("NumMatches"),
+        name("Starts"),
+        name("Lens"),
+        name("Indices"),
+    );
+    let out = vec![
+        (
+            "bad pattern",
+            c.cmd(
+                "segmentedSearch",
+                &[
+                    obj,
+                    ("obj", "str", s),
+                    ("valType", "str", "str"),
+                    ("val", "str", "a(b"),
+                ],
+            ),
+        ),
+        (
+            "valType",
+            c.cmd(
+                "segmentedSearch",
+                &[
+                    obj,
+                    ("obj", "str", s),
+                    ("valType", "str", "int64"),
+                    ("val", "str", "1"),
+                ],
+            ),
+        ),
+        (
+            "case subcmd",
+            c.cmd(
+                "caseChange",
+                &[obj, ("obj", "str", s), ("subcmd", "str", "toSwapped")],
+            ),
+        ),
+        (
+            "check subcmd",
+            c.cmd(
+                "checkChars",
+                &[obj, ("obj", "str", s), ("subcmd", "str", "isascii")],
+            ),
+        ),
+        (
+            "pdarray for strings",
+            c.cmd(
+                "caseChange",
+                &[obj, ("obj", "str", arr), ("subcmd", "str", "toLower")],
+            ),
+        ),
+        (
+            "unknown strings",
+            c.cmd(
+                "checkChars",
+                &[obj, ("obj", "str", "id_nope"), ("subcmd", "str", "isalpha")],
+            ),
+        ),
+        ("peel times", peel("0", "False", ".")),
+        ("peel empty", peel("1", "False", "")),
+        ("peel empty match", peel("1", "True", "x*")),
+        ("peel bad pattern", peel("1", "True", "[")),
+        (
+            "flatten empty",
+            c.cmd(
+                "segmentedFlatten",
+                &[
+                    ("objtype", "str", "Strings"),
+                    ("values", "str", s),
+                    ("return_segs", "bool", "False"),
+                    ("regex", "bool", "False"),
+                    ("delim", "str", ""),
+                ],
+            ),
+        ),
+        (
+            "substring kind",
+            c.cmd(
+                "segmentedSubstring",
+                &[
+                    obj,
+                    ("name", "str", s),
+                    ("nChars", "int64", "1"),
+                    ("returnOrigins", "bool", "False"),
+                    ("kind", "str", "middles"),
+                    ("proper", "bool", "False"),
+                ],
+            ),
+        ),
+        (
+            "substring n",
+            c.cmd(
+                "segmentedSubstring",
+                &[
+                    obj,
+                    ("name", "str", s),
+                    ("nChars", "int64", "-1"),
+                    ("returnOrigins", "bool", "False"),
+                    ("kind", "str", "prefixes"),
+                    ("proper", "bool", "False"),
+                ],
+            ),
+        ),
+        ("findloc deleted", findloc("Matcher", "id_gone", "0", "a")),
+        ("findloc group", findloc("Matcher", s, "-1", "a")),
+        ("findloc objtype", findloc("Strings", s, "0", "a")),
+        ("findloc pattern", findloc("Match", s, "0", "(?<")),
+        ("findall sizes", find_all(&long, &starts, &lens, &ind)),
+        ("findall indices", find_all(&num, &starts, &lens, &shifted)),
+        ("findall total", find_all(&num, &past, &past, &ind)),
+        (
+            "sub count",
+            c.cmd(
+                "segmentedSub",
+                &[
+                    ("objType", "str", "Matcher"),
+                    ("obj", "str", s),
+                    ("repl", "str", "x"),
+                    ("count", "int64", "-2"),
+                    ("rtn_num_subs", "bool", "False"),
+                    ("pattern", "str", "a"),
+                ],
+            ),
+        ),
+        (
+            "split max",
+            c.cmd(
+                "segmentedSplit",
+                &[
+                    ("objtype", "str", "Matcher"),
+                    ("parent_name", "str", s),
+                    ("max", "int64", "-1"),
+                    ("return_segs", "bool", "False"),
+                    ("pattern", "str", "a"),
+                ],
+            ),
+        ),
+        ("encode name", encode("EBCDIC", "UTF-8")),
+        ("encode ascii", encode("ASCII", "UTF-8")),
+        ("encode idna", encode("IDNA", "ASCII")),
+    ];
+    for n in [long, shifted, past] {
+        c.cmd("delete", &[("name", "str", &n)]);
+    }
+    for k in [
+        "NumMatches",
+        "Starts",
+        "Lens",
+        "Indices",
+        "SearchBool",
+        "SearchInd",
+        "MatchBool",
+        "MatchInd",
+        "FullMatchBool",
+        "FullMatchInd",
+    ] {
+        c.cmd("delete", &[("name", "str", &name(k))]);
+    }
+    out.into_iter().map(|(k, r)| (k.to_string(), r)).collect()
+}
+
+/// The strings the error cases run on: the non-ASCII one sits last, so
+/// that at 3 ranks only the last rank sees it.
+pub const ERROR_WORDS: [&str; 7] = ["ab", "", "b.b", "xyz", "abb", "q", "ü b"];
+
+#[test]
+fn errors_are_clear_and_change_nothing() {
+    let server = Server::start();
+    let c = server.client();
+    let s = put_text(&c, &ERROR_WORDS);
+    let arr = put(&c, &Vals::I(vec![1, 2, 3]));
+    let before = mem_used(&c);
+    let want = [
+        ("bad pattern", "cannot compile regex pattern 'a(b'"),
+        (
+            "valType",
+            "NotImplementedError: segmentedSearch does not handle valType int64",
+        ),
+        (
+            "case subcmd",
+            "NotImplementedError: caseChange does not know subcmd toSwapped",
+        ),
+        (
+            "check subcmd",
+            "NotImplementedError: checkChars does not know subcmd isascii",
+        ),
+        (
+            "pdarray for strings",
+            "is a pdarray, where Strings are needed",
+        ),
+        (
+            "unknown strings",
+            "UnknownSymbolError: unknown symbol: id_nope",
+        ),
+        ("peel times", "ValueError: times must be >= 1, not 0"),
+        (
+            "peel empty",
+            "ValueError: cannot peel with an empty delimiter",
+        ),
+        (
+            "peel empty match",
+            "ValueError: cannot peel with pattern 'x*', which matches the empty string",
+        ),
+        ("peel bad pattern", "cannot compile regex pattern '['"),
+        (
+            "flatten empty",
+            "ValueError: Cannot flatten with empty delimiter",
+        ),
+        (
+            "substring kind",
+            "ValueError: segmentedSubstring kind must be prefixes or suffixes, not middles",
+        ),
+        (
+            "substring n",
+            "ValueError: nChars must not be negative, not -1",
+        ),
+        (
+            "findloc deleted",
+            "MissingStringsError: The Strings instance from which this Match is derived has been deleted",
+        ),
+        (
+            "findloc group",
+            "ValueError: groupNum must not be negative, not -1",
+        ),
+        (
+            "findloc objtype",
+            "NotImplementedError: segmentedFindLoc does not handle objType Strings",
+        ),
+        ("findloc pattern", "cannot compile regex pattern '(?<'"),
+        (
+            "findall sizes",
+            "ValueError: num_matches (8) and indices (7) must have one value per string (7), starts (6) and lengths (6) one per match",
+        ),
+        (
+            "findall indices",
+            "ValueError: indices[6] is 4, not 5 (the matches before string 6)",
+        ),
+        (
+            "findall total",
+            "ValueError: num_matches adds up to 6 matches but starts holds 1",
+        ),
+        (
+            "sub count",
+            "ValueError: count must not be negative, not -2",
+        ),
+        ("split max", "ValueError: max must not be negative, not -1"),
+        (
+            "encode name",
+            "NotImplementedError: encoding EBCDIC is not supported (UTF-8, ASCII, Latin-1, UTF-16 and IDNA are)",
+        ),
+        (
+            "encode ascii",
+            "ValueError: string 6 cannot be converted from UTF-8 to ASCII",
+        ),
+        (
+            "encode idna",
+            "ValueError: IDNA converts only from and to UTF-8",
+        ),
+    ];
+    let got = bad_requests(&c, &s, &arr);
+    assert_eq!(got.len(), want.len());
+    for ((k, reply), (wk, text)) in got.iter().zip(want) {
+        assert_eq!(k, wk);
+        let e = reply.error();
+        assert!(e.contains(text), "{k}: {e}");
+    }
+    assert_eq!(mem_used(&c), before);
+    assert_eq!(get_text(&c, &s), ERROR_WORDS);
+    // A span past its string's end.
+    let num = put(&c, &Vals::I(vec![1, 0, 0, 0, 0, 0, 0]));
+    let st = put(&c, &Vals::I(vec![1]));
+    let ln = put(&c, &Vals::I(vec![2]));
+    let ind = put(&c, &Vals::I(vec![0, 1, 1, 1, 1, 1, 1]));
+    c.cmd(
+        "segmentedFindAll",
+        &[
+            ("objType", "str", "Matcher"),
+            ("parent_name", "str", &s),
+            ("num_matches", "pdarray", &num),
+            ("starts", "pdarray", &st),
+            ("lengths", "pdarray", &ln),
+            ("indices", "pdarray", &ind),
+            ("rtn_origins", "bool", "False"),
+        ],
+    )
+    .expect_error(
+        "Error executing command segmentedFindAll: ValueError: match 0 (1, length 2) does not lie in string 0 of length 2",
+    );
+}

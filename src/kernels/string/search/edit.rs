@@ -128,6 +128,9 @@ pub fn fixes(s: Strs, n: usize, suffix: bool, proper: bool) -> Emitted<bool> {
     })
 }
 
+/// A block of new strings: (offsets, bytes).
+pub type Block = (Vec<u64>, Vec<u8>);
+
 /// The delimiter of a peel or split: a literal or a compiled pattern.
 pub enum Delim<'a> {
     Literal(&'a [u8]),
@@ -164,7 +167,7 @@ fn delimiters(x: &[u8], d: &Delim, finder: Option<&memmem::Finder>) -> Vec<(usiz
 
 /// Cuts each string at its `times`th delimiter from the left (or right):
 /// (left parts, right parts), one string each per input string.
-pub fn peel(s: Strs, d: &Delim, o: PeelOpts) -> ((Vec<u64>, Vec<u8>), (Vec<u64>, Vec<u8>)) {
+pub fn peel(s: Strs, d: &Delim, o: PeelOpts) -> (Block, Block) {
     let finder = match d {
         Delim::Literal(l) => Some(memmem::Finder::new(l)),
         Delim::Regex(_) => None,

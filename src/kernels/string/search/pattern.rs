@@ -11,10 +11,11 @@ use crate::kernels;
 /// not, quoting it.
 pub fn compile(pattern: &str) -> Result<Regex, String> {
     Regex::new(pattern).map_err(|e| {
-        let reason = match e {
-            regex::Error::Syntax(s) => s,
-            other => other.to_string(),
-        };
+        // The syntax error's last line names the fault (the lines above
+        // draw the pattern with a caret).
+        let text = e.to_string();
+        let last = text.lines().last().unwrap_or_default();
+        let reason = last.strip_prefix("error: ").unwrap_or(last);
         format!("cannot compile regex pattern '{pattern}': {reason}")
     })
 }
@@ -217,6 +218,9 @@ mod tests {
         assert_eq!(literal(r"\d"), None);
         assert_eq!(literal("a+"), None);
         assert_eq!(literal("a$b"), None);
-        assert!(compile("(").unwrap_err().contains("'('"));
+        assert_eq!(
+            compile("a(").unwrap_err(),
+            "cannot compile regex pattern 'a(': unclosed group"
+        );
     }
 }
