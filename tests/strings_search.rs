@@ -502,6 +502,10 @@ pub fn bad_requests(c: &Client, s: &str, arr: &str) -> Vec<(String, Reply)> {
         ("findloc objtype", findloc("Strings", s, "0", "a")),
         ("findloc pattern", findloc("Match", s, "0", "(?<")),
         ("findall sizes", find_all(&long, &starts, &lens, &ind)),
+        (
+            "findall dtype",
+            find_all(&num, &name("SearchBool"), &lens, &ind),
+        ),
         ("findall indices", find_all(&num, &starts, &lens, &shifted)),
         ("findall total", find_all(&num, &past, &past, &ind)),
         (
@@ -626,6 +630,10 @@ fn errors_are_clear_and_change_nothing() {
         (
             "findall sizes",
             "ValueError: num_matches (8) and indices (7) must have one value per string (7), starts (6) and lengths (6) one per match",
+        ),
+        (
+            "findall dtype",
+            "ValueError: starts must be an int64 array, not bool",
         ),
         (
             "findall indices",

@@ -7,6 +7,7 @@
 //! in rank order and rebalanced into block layout; every index in them
 //! (`Indices`, the `*Ind` arrays, segments, origins) is global.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{array, pieces_reply, regex, running_starts};
@@ -118,16 +119,6 @@ pub fn find_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         get("lengths")?,
         get("indices")?,
     );
-    let int = |e: &ArrayEntry, key: &str| -> Result<Vec<i64>, CommandError> {
-        match &e.data {
-            ArrayData::Int64(v) => Ok(v.clone()),
-            ArrayData::Bool(v) if key == "num_matches" => Ok(v.iter().map(|&b| b as i64).collect()),
-            _ => Err(CommandError::value(format!(
-                "{key} must be an int64 array, not {}",
-                e.dtype().name()
-            ))),
-        }
-    };
     let (num_v, starts_v, lens_v, ind_v) = (
         int(&num, "num_matches")?,
         int(&starts, "starts")?,
@@ -220,6 +211,21 @@ pub fn sub(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     }
     let n = ctx.store(array(ctx, s.size, ArrayData::Int64(e.per_string))?);
     Ok(Reply::normal(format!("{msg}+{n}")))
+}
+
+/// The int64 values of array `e` (argument `key`); `num_matches` may be a
+/// `Match`'s bool array, one match per true.
+fn int<'a>(e: &'a ArrayEntry, key: &str) -> Result<Cow<'a, [i64]>, CommandError> {
+    match &e.data {
+        ArrayData::Int64(v) => Ok(Cow::Borrowed(v)),
+        ArrayData::Bool(v) if key == "num_matches" => {
+            Ok(Cow::Owned(v.iter().map(|&b| b as i64).collect()))
+        }
+        _ => Err(CommandError::value(format!(
+            "{key} must be an int64 array, not {}",
+            e.dtype().name()
+        ))),
+    }
 }
 
 /// `regex_split` (and `split(regex=True)`): each string cut at its first

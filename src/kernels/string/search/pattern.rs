@@ -215,6 +215,13 @@ mod tests {
         );
         assert_eq!(literal(r"é\$$"), Some(Literal::EndsWith("é$".into())));
         assert_eq!(literal("^$"), Some(Literal::Equals(vec![])));
+        // What Python's re.escape makes of punctuation and whitespace.
+        let escaped = "a\\ b\\#\\&\\~\\-\\\t\\.";
+        assert!(compile(escaped).is_ok());
+        assert_eq!(
+            literal(escaped),
+            Some(Literal::Contains(b"a b#&~-\t.".to_vec()))
+        );
         assert_eq!(literal(r"\d"), None);
         assert_eq!(literal("a+"), None);
         assert_eq!(literal("a$b"), None);
