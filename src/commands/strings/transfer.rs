@@ -5,7 +5,7 @@
 use crate::commands::Ctx;
 use crate::dist::exchange;
 use crate::error::CommandError;
-use crate::kernels::string::{Strs, offsets_of};
+use crate::kernels::string::{Strs, Unterminated, copy_with_offsets, offsets_of};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType, StringsEntry};
 
@@ -26,19 +26,20 @@ pub fn array_seg_string(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
                 payload.len()
             )));
         }
-        let offsets = offsets_of(payload).map_err(|e| {
+        let unterminated = |e: Unterminated| {
             CommandError::value(format!(
                 "the string ending at byte {} has no NUL terminator",
                 e.position
             ))
-        })?;
-        (payload, offsets)
+        };
+        if ctx.ranks() == 1 {
+            let (offsets, bytes) = copy_with_offsets(payload).map_err(unterminated)?;
+            return ctx.created_strings(offsets, bytes);
+        }
+        (payload, offsets_of(payload).map_err(unterminated)?)
     } else {
         (&[][..], Vec::new())
     };
-    if ctx.ranks() == 1 {
-        return ctx.created_strings(offsets, payload.to_vec());
-    }
     // Rank 0 cuts at the first string of each rank's block.
     let block = ctx.block(offsets.len());
     let cuts: Vec<u64> = (0..=ctx.ranks())

@@ -3,6 +3,8 @@
 //! where each string starts. Kernels read a [`Strs`] and write through a
 //! [`StrsBuilder`]; neither knows about ranks.
 
+use std::mem::MaybeUninit;
+
 /// A read-only block of strings.
 #[derive(Clone, Copy, Debug)]
 pub struct Strs<'a> {
@@ -140,6 +142,91 @@ pub fn offsets_of(bytes: &[u8]) -> Result<Vec<u64>, Unterminated> {
     Ok(offsets)
 }
 
+/// One thread's part of [`copy_with_offsets`]: its source range, its part
+/// of the copy and of the offsets, and whether it comes first.
+type Piece<'a> = (
+    std::ops::Range<usize>,
+    &'a mut [MaybeUninit<u8>],
+    &'a mut [MaybeUninit<u64>],
+    bool,
+);
+
+/// `src` copied into a new buffer, with [`offsets_of`] the copy: one pass
+/// over the bytes per thread after a counting pass (what an upload does
+/// with the request's frame).
+pub fn copy_with_offsets(src: &[u8]) -> Result<(Vec<u64>, Vec<u8>), Unterminated> {
+    if let Some(&last) = src.last()
+        && last != 0
+    {
+        return Err(Unterminated {
+            position: src.len() - 1,
+        });
+    }
+    let per = super::chunk_len(src.len());
+    let ranges: Vec<std::ops::Range<usize>> = (0..src.len())
+        .step_by(per)
+        .map(|s| s..(s + per).min(src.len()))
+        .collect();
+    let counts = super::fold_chunks(src, |c| c.iter().filter(|&&b| b == 0).count());
+    let total: usize = counts.iter().sum();
+    let mut offsets: Vec<u64> = Vec::with_capacity(total);
+    let mut bytes: Vec<u8> = Vec::with_capacity(src.len());
+    {
+        // String j+1 starts after NUL j; chunk i's NULs are numbers
+        // `first..first + counts[i]`, so it writes offsets first+1.. (the
+        // last NUL of all starts nothing), and chunk 0 writes offset 0.
+        let mut offs_rest = &mut offsets.spare_capacity_mut()[..total];
+        let mut bytes_rest = &mut bytes.spare_capacity_mut()[..src.len()];
+        let mut jobs = Vec::with_capacity(ranges.len());
+        let mut first = 0usize;
+        for (i, (r, &count)) in ranges.iter().zip(&counts).enumerate() {
+            let (b, rest) = bytes_rest.split_at_mut(r.len());
+            bytes_rest = rest;
+            let lo = if i == 0 { 0 } else { (first + 1).min(total) };
+            let hi = (first + count + 1).min(total);
+            let (o, rest) = offs_rest.split_at_mut(hi - lo);
+            offs_rest = rest;
+            jobs.push((r.clone(), b, o, i == 0));
+            first += count;
+        }
+        let job = |(r, b, o, lead): Piece<'_>| {
+            let src = &src[r.clone()];
+            // SAFETY: u8 and MaybeUninit<u8> have the same layout; b has src.len() slots.
+            unsafe {
+                std::ptr::copy_nonoverlapping(src.as_ptr(), b.as_mut_ptr().cast(), src.len())
+            };
+            let mut k = 0;
+            if lead && !o.is_empty() {
+                o[0].write(0);
+                k = 1;
+            }
+            for p in memchr::memchr_iter(0, src) {
+                if k == o.len() {
+                    break;
+                }
+                o[k].write((r.start + p + 1) as u64);
+                k += 1;
+            }
+            debug_assert_eq!(k, o.len());
+        };
+        if jobs.len() == 1 {
+            jobs.into_iter().for_each(job);
+        } else {
+            std::thread::scope(|s| {
+                for j in jobs {
+                    s.spawn(move || job(j));
+                }
+            });
+        }
+    }
+    // SAFETY: every slot was written above (the slices cover both buffers).
+    unsafe {
+        offsets.set_len(total);
+        bytes.set_len(src.len());
+    }
+    Ok((offsets, bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +248,28 @@ mod tests {
         assert_eq!(by, "a\0héllo\0".as_bytes());
         assert_eq!(offsets_of(b"ab"), Err(Unterminated { position: 1 }));
         assert_eq!(offsets_of(b"").unwrap(), Vec::<u64>::new());
+        assert_eq!(copy_with_offsets(b"ab"), Err(Unterminated { position: 1 }));
+    }
+
+    /// The parallel copy agrees with the plain scan at every size and
+    /// string length (chunks cut strings anywhere).
+    #[test]
+    fn copy_with_offsets_matches_offsets_of() {
+        for n in [0usize, 1, 2, 3, 1000, 300_001] {
+            for every in [1usize, 2, 7, 100_000] {
+                let bytes: Vec<u8> = (0..n)
+                    .map(|i| {
+                        if i % every == every - 1 || i == n - 1 {
+                            0
+                        } else {
+                            b'a'
+                        }
+                    })
+                    .collect();
+                let (o, b) = copy_with_offsets(&bytes).unwrap();
+                assert_eq!(b, bytes);
+                assert_eq!(o, offsets_of(&bytes).unwrap(), "n={n} every={every}");
+            }
+        }
     }
 }
