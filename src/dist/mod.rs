@@ -20,6 +20,7 @@ pub mod launch;
 pub mod mpi;
 pub mod sort;
 pub mod strings;
+pub mod strings_combine;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
