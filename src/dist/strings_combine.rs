@@ -107,6 +107,14 @@ pub struct Input<'a> {
 /// position.
 pub fn first_occurrences(comm: &dyn Comm, inputs: &[Input]) -> R<Vec<Vec<bool>>> {
     let ranks = comm.size();
+    if ranks == 1 {
+        // Positions rise in input order: the first one seen is the first.
+        let mut seen = std::collections::HashSet::new();
+        return Ok(inputs
+            .iter()
+            .map(|x| x.strs.iter().map(|s| seen.insert(s)).collect())
+            .collect());
+    }
     let me = comm.rank();
     let blocks: Vec<Block> = inputs.iter().map(|x| Block::new(x.size, ranks)).collect();
     // Strings to their hash owner: bytes (with NULs) and positions.
@@ -116,7 +124,7 @@ pub fn first_occurrences(comm: &dyn Comm, inputs: &[Input]) -> R<Vec<Vec<bool>>>
         let first = x.base + b.start(me);
         for i in 0..x.strs.len() {
             let s = x.strs.with_nul(i);
-            let (bytes, pos) = &mut by_owner[if ranks == 1 { 0 } else { owner(s) }];
+            let (bytes, pos) = &mut by_owner[owner(s)];
             bytes.extend_from_slice(s);
             pos.push((first + i) as u64);
         }
