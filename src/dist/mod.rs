@@ -8,6 +8,8 @@
 //! * [`engine`]: rank 0 hands each command to every rank and all ranks agree
 //!   on its outcome before anything is stored;
 //! * [`strings`]: moving whole strings into the block layout;
+//! * [`strings_combine`]: placing pieces of strings by global position, and
+//!   the first occurrence of each distinct string across ranks;
 //! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
 //! * `mpi` (feature `mpi`): the seam over MPI and how each rank starts.
 
@@ -20,6 +22,7 @@ pub mod launch;
 pub mod mpi;
 pub mod sort;
 pub mod strings;
+pub mod strings_combine;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

@@ -3,6 +3,8 @@
 //! where each string starts. Kernels read a [`Strs`] and write through a
 //! [`StrsBuilder`]; neither knows about ranks.
 
+pub mod combine;
+
 use std::mem::MaybeUninit;
 
 /// A read-only block of strings.
