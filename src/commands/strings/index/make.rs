@@ -91,10 +91,7 @@ pub fn random_strings(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let here = ctx.local_range(n);
     let _lengths = hold(ctx, (here.len() as u64).saturating_mul(16))?;
     let lens = random::lengths(key, dist, here.start, here.len());
-    let _bytes = hold(
-        ctx,
-        lens.iter().fold(0u64, |a, &l| a.saturating_add(l)),
-    )?;
+    let _bytes = hold(ctx, lens.iter().fold(0u64, |a, &l| a.saturating_add(l)))?;
     let (offsets, bytes) = random::strings(key, chars, here.start, lens);
     ctx.created_strings(offsets, bytes)
 }
@@ -114,8 +111,7 @@ pub fn full(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         ctx,
         (here.len() as u64).saturating_mul(each.saturating_add(8)),
     )?;
-    let (offsets, bytes) = build_by_lengths(vec![each; here.len()], |_, dst| {
-        dst.copy_from_slice(value)
-    });
+    let (offsets, bytes) =
+        build_by_lengths(vec![each; here.len()], |_, dst| dst.copy_from_slice(value));
     ctx.created_strings(offsets, bytes)
 }

@@ -30,8 +30,13 @@ pub fn register(map: &mut CommandMap) {
         M,
     )
     .everywhere();
-    map.add("randomStrings", handler!(make::random_strings), Kind::Tracked, M)
-        .everywhere();
+    map.add(
+        "randomStrings",
+        handler!(make::random_strings),
+        Kind::Tracked,
+        M,
+    )
+    .everywhere();
     map.add("segmentedFull", handler!(make::full), Kind::Tracked, M)
         .everywhere();
     for dtype in DType::ALL {
@@ -84,7 +89,11 @@ fn out_of_bounds(i: impl std::fmt::Display, n: usize) -> CommandError {
 
 /// `i`, or `i + n` when negative, if inside `0..n`.
 fn position(i: i64, n: usize) -> Option<usize> {
-    let j = if i < 0 { i as i128 + n as i128 } else { i as i128 };
+    let j = if i < 0 {
+        i as i128 + n as i128
+    } else {
+        i as i128
+    };
     (0..n as i128).contains(&j).then_some(j as usize)
 }
 

@@ -7,8 +7,9 @@
 //!
 //! Strings read as the original server's casts read them: surrounding
 //! whitespace ignored; integers in decimal or with a `0x`, `0b` or `0o`
-//! prefix after an optional sign, failing on overflow; floats in decimal
-//! or scientific notation, `inf` and `nan`; bools `true`/`false` in any case.
+//! prefix after an optional sign, failing past 64 bits (uint8 wraps);
+//! floats in decimal or scientific notation, `inf` and `nan`; bools
+//! `true`/`false` in any case.
 
 use std::fmt::Write as _;
 
@@ -172,8 +173,9 @@ pub fn parse_u64(s: &[u8]) -> Option<u64> {
     }
 }
 
+/// Read as uint64, then wrapped (the original reads `"300"` as 44).
 pub fn parse_u8(s: &[u8]) -> Option<u8> {
-    u8::try_from(parse_u64(s)?).ok()
+    parse_u64(s).map(|x| x as u8)
 }
 
 pub fn parse_f64(s: &[u8]) -> Option<f64> {
@@ -205,10 +207,12 @@ pub fn parse_all<T: kernels::Plain + Send + Sync>(
 
 /// The first string of `src` that `parse` cannot read.
 pub fn first_bad<T>(src: Strs, parse: impl Fn(&[u8]) -> Option<T> + Sync) -> Option<usize> {
-    kernels::map_ranges(src.len(), |r| r.into_iter().find(|&i| parse(src.get(i)).is_none()))
-        .into_iter()
-        .flatten()
-        .next()
+    kernels::map_ranges(src.len(), |r| {
+        r.into_iter().find(|&i| parse(src.get(i)).is_none())
+    })
+    .into_iter()
+    .flatten()
+    .next()
 }
 
 #[cfg(test)]
@@ -257,7 +261,7 @@ mod tests {
         assert_eq!(parse_i64(b"0x"), None);
         assert_eq!(parse_u64(b"-4"), None);
         assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
-        assert_eq!(parse_u8(b"256"), None);
+        assert_eq!(parse_u8(b"300"), Some(44));
         assert_eq!(parse_f64(b" 78.91E+4"), Some(789100.0));
         assert_eq!(parse_f64(b"4.!4"), None);
         assert_eq!(parse_bool(b"  TRUE "), Some(true));

@@ -174,7 +174,10 @@ mod tests {
         assert_eq!(texts(&ro, &rb), want);
         let mask: Vec<bool> = (0..n).map(|i| i % 3 == 1).collect();
         let (mo, mb) = compress(v, &mask);
-        let want: Vec<String> = (0..n).filter(|i| i % 3 == 1).map(|i| words[i].clone()).collect();
+        let want: Vec<String> = (0..n)
+            .filter(|i| i % 3 == 1)
+            .map(|i| words[i].clone())
+            .collect();
         assert_eq!(texts(&mo, &mb), want);
     }
 

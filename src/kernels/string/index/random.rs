@@ -147,7 +147,15 @@ mod tests {
             }
             assert!(seen[lo as usize] && seen[hi as usize], "{name}");
         }
-        let ln = lengths(key, Lengths::LogNormal { mean: 2.0, std: 0.25 }, 0, 10_000);
+        let ln = lengths(
+            key,
+            Lengths::LogNormal {
+                mean: 2.0,
+                std: 0.25,
+            },
+            0,
+            10_000,
+        );
         let mean = ln.iter().map(|&l| (l - 1) as f64).sum::<f64>() / ln.len() as f64;
         // E[ceil(X)] - 1 is about exp(2 + 0.25²/2) - 0.5 = 7.13.
         assert!((6.9..7.4).contains(&mean), "{mean}");
@@ -157,7 +165,10 @@ mod tests {
     fn a_string_depends_only_on_its_index() {
         let key = key_of_seed(7);
         let cs = Charset::named("printable");
-        let dist = Lengths::LogNormal { mean: 1.0, std: 1.0 };
+        let dist = Lengths::LogNormal {
+            mean: 1.0,
+            std: 1.0,
+        };
         let all = strings(key, cs, 0, lengths(key, dist, 0, 100));
         let part = strings(key, cs, 40, lengths(key, dist, 40, 60));
         let (a, p) = (Strs::new(&all.0, &all.1), Strs::new(&part.0, &part.1));
