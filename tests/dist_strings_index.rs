@@ -123,7 +123,7 @@ fn check_selections(c: &Client, w: &[String], what: &str) {
         assert_eq!(got, pick(w, &at), "{what} gather {}", key.dtype());
         c.cmd("delete", &[("name", "str", &k)]);
     }
-    let mask: Vec<bool> = (0..n).map(|_| rng.next() % 3 == 0).collect();
+    let mask: Vec<bool> = (0..n).map(|_| rng.next().is_multiple_of(3)).collect();
     let kept: Vec<usize> = (0..n as usize).filter(|&i| mask[i]).collect();
     let k = put(c, &Vals::B(mask));
     let got = made(c, &index(c, &s, "pdarrayIndex", "pdarray", &k));

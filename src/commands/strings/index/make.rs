@@ -73,7 +73,7 @@ pub fn random_strings(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         }
         "lognormal" => {
             let (mean, std) = (args.real("arg1")?, args.real("arg2")?);
-            if !mean.is_finite() || !(std > 0.0 && std.is_finite()) {
+            if !(mean.is_finite() && std > 0.0 && std.is_finite()) {
                 return Err(CommandError::value(format!(
                     "Incompatible arguments: logmean {mean} must be finite and logstd {std} finite and above 0"
                 )));
