@@ -89,10 +89,12 @@ pub fn random_strings(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let chars = Charset::named(args.str("chars")?);
     let key = key(args, ctx)?;
     let here = ctx.local_range(n);
-    let _lengths = hold(ctx, (here.len() as u64).saturating_mul(16))?;
+    let held = hold(ctx, (here.len() as u64).saturating_mul(16))?;
     let lens = random::lengths(key, dist, here.start, here.len());
-    let _bytes = hold(ctx, lens.iter().fold(0u64, |a, &l| a.saturating_add(l)))?;
+    let held_bytes = hold(ctx, lens.iter().fold(0u64, |a, &l| a.saturating_add(l)))?;
     let (offsets, bytes) = random::strings(key, chars, here.start, lens);
+    // The new entry takes its own reservation.
+    drop((held, held_bytes));
     ctx.created_strings(offsets, bytes)
 }
 
@@ -107,11 +109,12 @@ pub fn full(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     }
     let here = ctx.local_range(n);
     let each = value.len() as u64 + 1;
-    let _held = hold(
+    let held = hold(
         ctx,
         (here.len() as u64).saturating_mul(each.saturating_add(8)),
     )?;
     let (offsets, bytes) =
         build_by_lengths(vec![each; here.len()], |_, dst| dst.copy_from_slice(value));
+    drop(held);
     ctx.created_strings(offsets, bytes)
 }
