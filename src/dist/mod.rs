@@ -10,6 +10,7 @@
 //! * [`strings`]: moving whole strings into the block layout;
 //! * [`strings_combine`]: placing pieces of strings by global position, and
 //!   the first occurrence of each distinct string across ranks;
+//! * [`strings_gather`]: gathering whole strings by global index;
 //! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
 //! * `mpi` (feature `mpi`): the seam over MPI and how each rank starts.
 
@@ -23,6 +24,7 @@ pub mod mpi;
 pub mod sort;
 pub mod strings;
 pub mod strings_combine;
+pub mod strings_gather;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

@@ -6,6 +6,7 @@
 //! whole strings into block layout.
 
 pub mod combine;
+pub mod index;
 pub mod transfer;
 
 use super::{CommandMap, Kind};
@@ -50,4 +51,5 @@ pub fn register(map: &mut CommandMap) {
     )
     .everywhere();
     combine::register(map);
+    index::register(map);
 }

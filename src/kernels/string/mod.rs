@@ -4,6 +4,7 @@
 //! [`StrsBuilder`]; neither knows about ranks.
 
 pub mod combine;
+pub mod index;
 
 use std::mem::MaybeUninit;
 
