@@ -74,8 +74,15 @@ pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         "values" if ctx.ranks() == 1 => return Ok(Reply::binary(s.bytes.clone())),
         "values" => s.bytes.clone(),
         "offsets" => {
-            let offsets = global_offsets(ctx, &s)?;
-            exchange::bytes_of(&offsets).to_vec()
+            // Straight into the reply's bytes: one pass, on every core.
+            let (before, _) = exchange::exscan_sum(ctx.comm, s.bytes.len() as u64)?;
+            crate::kernels::convert(&s.offsets, 1, 8, |src, out| {
+                for (o, b) in src.iter().zip(out.chunks_exact_mut(8)) {
+                    for (d, x) in b.iter_mut().zip((o + before).to_le_bytes()) {
+                        d.write(x);
+                    }
+                }
+            })
         }
         _ => {
             return Err(CommandError::value(format!(

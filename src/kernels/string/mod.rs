@@ -138,11 +138,55 @@ pub fn offsets_of(bytes: &[u8]) -> Result<Vec<u64>, Unterminated> {
     }
     let mut offsets = Vec::with_capacity(bytes.len() / 8 + 1);
     let mut start = 0usize;
-    for end in memchr::memchr_iter(0, bytes) {
+    for_each_nul(bytes, |end| {
         offsets.push(start as u64);
         start = end + 1;
-    }
+    });
     Ok(offsets)
+}
+
+/// Calls `f` with the position of every NUL in `bytes`, in order. Strings
+/// are short, so NULs are dense: a 16-byte compare and a bit mask per step
+/// beats searching for each NUL (memchr) by a wide margin.
+#[inline]
+pub fn for_each_nul(bytes: &[u8], mut f: impl FnMut(usize)) {
+    let mut chunks = bytes.chunks_exact(16);
+    let mut at = 0;
+    for c in &mut chunks {
+        let mut mask = zero_mask16(c.try_into().expect("16 bytes"));
+        while mask != 0 {
+            f(at + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+        at += 16;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == 0 {
+            f(at + i);
+        }
+    }
+}
+
+/// Bit i set where byte i is 0.
+#[inline]
+fn zero_mask16(c: &[u8; 16]) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_setzero_si128,
+        };
+        // SAFETY: SSE2 is part of the x86_64 baseline; the load is unaligned.
+        unsafe {
+            let v = _mm_loadu_si128(c.as_ptr().cast());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) as u32
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        c.iter()
+            .enumerate()
+            .fold(0, |m, (i, &b)| m | (u32::from(b == 0) << i))
+    }
 }
 
 /// One thread's part of [`copy_with_offsets`]: its source range, its part
@@ -203,13 +247,13 @@ pub fn copy_with_offsets(src: &[u8]) -> Result<(Vec<u64>, Vec<u8>), Unterminated
                 o[0].write(0);
                 k = 1;
             }
-            for p in memchr::memchr_iter(0, src) {
-                if k == o.len() {
-                    break;
+            for_each_nul(src, |p| {
+                // The last NUL of all starts no string.
+                if k < o.len() {
+                    o[k].write((r.start + p + 1) as u64);
+                    k += 1;
                 }
-                o[k].write((r.start + p + 1) as u64);
-                k += 1;
-            }
+            });
             debug_assert_eq!(k, o.len());
         };
         if jobs.len() == 1 {
