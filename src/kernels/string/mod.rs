@@ -7,6 +7,7 @@ pub mod combine;
 pub mod index;
 
 use std::mem::MaybeUninit;
+use std::ops::Range;
 
 /// A read-only block of strings.
 #[derive(Clone, Copy, Debug)]
@@ -187,6 +188,64 @@ fn zero_mask16(c: &[u8; 16]) -> u32 {
             .enumerate()
             .fold(0, |m, (i, &b)| m | (u32::from(b == 0) << i))
     }
+}
+
+/// A new block whose string k has `lens[k]` bytes (its NUL included):
+/// offsets from the lengths, then `write(k, dst)` fills each string's bytes
+/// (`dst` has the string's length, the NUL excluded; the NUL is already
+/// there). Strings are written on every core for large outputs.
+pub fn build(mut lens: Vec<u64>, write: impl Fn(usize, &mut [u8]) + Sync) -> (Vec<u64>, Vec<u8>) {
+    let n = lens.len();
+    let mut total = 0u64;
+    for l in lens.iter_mut() {
+        let len = *l;
+        *l = total;
+        total += len;
+    }
+    let offsets = lens;
+    // Zeroed memory comes from the OS as it is touched, so the NULs cost
+    // nothing extra.
+    let mut bytes = vec![0u8; total as usize];
+    let end = |k: usize| offsets.get(k).map_or(total, |&o| o) as usize;
+    // Each chunk of strings owns the bytes from its first string's offset to
+    // the next chunk's.
+    let threads = super::threads_for(n.max(total as usize / 16));
+    let per = n.div_ceil(threads.max(1)).max(1);
+    let chunks: Vec<Range<usize>> = (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
+    let mut pieces: Vec<(Range<usize>, &mut [u8])> = Vec::with_capacity(chunks.len());
+    let mut rest: &mut [u8] = &mut bytes;
+    for r in chunks {
+        let (head, tail) = rest.split_at_mut(end(r.end) - end(r.start));
+        pieces.push((r, head));
+        rest = tail;
+    }
+    let run = |(r, dst): (Range<usize>, &mut [u8])| {
+        let base = end(r.start);
+        for k in r {
+            let (s, e) = (end(k) - base, end(k + 1) - base);
+            write(k, &mut dst[s..e - 1]);
+        }
+    };
+    if pieces.len() <= 1 {
+        pieces.into_iter().for_each(run);
+    } else {
+        std::thread::scope(|s| {
+            for p in pieces {
+                let run = &run;
+                s.spawn(move || run(p));
+            }
+        });
+    }
+    (offsets, bytes)
+}
+
+/// [`build`] with string i of `len(i)` bytes (NUL not counted).
+pub fn build_with(
+    n: usize,
+    len: impl Fn(usize) -> usize + Sync,
+    write: impl Fn(usize, &mut [u8]) + Sync,
+) -> (Vec<u64>, Vec<u8>) {
+    build(super::tabulate(n, 0, |i| len(i) as u64 + 1), write)
 }
 
 /// One thread's part of [`copy_with_offsets`]: its source range, its part

@@ -5,7 +5,7 @@
 use crate::commands::Ctx;
 use crate::dist::exchange;
 use crate::error::CommandError;
-use crate::kernels::string::index::build_by_lengths;
+use crate::kernels::string::build;
 use crate::kernels::string::index::random::{self, Charset, Lengths};
 use crate::memory::Reservation;
 use crate::protocol::args::parse_int;
@@ -113,8 +113,7 @@ pub fn full(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         ctx,
         (here.len() as u64).saturating_mul(each.saturating_add(8)),
     )?;
-    let (offsets, bytes) =
-        build_by_lengths(vec![each; here.len()], |_, dst| dst.copy_from_slice(value));
+    let (offsets, bytes) = build(vec![each; here.len()], |_, dst| dst.copy_from_slice(value));
     drop(held);
     ctx.created_strings(offsets, bytes)
 }

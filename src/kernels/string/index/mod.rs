@@ -6,67 +6,13 @@
 pub mod cast;
 pub mod random;
 
-use std::ops::Range;
-
 use super::Strs;
 use crate::kernels;
-
-/// A new block whose string k has `lens[k]` bytes (its NUL included):
-/// offsets from the lengths, then `write(k, dst)` fills each string's bytes
-/// (`dst` has the string's length, the NUL excluded; the NUL is already
-/// there). Strings are written on every core for large outputs.
-pub fn build_by_lengths(
-    mut lens: Vec<u64>,
-    write: impl Fn(usize, &mut [u8]) + Sync,
-) -> (Vec<u64>, Vec<u8>) {
-    let n = lens.len();
-    let mut total = 0u64;
-    for l in lens.iter_mut() {
-        let len = *l;
-        *l = total;
-        total += len;
-    }
-    let offsets = lens;
-    // Zeroed memory comes from the OS as it is touched, so the NULs cost
-    // nothing extra.
-    let mut bytes = vec![0u8; total as usize];
-    let end = |k: usize| offsets.get(k).map_or(total, |&o| o) as usize;
-    // Each chunk of strings owns the bytes from its first string's offset to
-    // the next chunk's.
-    let threads = kernels::threads_for(n.max(total as usize / 16));
-    let per = n.div_ceil(threads.max(1)).max(1);
-    let chunks: Vec<Range<usize>> = (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
-    let mut pieces: Vec<(Range<usize>, &mut [u8])> = Vec::with_capacity(chunks.len());
-    let mut rest: &mut [u8] = &mut bytes;
-    for r in chunks {
-        let (head, tail) = rest.split_at_mut(end(r.end) - end(r.start));
-        pieces.push((r, head));
-        rest = tail;
-    }
-    let run = |(r, dst): (Range<usize>, &mut [u8])| {
-        let base = end(r.start);
-        for k in r {
-            let (s, e) = (end(k) - base, end(k + 1) - base);
-            write(k, &mut dst[s..e - 1]);
-        }
-    };
-    if pieces.len() <= 1 {
-        pieces.into_iter().for_each(run);
-    } else {
-        std::thread::scope(|s| {
-            for p in pieces {
-                let run = &run;
-                s.spawn(move || run(p));
-            }
-        });
-    }
-    (offsets, bytes)
-}
 
 /// The strings `src[at(k)]` for k in `0..n`, as a new block.
 pub fn take(src: Strs, n: usize, at: impl Fn(usize) -> usize + Sync) -> (Vec<u64>, Vec<u8>) {
     let lens = kernels::tabulate(n, 0, |k| src.with_nul(at(k)).len() as u64);
-    build_by_lengths(lens, |k, dst| dst.copy_from_slice(src.get(at(k))))
+    super::build(lens, |k, dst| dst.copy_from_slice(src.get(at(k))))
 }
 
 /// Positions `i` where `mask[i]`, in order.

@@ -113,7 +113,7 @@ pub fn fill(key: u64, i: u64, chars: Charset, dst: &mut [u8]) {
 
 /// Strings `first..first + n` of the stream, given their `lengths`.
 pub fn strings(key: u64, chars: Charset, first: usize, lens: Vec<u64>) -> (Vec<u64>, Vec<u8>) {
-    super::build_by_lengths(lens, |k, dst| fill(key, (first + k) as u64, chars, dst))
+    crate::kernels::string::build(lens, |k, dst| fill(key, (first + k) as u64, chars, dst))
 }
 
 #[cfg(test)]
