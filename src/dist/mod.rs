@@ -19,6 +19,7 @@ pub mod launch;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 pub mod sort;
+pub mod string_sort;
 pub mod strings;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};

@@ -5,6 +5,7 @@
 //! another count per rank end with [`Ctx::created_strings`], which moves
 //! whole strings into block layout.
 
+pub mod order;
 pub mod transfer;
 
 use super::{CommandMap, Kind};
@@ -48,4 +49,5 @@ pub fn register(map: &mut CommandMap) {
         M,
     )
     .everywhere();
+    order::register(map);
 }

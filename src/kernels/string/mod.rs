@@ -3,6 +3,8 @@
 //! where each string starts. Kernels read a [`Strs`] and write through a
 //! [`StrsBuilder`]; neither knows about ranks.
 
+pub mod order;
+
 /// A read-only block of strings.
 #[derive(Clone, Copy, Debug)]
 pub struct Strs<'a> {
