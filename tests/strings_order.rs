@@ -36,6 +36,25 @@ fn small_cases_by_hand() {
         ],
     );
     assert_eq!(found, Vals::B(vec![true, false, true, true, false]));
+    // assumeSorted: runs of equal neighbours in input order.
+    let runs = put_text(&c, &["a", "a", "b", "a", "", ""]);
+    let msg = c
+        .cmd(
+            "unique",
+            &[
+                ("returnGroupStr", "bool", "True"),
+                ("assumeSortedStr", "bool", "True"),
+                ("nstr", "int64", "1"),
+                ("keynames", "str", &list(&[&runs])),
+                ("keytypes", "str", &list(&["Strings"])),
+            ],
+        )
+        .normal()
+        .to_string();
+    let u = created_names(&msg);
+    assert_eq!(get(&c, "int64", &u[0]), Vals::I(vec![0, 1, 2, 3, 4, 5]));
+    assert_eq!(get(&c, "int64", &u[1]), Vals::I(vec![0, 2, 3, 4]));
+    assert_eq!(get(&c, "int64", &u[2]), Vals::I(vec![0, 2, 3, 4]));
 }
 
 #[test]

@@ -277,7 +277,7 @@ mod tests {
                 x ^= x >> 7;
                 x ^= x << 17;
                 let len = (x % 13) as usize;
-                let mut w = if x % 4 == 0 {
+                let mut w = if x.is_multiple_of(4) {
                     b"sharedprefix".to_vec()
                 } else {
                     vec![]

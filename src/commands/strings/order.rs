@@ -235,6 +235,14 @@ pub fn coargsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 pub fn unique(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let return_groups = args.bool("returnGroupStr")?;
     let assume_sorted = args.bool("assumeSortedStr")?;
+    if !assume_sorted
+        && let [name] = args.str_list("keynames")?.as_slice()
+        && args.int("nstr")? == 1
+        && args.str_list("keytypes")?.len() == 1
+        && let Entry::Strings(s) = ctx.shared.symbols.get_any(name)?
+    {
+        return unique_strings(ctx, &s, return_groups);
+    }
     let (keys, n) = key_columns(args, ctx, "keynames", "keytypes")?;
     let _scratch = scratch(ctx, sort_scratch(keys[0].len()))?;
     let range = ctx.local_range(n);
@@ -270,6 +278,44 @@ pub fn unique(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         return Ok(Reply::normal(store(ctx, firsts)));
     }
     let segments: Vec<i64> = starts.iter().map(|s| (range.start + s) as i64).collect();
+    let perm = new_block(ctx, n, ArrayData::Int64(perm))?;
+    let segments = new_pieces(ctx, ArrayData::Int64(segments))?;
+    let msg = [perm, segments, firsts]
+        .into_iter()
+        .map(|e| store(ctx, e))
+        .collect::<Vec<_>>()
+        .join("+");
+    Ok(Reply::normal(msg))
+}
+
+/// `unique` of one Strings key: the groups come straight from the sorted
+/// strings (no second sort of dense ranks).
+fn unique_strings(ctx: &Ctx, s: &StringsEntry, return_groups: bool) -> Result<Reply, CommandError> {
+    let _scratch = scratch(ctx, sort_memory(s))?;
+    let n = s.size;
+    // This rank's piece of the permutation, where it starts globally, and
+    // the positions in it where groups start.
+    let (perm, pos0, starts) = if ctx.ranks() == 1 {
+        let v = s.view();
+        let perm = order::argsort(v);
+        let starts: Vec<usize> = (0..perm.len())
+            .filter(|&i| i == 0 || v.get(perm[i] as usize) != v.get(perm[i - 1] as usize))
+            .collect();
+        (perm, 0, starts)
+    } else {
+        let start = ctx.local_range(n).start;
+        let sorted = string_sort::sort(ctx.comm, s.view(), start)?;
+        let starts = string_sort::run_starts(ctx.comm, sorted.view())?;
+        let (pos0, _) = exchange::exscan_sum(ctx.comm, sorted.idx.len() as u64)?;
+        (sorted.idx, pos0 as usize, starts)
+    };
+    let firsts: Vec<i64> = starts.iter().map(|&i| perm[i] as i64).collect();
+    let firsts = new_pieces(ctx, ArrayData::Int64(firsts))?;
+    if !return_groups {
+        return Ok(Reply::normal(store(ctx, firsts)));
+    }
+    let segments: Vec<i64> = starts.iter().map(|&i| (pos0 + i) as i64).collect();
+    let perm = exchange::rebalance(ctx.comm, kernels::map(&perm, |p| p as i64))?;
     let perm = new_block(ctx, n, ArrayData::Int64(perm))?;
     let segments = new_pieces(ctx, ArrayData::Int64(segments))?;
     let msg = [perm, segments, firsts]
