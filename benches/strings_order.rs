@@ -1,4 +1,4 @@
-//! String ordering kernels against baselines measured in the same run, in
+//! String ordering kernels (`cargo bench --bench strings_order`) against baselines measured in the same run, in
 //! this process (issue 11's targets, 2 cores):
 //! * argsort of N random strings of 1-16 bytes (kernels::string::order::argsort,
 //!   what `argsortStrings` runs at one rank) against a single-threaded
