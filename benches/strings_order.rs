@@ -1,5 +1,6 @@
-//! String ordering kernels (`cargo bench --bench strings_order`) against baselines measured in the same run, in
-//! this process (issue 11's targets, 2 cores):
+//! String ordering kernels (`cargo bench --bench strings_order`) against
+//! baselines measured in the same run, in this process (issue 11's targets,
+//! 2 cores):
 //! * argsort of N random strings of 1-16 bytes (kernels::string::order::argsort,
 //!   what `argsortStrings` runs at one rank) against a single-threaded
 //!   `sort_unstable_by` over the byte slices, and against NumPy's
