@@ -23,6 +23,9 @@ fn results_match_references_at_every_rank_count() {
             let w = words(n, n as u64 + 5);
             let probes = words(n / 3 + 5, 99);
             check_all(&c, &w, &probes, &format!("n={n} ranks={ranks}"));
+            if n > 0 {
+                check_broadcast(&c, &w, &format!("n={n} ranks={ranks}"));
+            }
         }
         // One string repeated throughout: the splitters must still spread it.
         let same = vec!["one string, longer than sixteen".to_string(); 70_001];

@@ -65,6 +65,9 @@ fn generated_cases_match_references() {
         let w = words(n, n as u64 + 5);
         let probes = words(n / 2 + 5, 99);
         check_all(&c, &w, &probes, &format!("n={n}"));
+        if n > 0 {
+            check_broadcast(&c, &w, &format!("n={n}"));
+        }
     }
     // All equal, all empty, and strings longer than 16 bytes differing
     // only at the end.
@@ -159,4 +162,40 @@ fn errors_are_clear_and_change_nothing() {
     );
     assert_eq!(info_all(&c), before);
     assert_eq!(get_text(&c, &s), ["x", "y"]);
+    let segs = put(&c, &Vals::I(vec![0, 1]));
+    let vals = put(&c, &Vals::I(vec![5, 6]));
+    let three = put(&c, &Vals::I(vec![5, 6, 7]));
+    let perm = put(&c, &Vals::I(vec![1, 0, 2]));
+    let bad_perm = put(&c, &Vals::I(vec![1, 0, 3]));
+    let before = info_all(&c);
+    let bc = |p: &str, s: &str, v: &str, size: &str| {
+        err(
+            "gbbroadcast",
+            &[
+                ("permName", "pdarray", p),
+                ("segName", "pdarray", s),
+                ("valName", "pdarray", v),
+                ("permute", "bool", "True"),
+                ("size", "int64", size),
+            ],
+        )
+    };
+    assert!(bc(&perm, &segs, &three, "3").contains("one value per segment: 3 values for 2"));
+    assert!(bc(&perm, &segs, &vals, "4").contains("has 3 elements but size is 4"));
+    assert!(bc(&bad_perm, &segs, &vals, "3").contains("holds 3, outside 0..3"));
+    assert!(bc(&perm, &three, &three, "3").contains("are not segment offsets of 3"));
+    assert_eq!(info_all(&c), before);
+    let ok = result_of(
+        &c,
+        "gbbroadcast",
+        &[
+            ("permName", "pdarray", &perm),
+            ("segName", "pdarray", &segs),
+            ("valName", "pdarray", &vals),
+            ("permute", "bool", "True"),
+            ("size", "int64", "3"),
+        ],
+    );
+    // Grouped order [5, 6, 6]; element j goes to position perm[j].
+    assert_eq!(ok, Vals::I(vec![6, 5, 6]));
 }

@@ -184,3 +184,50 @@ pub fn check_all(c: &Client, w: &[String], probes: &[String], what: &str) {
         c.cmd("delete", &[("name", "str", x)]);
     }
 }
+
+/// `gbbroadcast` of one int per group of `w` (grouped by `unique`), in
+/// grouped order and back in the original order.
+pub fn check_broadcast(c: &Client, w: &[String], what: &str) {
+    let refs: Vec<&str> = w.iter().map(String::as_str).collect();
+    let name = put_text(c, &refs);
+    let u = created_names(
+        c.cmd(
+            "unique",
+            &[
+                ("returnGroupStr", "bool", "True"),
+                ("assumeSortedStr", "bool", "False"),
+                ("nstr", "int64", "1"),
+                ("keynames", "str", &list(&[&name])),
+                ("keytypes", "str", &list(&["Strings"])),
+            ],
+        )
+        .normal(),
+    );
+    let order = ref_argsort(w);
+    let mut distinct: Vec<&String> = w.iter().collect();
+    distinct.sort();
+    distinct.dedup();
+    let vals: Vec<i64> = (0..distinct.len() as i64).map(|g| g * 10 + 1).collect();
+    let vname = put(c, &Vals::I(vals.clone()));
+    let group_of = |s: &String| vals[distinct.binary_search(&s).unwrap()];
+    let n = w.len().to_string();
+    for permute in [false, true] {
+        let got = result_of(
+            c,
+            "gbbroadcast",
+            &[
+                ("permName", "pdarray", &u[0]),
+                ("segName", "pdarray", &u[1]),
+                ("valName", "pdarray", &vname),
+                ("permute", "bool", if permute { "True" } else { "False" }),
+                ("size", "int64", &n),
+            ],
+        );
+        let want: Vec<i64> = if permute {
+            w.iter().map(group_of).collect()
+        } else {
+            order.iter().map(|&i| group_of(&w[i])).collect()
+        };
+        assert_eq!(got, Vals::I(want), "broadcast permute={permute} {what}");
+    }
+}
