@@ -8,6 +8,8 @@
 //! * [`engine`]: rank 0 hands each command to every rank and all ranks agree
 //!   on its outcome before anything is stored;
 //! * [`strings`]: moving whole strings into the block layout;
+//! * [`string_sort`]: sample sort of whole strings, their dense ranks, and
+//!   membership with strings routed by hash;
 //! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
 //! * `mpi` (feature `mpi`): the seam over MPI and how each rank starts.
 
