@@ -198,4 +198,56 @@ fn errors_are_clear_and_change_nothing() {
     );
     // Grouped order [5, 6, 6]; element j goes to position perm[j].
     assert_eq!(ok, Vals::I(vec![6, 5, 6]));
+    // Float reductions skip NaNs when asked, else min/max/sum see them.
+    let fv = put(&c, &Vals::F(vec![1.5, f64::NAN, -2.0]));
+    let red = |op: &str, skip: &str| {
+        result_of(
+            &c,
+            "segmentedReduction",
+            &[
+                ("values", "pdarray", &fv),
+                ("segments", "pdarray", &segs),
+                ("op", "str", op),
+                ("skip_nan", "bool", skip),
+                ("ddof", "int64", "1"),
+            ],
+        )
+    };
+    assert_eq!(red("count", "True"), Vals::I(vec![1, 1]));
+    assert_eq!(red("sum", "True"), Vals::F(vec![1.5, -2.0]));
+    assert_eq!(red("max", "True"), Vals::F(vec![1.5, -2.0]));
+    assert_eq!(red("mean", "True"), Vals::F(vec![1.5, -2.0]));
+    let nan = red("min", "False");
+    assert!(
+        matches!(&nan, Vals::F(v) if v[0] == 1.5 && v[1].is_nan()),
+        "{nan:?}"
+    );
+    let before = info_all(&c);
+    assert!(
+        err(
+            "segmentedReduction",
+            &[
+                ("values", "pdarray", &fv),
+                ("segments", "pdarray", &segs),
+                ("op", "str", "median"),
+                ("skip_nan", "bool", "True"),
+                ("ddof", "int64", "1"),
+            ],
+        )
+        .contains("segmentedReduction median is not supported")
+    );
+    assert!(
+        err(
+            "segmentedReduction",
+            &[
+                ("values", "pdarray", &fv),
+                ("segments", "pdarray", &three),
+                ("op", "str", "sum"),
+                ("skip_nan", "bool", "True"),
+                ("ddof", "int64", "1"),
+            ],
+        )
+        .contains("are not segment offsets of 3")
+    );
+    assert_eq!(info_all(&c), before);
 }

@@ -6,6 +6,11 @@
 //! `permute`, `size`; `GroupBy.broadcast`, and `ak.Categorical`'s codes):
 //! each group's value repeated over its segment, in grouped order or, with
 //! `permute`, put back in the original order through the permutation.
+//! And `segmentedReduction` (`values` in grouped order, `segments`, `op`,
+//! `skip_nan`; `GroupBy.count/sum/min/max/mean`) for ops `count`, `sum`,
+//! `min`, `max` and `mean`: each rank reduces the groups starting in its
+//! block of `segments` whole (their values fetched as one range), so every
+//! result, float sums included, is the same at any number of ranks.
 
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::sorting::same_kind;
@@ -21,6 +26,13 @@ pub fn register(map: &mut CommandMap) {
     map.add(
         "sizeReduction",
         handler!(size_reduction),
+        Kind::Tracked,
+        "ReductionMsg",
+    )
+    .everywhere();
+    map.add(
+        "segmentedReduction",
+        handler!(segmented_reduction),
         Kind::Tracked,
         "ReductionMsg",
     )
@@ -183,4 +195,178 @@ pub fn broadcast(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         .symbols
         .new_entry(out.dtype(), vec![n], |_| out)?;
     Ok(ctx.created(entry))
+}
+
+/// Checks `starts` (this rank's block of segment offsets over `size`
+/// elements) and returns where this rank's last group ends.
+fn segment_end(
+    ctx: &Ctx,
+    name: &str,
+    starts: &[i64],
+    n_segments: usize,
+    size: i64,
+) -> Result<i64, CommandError> {
+    let here = ctx.local_range(n_segments);
+    let mut bad = (here.start == 0 && starts.first().is_some_and(|s| *s != 0))
+        || starts.windows(2).any(|w| w[0] > w[1])
+        || starts.last().is_some_and(|s| *s > size);
+    let end = if ctx.ranks() == 1 {
+        size
+    } else {
+        let firsts = exchange::allgather_vec(ctx.comm, &starts[..starts.len().min(1)])?;
+        let later = firsts[ctx.comm.rank() + 1..].iter().flatten().next();
+        later.copied().unwrap_or(size)
+    };
+    bad |= starts.last().is_some_and(|s| *s > end);
+    if bad {
+        return Err(CommandError::value(format!(
+            "{name} are not segment offsets of {size} elements: they must rise from 0 to at most {size}"
+        )));
+    }
+    Ok(end)
+}
+
+/// One reduction of a group's values.
+fn reduce_group(op: &str, v: &ArrayData, skip_nan: bool) -> Option<Reduced> {
+    use ArrayData::*;
+    Some(match (op, v) {
+        ("count", Float64(x)) => Reduced::I(x.iter().filter(|f| !f.is_nan()).count() as i64),
+        ("count", _) => Reduced::I(v.len() as i64),
+        ("sum", Int64(x)) => Reduced::I(x.iter().fold(0i64, |a, b| a.wrapping_add(*b))),
+        ("sum", UInt64(x)) => Reduced::U(x.iter().fold(0u64, |a, b| a.wrapping_add(*b))),
+        ("sum", UInt8(x)) => Reduced::U(x.iter().map(|b| u64::from(*b)).sum()),
+        ("sum", Bool(x)) => Reduced::I(x.iter().filter(|b| **b).count() as i64),
+        ("sum", Float64(x)) => Reduced::F(x.iter().filter(|f| !(skip_nan && f.is_nan())).sum()),
+        ("mean", _) => {
+            let f = floats(v);
+            let kept: Vec<f64> = f
+                .into_iter()
+                .filter(|x| !(skip_nan && x.is_nan()))
+                .collect();
+            Reduced::F(kept.iter().sum::<f64>() / kept.len() as f64)
+        }
+        ("min" | "max", Float64(x)) => {
+            let max = op == "max";
+            let mut acc = if max {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
+            for &f in x {
+                if f.is_nan() {
+                    if skip_nan {
+                        continue;
+                    }
+                    acc = f64::NAN;
+                    break;
+                }
+                acc = if max { acc.max(f) } else { acc.min(f) };
+            }
+            Reduced::F(acc)
+        }
+        ("min", Int64(x)) => Reduced::I(x.iter().copied().min().unwrap_or(i64::MAX)),
+        ("max", Int64(x)) => Reduced::I(x.iter().copied().max().unwrap_or(i64::MIN)),
+        ("min", UInt64(x)) => Reduced::U(x.iter().copied().min().unwrap_or(u64::MAX)),
+        ("max", UInt64(x)) => Reduced::U(x.iter().copied().max().unwrap_or(0)),
+        ("min", UInt8(x)) => Reduced::U8(x.iter().copied().min().unwrap_or(u8::MAX)),
+        ("max", UInt8(x)) => Reduced::U8(x.iter().copied().max().unwrap_or(0)),
+        ("min", Bool(x)) => Reduced::B(x.iter().all(|b| *b)),
+        ("max", Bool(x)) => Reduced::B(x.iter().any(|b| *b)),
+        _ => return None,
+    })
+}
+
+fn floats(v: &ArrayData) -> Vec<f64> {
+    match v {
+        ArrayData::Int64(x) => x.iter().map(|i| *i as f64).collect(),
+        ArrayData::UInt64(x) => x.iter().map(|i| *i as f64).collect(),
+        ArrayData::UInt8(x) => x.iter().map(|i| f64::from(*i)).collect(),
+        ArrayData::Bool(x) => x.iter().map(|b| f64::from(u8::from(*b))).collect(),
+        ArrayData::Float64(x) => x.clone(),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Reduced {
+    I(i64),
+    U(u64),
+    U8(u8),
+    F(f64),
+    B(bool),
+}
+
+pub fn segmented_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let op = args.str("op")?;
+    let skip_nan = args.bool("skip_nan")?;
+    let values = ctx.shared.symbols.get(args.str("values")?)?;
+    let seg_name = args.str("segments")?;
+    let segments = ctx.typed_array(args, "segments", DType::Int64)?;
+    let ArrayData::Int64(starts) = &segments.data else {
+        unreachable!("checked to be int64 above");
+    };
+    if !["count", "sum", "min", "max", "mean"].contains(&op) {
+        return Err(CommandError::NotImplemented(format!(
+            "segmentedReduction {op} is not supported (count, sum, min, max, mean are)"
+        )));
+    }
+    let size = values.size() as i64;
+    let end = segment_end(ctx, seg_name, starts, segments.size(), size)?;
+    // This rank's groups cover values first..end.
+    let first = starts.first().map_or(end, |s| *s) as usize;
+    let want = first..end as usize;
+    let block = ctx.block(values.size());
+    let comm = ctx.comm;
+    let mine = if ctx.ranks() == 1 {
+        None
+    } else {
+        Some(same_kind!(&values.data, v => exchange::fetch_range(comm, &block, v, want.clone())?))
+    };
+    let (vals, base) = match &mine {
+        Some(m) => (m, first),
+        None => (&values.data, 0),
+    };
+    let out: Vec<Reduced> = (0..starts.len())
+        .map(|k| {
+            let s = starts[k] as usize - base;
+            let e = starts.get(k + 1).copied().unwrap_or(end) as usize - base;
+            let group = same_kind!(vals, v => v[s..e].to_vec());
+            reduce_group(op, &group, skip_nan).expect("op checked above")
+        })
+        .collect();
+    let data = match reduce_group(op, &empty_like(&values.data), skip_nan).expect("op checked") {
+        Reduced::I(_) => ArrayData::Int64(
+            out.iter()
+                .map(|r| if let Reduced::I(x) = r { *x } else { 0 })
+                .collect(),
+        ),
+        Reduced::U(_) => ArrayData::UInt64(
+            out.iter()
+                .map(|r| if let Reduced::U(x) = r { *x } else { 0 })
+                .collect(),
+        ),
+        Reduced::U8(_) => ArrayData::UInt8(
+            out.iter()
+                .map(|r| if let Reduced::U8(x) = r { *x } else { 0 })
+                .collect(),
+        ),
+        Reduced::F(_) => ArrayData::Float64(
+            out.iter()
+                .map(|r| if let Reduced::F(x) = r { *x } else { 0.0 })
+                .collect(),
+        ),
+        Reduced::B(_) => ArrayData::Bool(
+            out.iter()
+                .map(|r| if let Reduced::B(x) = r { *x } else { false })
+                .collect(),
+        ),
+    };
+    let entry = ctx
+        .shared
+        .symbols
+        .new_entry(data.dtype(), vec![segments.size()], |_| data)?;
+    Ok(ctx.created(entry))
+}
+
+fn empty_like(v: &ArrayData) -> ArrayData {
+    same_kind!(v, _x => Vec::new())
 }

@@ -230,4 +230,47 @@ pub fn check_broadcast(c: &Client, w: &[String], what: &str) {
         };
         assert_eq!(got, Vals::I(want), "broadcast permute={permute} {what}");
     }
+    // GroupBy reductions of the original positions, in grouped order: each
+    // group holds the indices of its strings, rising.
+    let grouped = put(c, &Vals::I(order.iter().map(|&i| i as i64).collect()));
+    let starts: Vec<usize> = (0..w.len())
+        .filter(|&i| i == 0 || w[order[i]] != w[order[i - 1]])
+        .collect();
+    let groups: Vec<&[usize]> = starts
+        .iter()
+        .zip(starts.iter().skip(1).copied().chain([w.len()]))
+        .map(|(&s, e)| &order[s..e])
+        .collect();
+    for op in ["count", "sum", "min", "max", "mean"] {
+        let got = result_of(
+            c,
+            "segmentedReduction",
+            &[
+                ("values", "pdarray", &grouped),
+                ("segments", "pdarray", &u[1]),
+                ("op", "str", op),
+                ("skip_nan", "bool", "True"),
+                ("ddof", "int64", "1"),
+            ],
+        );
+        let f = |g: &[usize]| -> i64 {
+            match op {
+                "count" => g.len() as i64,
+                "sum" => g.iter().sum::<usize>() as i64,
+                "min" => g[0] as i64,
+                _ => *g.last().unwrap() as i64,
+            }
+        };
+        let want = if op == "mean" {
+            Vals::F(
+                groups
+                    .iter()
+                    .map(|g| g.iter().sum::<usize>() as f64 / g.len() as f64)
+                    .collect(),
+            )
+        } else {
+            Vals::I(groups.iter().map(|g| f(g)).collect())
+        };
+        assert_eq!(got, want, "{op} {what}");
+    }
 }
