@@ -144,22 +144,7 @@ pub fn broadcast(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     } else {
         None
     };
-    let here = ctx.local_range(segments.size());
-    let bad = (here.start == 0 && starts.first().is_some_and(|s| *s != 0))
-        || starts.windows(2).any(|w| w[0] > w[1])
-        || starts.last().is_some_and(|s| *s > size);
-    let end = if ctx.ranks() == 1 {
-        size
-    } else {
-        let firsts = exchange::allgather_vec(ctx.comm, &starts[..starts.len().min(1)])?;
-        let later = firsts[ctx.comm.rank() + 1..].iter().flatten().next();
-        later.copied().unwrap_or(size)
-    };
-    if bad || starts.last().is_some_and(|s| *s > end) {
-        return Err(CommandError::value(format!(
-            "{seg_name} are not segment offsets of {size} elements: they must rise from 0 to at most {size}"
-        )));
-    }
+    let end = segment_end(ctx, seg_name, starts, segments.size(), size)?;
     if let Some(p) = &perm {
         let ArrayData::Int64(pv) = &p.data else {
             unreachable!("checked to be int64 above");
@@ -227,8 +212,8 @@ fn segment_end(
 }
 
 /// One reduction of a group's values.
-fn reduce_group(op: &str, v: &ArrayData, skip_nan: bool) -> Option<Reduced> {
-    use ArrayData::*;
+fn reduce_group(op: &str, v: Group, skip_nan: bool) -> Option<Reduced> {
+    use Group::*;
     Some(match (op, v) {
         ("count", Float64(x)) => Reduced::I(x.iter().filter(|f| !f.is_nan()).count() as i64),
         ("count", _) => Reduced::I(v.len() as i64),
@@ -238,12 +223,8 @@ fn reduce_group(op: &str, v: &ArrayData, skip_nan: bool) -> Option<Reduced> {
         ("sum", Bool(x)) => Reduced::I(x.iter().filter(|b| **b).count() as i64),
         ("sum", Float64(x)) => Reduced::F(x.iter().filter(|f| !(skip_nan && f.is_nan())).sum()),
         ("mean", _) => {
-            let f = floats(v);
-            let kept: Vec<f64> = f
-                .into_iter()
-                .filter(|x| !(skip_nan && x.is_nan()))
-                .collect();
-            Reduced::F(kept.iter().sum::<f64>() / kept.len() as f64)
+            let (sum, count) = float_sum(v, skip_nan);
+            Reduced::F(sum / count as f64)
         }
         ("min" | "max", Float64(x)) => {
             let max = op == "max";
@@ -276,13 +257,50 @@ fn reduce_group(op: &str, v: &ArrayData, skip_nan: bool) -> Option<Reduced> {
     })
 }
 
-fn floats(v: &ArrayData) -> Vec<f64> {
+/// One group's values, borrowed.
+#[derive(Clone, Copy)]
+enum Group<'a> {
+    Int64(&'a [i64]),
+    UInt64(&'a [u64]),
+    UInt8(&'a [u8]),
+    Float64(&'a [f64]),
+    Bool(&'a [bool]),
+}
+
+impl Group<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Group::Int64(x) => x.len(),
+            Group::UInt64(x) => x.len(),
+            Group::UInt8(x) => x.len(),
+            Group::Float64(x) => x.len(),
+            Group::Bool(x) => x.len(),
+        }
+    }
+}
+
+/// Elements `r` of `v`.
+fn group_of(v: &ArrayData, r: std::ops::Range<usize>) -> Group<'_> {
     match v {
-        ArrayData::Int64(x) => x.iter().map(|i| *i as f64).collect(),
-        ArrayData::UInt64(x) => x.iter().map(|i| *i as f64).collect(),
-        ArrayData::UInt8(x) => x.iter().map(|i| f64::from(*i)).collect(),
-        ArrayData::Bool(x) => x.iter().map(|b| f64::from(u8::from(*b))).collect(),
-        ArrayData::Float64(x) => x.clone(),
+        ArrayData::Int64(x) => Group::Int64(&x[r]),
+        ArrayData::UInt64(x) => Group::UInt64(&x[r]),
+        ArrayData::UInt8(x) => Group::UInt8(&x[r]),
+        ArrayData::Float64(x) => Group::Float64(&x[r]),
+        ArrayData::Bool(x) => Group::Bool(&x[r]),
+    }
+}
+
+/// The values as floats (skipping NaNs when asked): (sum, count).
+fn float_sum(v: Group, skip_nan: bool) -> (f64, usize) {
+    match v {
+        Group::Int64(x) => (x.iter().map(|i| *i as f64).sum(), x.len()),
+        Group::UInt64(x) => (x.iter().map(|i| *i as f64).sum(), x.len()),
+        Group::UInt8(x) => (x.iter().map(|i| f64::from(*i)).sum(), x.len()),
+        Group::Bool(x) => (x.iter().filter(|b| **b).count() as f64, x.len()),
+        Group::Float64(x) => x
+            .iter()
+            .filter(|f| !(skip_nan && f.is_nan()))
+            .fold((0.0, 0), |(s, c), f| (s + f, c + 1)),
     }
 }
 
@@ -329,11 +347,10 @@ pub fn segmented_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
         .map(|k| {
             let s = starts[k] as usize - base;
             let e = starts.get(k + 1).copied().unwrap_or(end) as usize - base;
-            let group = same_kind!(vals, v => v[s..e].to_vec());
-            reduce_group(op, &group, skip_nan).expect("op checked above")
+            reduce_group(op, group_of(vals, s..e), skip_nan).expect("op checked above")
         })
         .collect();
-    let data = match reduce_group(op, &empty_like(&values.data), skip_nan).expect("op checked") {
+    let data = match reduce_group(op, group_of(&values.data, 0..0), skip_nan).expect("op checked") {
         Reduced::I(_) => ArrayData::Int64(
             out.iter()
                 .map(|r| if let Reduced::I(x) = r { *x } else { 0 })
@@ -365,8 +382,4 @@ pub fn segmented_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
         .symbols
         .new_entry(data.dtype(), vec![segments.size()], |_| data)?;
     Ok(ctx.created(entry))
-}
-
-fn empty_like(v: &ArrayData) -> ArrayData {
-    same_kind!(v, _x => Vec::new())
 }
