@@ -8,6 +8,9 @@
 //! * [`engine`]: rank 0 hands each command to every rank and all ranks agree
 //!   on its outcome before anything is stored;
 //! * [`strings`]: moving whole strings into the block layout;
+//! * [`strings_combine`]: placing pieces of strings by global position, and
+//!   the first occurrence of each distinct string across ranks;
+//! * [`strings_gather`]: gathering whole strings by global index;
 //! * [`string_sort`]: sample sort of whole strings, their dense ranks, and
 //!   membership with strings routed by hash;
 //! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
@@ -23,6 +26,8 @@ pub mod mpi;
 pub mod sort;
 pub mod string_sort;
 pub mod strings;
+pub mod strings_combine;
+pub mod strings_gather;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

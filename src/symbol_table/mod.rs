@@ -314,6 +314,33 @@ pub enum Entry {
     Strings(Arc<StringsEntry>),
 }
 
+impl Entry {
+    /// A handle that tells whether a later entry is this very one.
+    pub fn downgrade(&self) -> WeakEntry {
+        match self {
+            Entry::Array(a) => WeakEntry::Array(Arc::downgrade(a)),
+            Entry::Strings(s) => WeakEntry::Strings(Arc::downgrade(s)),
+        }
+    }
+}
+
+/// An entry held without keeping it alive (its memory cannot be reused for
+/// another entry while this exists, so identity checks stay sound).
+pub enum WeakEntry {
+    Array(std::sync::Weak<ArrayEntry>),
+    Strings(std::sync::Weak<StringsEntry>),
+}
+
+impl WeakEntry {
+    pub fn is(&self, e: &Entry) -> bool {
+        match (self, e) {
+            (WeakEntry::Array(w), Entry::Array(a)) => std::ptr::eq(w.as_ptr(), Arc::as_ptr(a)),
+            (WeakEntry::Strings(w), Entry::Strings(s)) => std::ptr::eq(w.as_ptr(), Arc::as_ptr(s)),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Table {
     map: HashMap<String, Slot>,

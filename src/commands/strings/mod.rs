@@ -5,6 +5,8 @@
 //! another count per rank end with [`Ctx::created_strings`], which moves
 //! whole strings into block layout.
 
+pub mod combine;
+pub mod index;
 pub mod order;
 pub mod transfer;
 
@@ -49,5 +51,7 @@ pub fn register(map: &mut CommandMap) {
         M,
     )
     .everywhere();
+    combine::register(map);
+    index::register(map);
     order::register(map);
 }

@@ -5,7 +5,7 @@
 use crate::commands::Ctx;
 use crate::dist::exchange;
 use crate::error::CommandError;
-use crate::kernels::string::{Strs, offsets_of};
+use crate::kernels::string::{Strs, Unterminated, copy_with_offsets, offsets_of};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType, StringsEntry};
 
@@ -26,19 +26,20 @@ pub fn array_seg_string(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
                 payload.len()
             )));
         }
-        let offsets = offsets_of(payload).map_err(|e| {
+        let unterminated = |e: Unterminated| {
             CommandError::value(format!(
                 "the string ending at byte {} has no NUL terminator",
                 e.position
             ))
-        })?;
-        (payload, offsets)
+        };
+        if ctx.ranks() == 1 {
+            let (offsets, bytes) = copy_with_offsets(payload).map_err(unterminated)?;
+            return ctx.created_strings(offsets, bytes);
+        }
+        (payload, offsets_of(payload).map_err(unterminated)?)
     } else {
         (&[][..], Vec::new())
     };
-    if ctx.ranks() == 1 {
-        return ctx.created_strings(offsets, payload.to_vec());
-    }
     // Rank 0 cuts at the first string of each rank's block.
     let block = ctx.block(offsets.len());
     let cuts: Vec<u64> = (0..=ctx.ranks())
@@ -73,8 +74,15 @@ pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         "values" if ctx.ranks() == 1 => return Ok(Reply::binary(s.bytes.clone())),
         "values" => s.bytes.clone(),
         "offsets" => {
-            let offsets = global_offsets(ctx, &s)?;
-            exchange::bytes_of(&offsets).to_vec()
+            // Straight into the reply's bytes: one pass, on every core.
+            let (before, _) = exchange::exscan_sum(ctx.comm, s.bytes.len() as u64)?;
+            crate::kernels::convert(&s.offsets, 1, 8, |src, out| {
+                for (o, b) in src.iter().zip(out.chunks_exact_mut(8)) {
+                    for (d, x) in b.iter_mut().zip((o + before).to_le_bytes()) {
+                        d.write(x);
+                    }
+                }
+            })
         }
         _ => {
             return Err(CommandError::value(format!(
