@@ -466,6 +466,9 @@ pub fn sort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 pub fn coargsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    if super::strings::order::names_strings(args, "arr_types") {
+        return super::strings::order::coargsort(args, ctx);
+    }
     check_algorithm(args.str("algoName")?)?;
     let entries = key_arrays(args, ctx, "arr_names", "arr_types")?;
     let n = entries[0].size();

@@ -11,6 +11,8 @@
 //! * [`strings_combine`]: placing pieces of strings by global position, and
 //!   the first occurrence of each distinct string across ranks;
 //! * [`strings_gather`]: gathering whole strings by global index;
+//! * [`string_sort`]: sample sort of whole strings, their dense ranks, and
+//!   membership with strings routed by hash;
 //! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
 //! * `mpi` (feature `mpi`): the seam over MPI and how each rank starts.
 
@@ -22,6 +24,7 @@ pub mod launch;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 pub mod sort;
+pub mod string_sort;
 pub mod strings;
 pub mod strings_combine;
 pub mod strings_gather;

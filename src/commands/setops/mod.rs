@@ -207,6 +207,9 @@ fn equal_neighbours(sorted: &ArrayData) -> Vec<bool> {
 // ---------------------------------------------------------------------------
 
 pub fn unique(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    if super::strings::order::names_strings(args, "keytypes") {
+        return super::strings::order::unique(args, ctx);
+    }
     let return_groups = args.bool("returnGroupStr")?;
     let assume_sorted = args.bool("assumeSortedStr")?;
     let entries = key_arrays(args, ctx, "keynames", "keytypes")?;

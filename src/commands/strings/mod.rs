@@ -7,6 +7,7 @@
 
 pub mod combine;
 pub mod index;
+pub mod order;
 pub mod search;
 pub mod transfer;
 
@@ -54,4 +55,5 @@ pub fn register(map: &mut CommandMap) {
     combine::register(map);
     index::register(map);
     search::register(map);
+    order::register(map);
 }

@@ -5,6 +5,7 @@
 
 pub mod combine;
 pub mod index;
+pub mod order;
 pub mod search;
 
 use std::mem::MaybeUninit;

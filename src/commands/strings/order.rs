@@ -1,0 +1,327 @@
+//! Ordering and deduplicating strings:
+//!
+//! * `segmentedHash` (`objType`, `obj`): XXH3-128 of each string as two
+//!   uint64 arrays, `created <high>+created <low>`. A string's hash depends on
+//!   its bytes only, so it is the same at any number of ranks.
+//! * `argsortStrings` (`name`, `algoName`) and `segmentedGroup` (`objType`,
+//!   `obj`): the stable byte-wise lexicographic sorting permutation (a
+//!   grouping permutation is any that makes equal strings adjacent; the
+//!   sorting one is, and it does not depend on the rank count).
+//! * `segmentedIn1d` (`objType`, `obj`, `otherType`, `other`, `invert`).
+//! * `unique` and `coargsort` whose keys include Strings (their handlers in
+//!   setops and sorting hand over here): each Strings key becomes the number
+//!   of distinct strings below each string, an order-preserving `u64` key, so
+//!   strings sort lexicographically among numeric keys.
+//!
+//! With several ranks the sorts are the sample sort of
+//! [`crate::dist::string_sort`], and membership routes strings by hash.
+
+use super::super::sorting::{
+    coargsort_dist, new_block, new_pieces, scratch, sort_keys, sort_scratch, store,
+};
+use crate::commands::{CommandMap, Ctx, Kind};
+use crate::dist::sort::{ends, neighbours};
+use crate::dist::{exchange, string_sort};
+use crate::error::CommandError;
+use crate::handler;
+use crate::kernels;
+use crate::kernels::string::order;
+use crate::protocol::{Args, Reply};
+use crate::symbol_table::{ArrayData, DType, Entry, StringsEntry};
+
+type R<T> = Result<T, CommandError>;
+
+pub fn register(map: &mut CommandMap) {
+    const M: &str = "SegmentedMsg";
+    map.add("segmentedHash", handler!(hash), Kind::Tracked, M)
+        .everywhere();
+    map.add(
+        "argsortStrings",
+        handler!(argsort),
+        Kind::Tracked,
+        "ArgSortMsg",
+    )
+    .everywhere();
+    map.add("segmentedGroup", handler!(group), Kind::Tracked, M)
+        .everywhere();
+    map.add("segmentedIn1d", handler!(in1d), Kind::Tracked, M)
+        .everywhere();
+}
+
+/// Object types other than Strings are refused.
+fn check_obj_type(args: &Args, key: &str, ctx: &Ctx) -> R<()> {
+    let t = args.str(key)?;
+    if t.eq_ignore_ascii_case("strings") {
+        Ok(())
+    } else {
+        Err(CommandError::NotImplemented(format!(
+            "{} of {t} objects is not supported",
+            ctx.cmd
+        )))
+    }
+}
+
+/// Working memory of a sort of `s` on this rank: the items twice over and
+/// the strings once more (the sample sort moves them).
+fn sort_memory(s: &StringsEntry) -> u64 {
+    sort_scratch(s.local_len()).saturating_add(2 * s.bytes.len() as u64)
+}
+
+pub fn hash(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    check_obj_type(args, "objType", ctx)?;
+    let s = ctx.strings(args, "obj")?;
+    let (hi, lo) = order::hash128(s.view());
+    let new = |v| {
+        ctx.shared
+            .symbols
+            .new_entry(DType::UInt64, vec![s.size], |_| ArrayData::UInt64(v))
+    };
+    let (hi, lo) = (new(hi)?, new(lo)?);
+    Ok(Reply::normal(format!(
+        "{}+{}",
+        store(ctx, hi),
+        store(ctx, lo)
+    )))
+}
+
+/// This rank's block of the stable sorting permutation of `s`.
+fn sorting_permutation(ctx: &Ctx, s: &StringsEntry) -> R<Vec<i64>> {
+    if ctx.ranks() == 1 {
+        return Ok(kernels::map(&order::argsort(s.view()), |i| i as i64));
+    }
+    let start = ctx.local_range(s.size).start;
+    let sorted = string_sort::sort(ctx.comm, s.view(), start)?;
+    let idx: Vec<i64> = kernels::map(&sorted.idx, |i| i as i64);
+    drop(sorted);
+    exchange::rebalance(ctx.comm, idx)
+}
+
+fn permutation_reply(ctx: &Ctx, s: &StringsEntry) -> Result<Reply, CommandError> {
+    let _scratch = scratch(ctx, sort_memory(s))?;
+    let perm = sorting_permutation(ctx, s)?;
+    Ok(ctx.created(new_block(ctx, s.size, ArrayData::Int64(perm))?))
+}
+
+pub fn argsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let s = ctx.strings(args, "name")?;
+    match args.str("algoName")? {
+        "" | "RadixSortLSD" | "TwoArrayRadixSort" => {}
+        other => {
+            return Err(CommandError::NotImplemented(format!(
+                "Unrecognized sorting algorithm: {other}"
+            )));
+        }
+    }
+    permutation_reply(ctx, &s)
+}
+
+pub fn group(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    check_obj_type(args, "objType", ctx)?;
+    let s = ctx.strings(args, "obj")?;
+    permutation_reply(ctx, &s)
+}
+
+pub fn in1d(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    check_obj_type(args, "objType", ctx)?;
+    check_obj_type(args, "otherType", ctx)?;
+    let a = ctx.strings(args, "obj")?;
+    let b = ctx.strings(args, "other")?;
+    let invert = args.bool("invert")?;
+    let _scratch = scratch(
+        ctx,
+        ((a.local_len() + b.local_len()) * 24 + a.bytes.len() + b.bytes.len()) as u64,
+    )?;
+    let found = string_sort::member(ctx.comm, a.view(), b.view(), invert)?;
+    Ok(ctx.created(new_block(ctx, a.size, ArrayData::Bool(found))?))
+}
+
+/// Whether the list argument `types_key` names a Strings object.
+pub fn names_strings(args: &Args, types_key: &str) -> bool {
+    args.str_list(types_key)
+        .is_ok_and(|t| t.iter().any(|t| t.eq_ignore_ascii_case("strings")))
+}
+
+/// The sort keys of the columns named in `names_key` (pdarrays,
+/// Categoricals' codes or Strings, as `types_key` says), this rank's block
+/// of each, and their global length.
+fn key_columns(
+    args: &Args,
+    ctx: &Ctx,
+    names_key: &str,
+    types_key: &str,
+) -> R<(Vec<Vec<u64>>, usize)> {
+    let n = args.int("nstr")?;
+    let names = args.str_list(names_key)?;
+    let types = args.str_list(types_key)?;
+    if usize::try_from(n).ok() != Some(names.len()) || types.len() != names.len() {
+        return Err(CommandError::value(format!(
+            "nstr is {n} but {} names and {} types were given",
+            names.len(),
+            types.len()
+        )));
+    }
+    if names.is_empty() {
+        return Err(CommandError::value(format!(
+            "{} needs at least one array",
+            ctx.cmd
+        )));
+    }
+    let mut entries = Vec::with_capacity(names.len());
+    for (name, t) in names.iter().zip(&types) {
+        let e = ctx.shared.symbols.get_any(name)?;
+        let fits = match &e {
+            Entry::Strings(_) => t.eq_ignore_ascii_case("strings"),
+            Entry::Array(_) => {
+                t.eq_ignore_ascii_case("pdarray") || t.eq_ignore_ascii_case("categorical")
+            }
+        };
+        if !fits {
+            return Err(CommandError::value(format!(
+                "{name} is not a {t}, as {types_key} says"
+            )));
+        }
+        entries.push(e);
+    }
+    let size_of = |e: &Entry| match e {
+        Entry::Strings(s) => s.size,
+        Entry::Array(a) => a.size(),
+    };
+    let size = size_of(&entries[0]);
+    if let Some((name, e)) = names.iter().zip(&entries).find(|(_, e)| size_of(e) != size) {
+        return Err(CommandError::value(format!(
+            "all arrays must have the same size: {} has {size} elements but {name} has {}",
+            names[0],
+            size_of(e)
+        )));
+    }
+    let memory: u64 = entries
+        .iter()
+        .map(|e| match e {
+            Entry::Strings(s) => sort_memory(s),
+            Entry::Array(a) => (a.local_len() * 8) as u64,
+        })
+        .sum();
+    let _scratch = scratch(ctx, memory)?;
+    let keys = entries
+        .iter()
+        .map(|e| match e {
+            Entry::Strings(s) => string_sort::ranks(ctx.comm, s.view(), size),
+            Entry::Array(a) => Ok(sort_keys(&a.data)),
+        })
+        .collect::<R<Vec<_>>>()?;
+    Ok((keys, size))
+}
+
+/// `coargsort` with Strings among its keys.
+pub fn coargsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    match args.str("algoName")? {
+        "" | "RadixSortLSD" | "TwoArrayRadixSort" => {}
+        other => {
+            return Err(CommandError::NotImplemented(format!(
+                "Unrecognized sorting algorithm: {other}"
+            )));
+        }
+    }
+    let (keys, n) = key_columns(args, ctx, "arr_names", "arr_types")?;
+    let _scratch = scratch(ctx, sort_scratch(keys[0].len()))?;
+    let perm = coargsort_dist(ctx, &keys, n)?;
+    Ok(ctx.created(new_block(ctx, n, ArrayData::Int64(perm))?))
+}
+
+/// `unique` with Strings among its keys: the same replies as for numeric
+/// keys (`created <first indices>`, or with groups
+/// `created <permutation>+created <segments>+created <first indices>`),
+/// groups in sorted order.
+pub fn unique(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let return_groups = args.bool("returnGroupStr")?;
+    let assume_sorted = args.bool("assumeSortedStr")?;
+    if !assume_sorted
+        && let [name] = args.str_list("keynames")?.as_slice()
+        && args.int("nstr")? == 1
+        && args.str_list("keytypes")?.len() == 1
+        && let Entry::Strings(s) = ctx.shared.symbols.get_any(name)?
+    {
+        return unique_strings(ctx, &s, return_groups);
+    }
+    let (keys, n) = key_columns(args, ctx, "keynames", "keytypes")?;
+    let _scratch = scratch(ctx, sort_scratch(keys[0].len()))?;
+    let range = ctx.local_range(n);
+    let (perm, rows) = if assume_sorted {
+        ((range.start as i64..range.end as i64).collect(), keys)
+    } else {
+        let perm = coargsort_dist(ctx, &keys, n)?;
+        let at = kernels::map(&perm, |p| p as u64);
+        let block = ctx.block(n);
+        let rows = keys
+            .iter()
+            .map(|k| exchange::fetch(ctx.comm, &block, k, &at))
+            .collect::<R<Vec<_>>>()?;
+        (perm, rows)
+    };
+    let prev = if ctx.ranks() == 1 {
+        vec![None; rows.len()]
+    } else {
+        rows.iter()
+            .map(|k| Ok(neighbours(ctx.comm, ends(k))?.0))
+            .collect::<R<Vec<_>>>()?
+    };
+    let starts: Vec<usize> = (0..perm.len())
+        .filter(|&i| match i {
+            0 => rows.iter().zip(&prev).any(|(k, p)| *p != Some(k[0])),
+            _ => rows.iter().any(|k| k[i] != k[i - 1]),
+        })
+        .collect();
+    drop(rows);
+    let firsts: Vec<i64> = starts.iter().map(|s| perm[*s]).collect();
+    let firsts = new_pieces(ctx, ArrayData::Int64(firsts))?;
+    if !return_groups {
+        return Ok(Reply::normal(store(ctx, firsts)));
+    }
+    let segments: Vec<i64> = starts.iter().map(|s| (range.start + s) as i64).collect();
+    let perm = new_block(ctx, n, ArrayData::Int64(perm))?;
+    let segments = new_pieces(ctx, ArrayData::Int64(segments))?;
+    let msg = [perm, segments, firsts]
+        .into_iter()
+        .map(|e| store(ctx, e))
+        .collect::<Vec<_>>()
+        .join("+");
+    Ok(Reply::normal(msg))
+}
+
+/// `unique` of one Strings key: the groups come straight from the sorted
+/// strings (no second sort of dense ranks).
+fn unique_strings(ctx: &Ctx, s: &StringsEntry, return_groups: bool) -> Result<Reply, CommandError> {
+    let _scratch = scratch(ctx, sort_memory(s))?;
+    let n = s.size;
+    // This rank's piece of the permutation, where it starts globally, and
+    // the positions in it where groups start.
+    let (perm, pos0, starts) = if ctx.ranks() == 1 {
+        let v = s.view();
+        let perm = order::argsort(v);
+        let starts: Vec<usize> = (0..perm.len())
+            .filter(|&i| i == 0 || v.get(perm[i] as usize) != v.get(perm[i - 1] as usize))
+            .collect();
+        (perm, 0, starts)
+    } else {
+        let start = ctx.local_range(n).start;
+        let sorted = string_sort::sort(ctx.comm, s.view(), start)?;
+        let starts = string_sort::run_starts(ctx.comm, sorted.view())?;
+        let (pos0, _) = exchange::exscan_sum(ctx.comm, sorted.idx.len() as u64)?;
+        (sorted.idx, pos0 as usize, starts)
+    };
+    let firsts: Vec<i64> = starts.iter().map(|&i| perm[i] as i64).collect();
+    let firsts = new_pieces(ctx, ArrayData::Int64(firsts))?;
+    if !return_groups {
+        return Ok(Reply::normal(store(ctx, firsts)));
+    }
+    let segments: Vec<i64> = starts.iter().map(|&i| (pos0 + i) as i64).collect();
+    let perm = exchange::rebalance(ctx.comm, kernels::map(&perm, |p| p as i64))?;
+    let perm = new_block(ctx, n, ArrayData::Int64(perm))?;
+    let segments = new_pieces(ctx, ArrayData::Int64(segments))?;
+    let msg = [perm, segments, firsts]
+        .into_iter()
+        .map(|e| store(ctx, e))
+        .collect::<Vec<_>>()
+        .join("+");
+    Ok(Reply::normal(msg))
+}
