@@ -941,7 +941,7 @@ fn errors_name_the_problem_and_change_nothing() {
             ("names", "str", &list(&[il])),
             ("mode", "str", "append"),
         ],
-        "NotImplementedError: concatenateStr of Strings objects is not supported",
+        &format!("ValueError: {il} is a pdarray, where Strings are needed"),
     );
     err(
         "union1d",
