@@ -127,3 +127,42 @@ fn errors_match_one_rank_and_change_nothing() {
     }
     assert!(seen[0].contains("string 3"), "{seen:?}");
 }
+
+/// Strings holding NULs (UTF-16 text) keep their bounds when they move
+/// between ranks: a reversing gather of UTF-16, then back to UTF-8.
+#[test]
+fn strings_with_nuls_move_whole() {
+    for ranks in RANKS {
+        let server = Server::builder().ranks(ranks).start();
+        let c = server.client();
+        let strs = words(7_001);
+        let refs: Vec<&str> = strs.iter().map(String::as_str).collect();
+        let name = put_text(&c, &refs);
+        let encode = |obj: &str, to: &str, from: &str| {
+            let reply = c.cmd(
+                "encode",
+                &[
+                    ("toEncoding", "str", to),
+                    ("fromEncoding", "str", from),
+                    ("obj", "str", obj),
+                ],
+            );
+            strings_created(&reply).0
+        };
+        let utf16 = encode(&name, "utf-16", "utf-8");
+        let rev = put(&c, &Vals::I((0..strs.len() as i64).rev().collect()));
+        let reply = c.cmd(
+            "segmentedIndex",
+            &[
+                ("subcmd", "str", "pdarrayIndex"),
+                ("objType", "str", "Strings"),
+                ("dtype", "str", "str"),
+                ("obj", "str", &utf16),
+                ("key", "pdarray", &rev),
+            ],
+        );
+        let back = encode(&strings_created(&reply).0, "utf-8", "utf-16");
+        let want: Vec<String> = strs.iter().rev().cloned().collect();
+        assert_eq!(get_text(&c, &back), want, "ranks={ranks}");
+    }
+}

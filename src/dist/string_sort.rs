@@ -17,8 +17,8 @@ use super::block::Block;
 use super::comm::Comm;
 use super::exchange;
 use crate::error::CommandError;
+use crate::kernels::string::Strs;
 use crate::kernels::string::order::{self, cmp_item};
-use crate::kernels::string::{Strs, offsets_of};
 
 type R<T> = Result<T, CommandError>;
 
@@ -75,12 +75,11 @@ pub fn sort(comm: &dyn Comm, s: Strs, start: usize) -> R<Sorted> {
         return Ok(with_idx(local));
     }
     let picks: Vec<u64> = (0..k).map(|j| local[j * local.len() / k]).collect();
-    let (_, sample_bytes) = gather(s, &picks);
+    let (sample_offsets, sample_bytes) = gather(s, &picks);
     let sample_idx: Vec<u64> = picks.iter().map(|&i| start as u64 + i).collect();
-    let all_bytes = exchange::allgather_vec(comm, &sample_bytes)?.concat();
+    let (all_offsets, all_bytes) =
+        super::strings::allgather_strs(comm, Strs::new(&sample_offsets, &sample_bytes))?;
     let all_idx = exchange::allgather_vec(comm, &sample_idx)?.concat();
-    let all_offsets = offsets_of(&all_bytes)
-        .map_err(|_| CommandError::value("a sample string arrived without its NUL"))?;
     let samples = Strs::new(&all_offsets, &all_bytes);
     let mut pairs: Vec<(&[u8], u64)> = (0..samples.len())
         .map(|j| (samples.get(j), all_idx[j]))
@@ -98,23 +97,13 @@ pub fn sort(comm: &dyn Comm, s: Strs, start: usize) -> R<Sorted> {
     }
     let counts: Vec<usize> = bounds.windows(2).map(|w| w[1] - w[0]).collect();
     let (offsets, bytes) = gather(s, &local);
-    let byte_counts: Vec<usize> = bounds
-        .windows(2)
-        .map(|w| {
-            let end = offsets.get(w[1]).map_or(bytes.len(), |&o| o as usize);
-            let begin = offsets.get(w[0]).map_or(bytes.len(), |&o| o as usize);
-            end - begin
-        })
-        .collect();
     let idx: Vec<u64> = local.iter().map(|&i| start as u64 + i).collect();
     drop(local);
-    drop(offsets);
-    let (got_bytes, _) = exchange::alltoallv(comm, &bytes, &byte_counts)?;
-    drop(bytes);
+    let (got_offsets, got_bytes) =
+        super::strings::alltoallv_strs(comm, Strs::new(&offsets, &bytes), &counts)?;
+    drop((offsets, bytes));
     let (got_idx, _) = exchange::alltoallv(comm, &idx, &counts)?;
     drop(idx);
-    let got_offsets = offsets_of(&got_bytes)
-        .map_err(|_| CommandError::value("a string arrived from another rank without its NUL"))?;
     let got = Strs::new(&got_offsets, &got_bytes);
     // Equal strings arrive in source-rank order, each source's in index
     // order: a stable sort by bytes alone is the (bytes, index) order.
@@ -211,17 +200,11 @@ pub fn member(comm: &dyn Comm, a: Strs, b: Strs, invert: bool) -> R<Vec<bool>> {
             .collect();
         let (perm, counts) = exchange::group_by(&to, ranks);
         let perm: Vec<u64> = perm.into_iter().map(|p| p as u64).collect();
-        let (_, bytes) = gather(s, &perm);
-        let mut byte_counts = vec![0usize; ranks];
-        for &p in &perm {
-            byte_counts[to[p as usize] as usize] += s.with_nul(p as usize).len();
-        }
-        let (got, _) = exchange::alltoallv(comm, &bytes, &byte_counts)?;
+        let (offsets, bytes) = gather(s, &perm);
+        let (offsets, got) =
+            super::strings::alltoallv_strs(comm, Strs::new(&offsets, &bytes), &counts)?;
         let sent: Vec<u64> = counts.iter().map(|&c| c as u64).collect();
         let (came, _) = exchange::alltoallv(comm, &sent, &vec![1; ranks])?;
-        let offsets = offsets_of(&got).map_err(|_| {
-            CommandError::value("a string arrived from another rank without its NUL")
-        })?;
         Ok(Routed {
             to,
             counts,

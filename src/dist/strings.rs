@@ -7,7 +7,7 @@ use super::block::Block;
 use super::comm::Comm;
 use super::exchange::{self, overlap};
 use crate::error::CommandError;
-use crate::kernels::string::{Strs, offsets_of};
+use crate::kernels::string::Strs;
 
 /// A block of strings as it sits on every rank once [`settle`]d.
 pub struct Settled {
@@ -47,23 +47,70 @@ pub fn settle(comm: &dyn Comm, offsets: Vec<u64>, bytes: Vec<u8>) -> Result<Sett
     }
     let before: usize = counts[..comm.rank()].iter().sum();
     let mine = before..before + offsets.len();
-    let strs = Strs::new(&offsets, &bytes);
-    let byte_counts: Vec<usize> = (0..comm.size())
-        .map(|r| {
-            let o = overlap(&mine, &block.range(r));
-            let local = o.start - before..o.end - before;
-            strs.slice(local).1.len()
-        })
+    let counts: Vec<usize> = (0..comm.size())
+        .map(|r| overlap(&mine, &block.range(r)).len())
         .collect();
-    let (bytes, _) = exchange::alltoallv(comm, &bytes, &byte_counts)?;
-    let offsets = offsets_of(&bytes)
-        .map_err(|_| CommandError::value("a string arrived from another rank without its NUL"))?;
+    let (offsets, bytes) = alltoallv_strs(comm, Strs::new(&offsets, &bytes), &counts)?;
     Ok(Settled {
         offsets,
         bytes,
         size,
         nbytes,
     })
+}
+
+/// Collective: sends `counts[r]` consecutive strings of `send` to rank r;
+/// returns the strings every rank sent here, in rank order. Each string's
+/// length travels beside its bytes, so strings may hold NULs (UTF-16 text).
+pub fn alltoallv_strs(
+    comm: &dyn Comm,
+    send: Strs,
+    counts: &[usize],
+) -> Result<(Vec<u64>, Vec<u8>), CommandError> {
+    let lens: Vec<u64> = (0..send.len())
+        .map(|i| send.with_nul(i).len() as u64)
+        .collect();
+    let bytes = send.slice(0..send.len()).1;
+    alltoallv_lens(comm, &lens, bytes, counts)
+}
+
+/// [`alltoallv_strs`] of strings given by their lengths (NULs included) and bytes.
+pub fn alltoallv_lens(
+    comm: &dyn Comm,
+    lens: &[u64],
+    bytes: &[u8],
+    counts: &[usize],
+) -> Result<(Vec<u64>, Vec<u8>), CommandError> {
+    let mut byte_counts = Vec::with_capacity(counts.len());
+    let mut at = 0;
+    for &c in counts {
+        byte_counts.push(lens[at..at + c].iter().sum::<u64>() as usize);
+        at += c;
+    }
+    let (got_lens, _) = exchange::alltoallv(comm, lens, counts)?;
+    let (got, _) = exchange::alltoallv(comm, bytes, &byte_counts)?;
+    Ok((starts_of(&got_lens), got))
+}
+
+/// Every rank's strings, in rank order, on every rank.
+pub fn allgather_strs(comm: &dyn Comm, mine: Strs) -> Result<(Vec<u64>, Vec<u8>), CommandError> {
+    let lens: Vec<u64> = (0..mine.len())
+        .map(|i| mine.with_nul(i).len() as u64)
+        .collect();
+    let lens = exchange::allgather_vec(comm, &lens)?.concat();
+    let bytes = exchange::allgather_vec(comm, mine.slice(0..mine.len()).1)?.concat();
+    Ok((starts_of(&lens), bytes))
+}
+
+/// Where each string starts, from the strings' lengths.
+fn starts_of(lens: &[u64]) -> Vec<u64> {
+    let mut at = 0;
+    lens.iter()
+        .map(|&l| {
+            at += l;
+            at - l
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::block::Block;
 use super::comm::Comm;
 use super::exchange::{self, overlap};
 use crate::error::CommandError;
-use crate::kernels::string::{Strs, offsets_of};
+use crate::kernels::string::Strs;
 
 type R<T> = Result<T, CommandError>;
 
@@ -35,20 +35,21 @@ pub fn place(comm: &dyn Comm, pieces: &[(usize, Strs)], total: usize) -> R<(Vec<
         .flat_map(|(s, p)| [*s as u64, p.len() as u64])
         .collect();
     let all = exchange::allgather_vec(comm, &mine)?;
-    let mut send = Vec::new();
+    let (mut lens, mut send) = (Vec::new(), Vec::new());
     let mut counts = vec![0usize; ranks];
     for (d, count) in counts.iter_mut().enumerate() {
         for (start, p) in pieces {
             let o = overlap(&(*start..start + p.len()), &block.range(d));
-            let (_, bytes) = p.slice(o.start - start..o.end - start);
-            send.extend_from_slice(bytes);
-            *count += bytes.len();
+            for i in o.start - start..o.end - start {
+                let s = p.with_nul(i);
+                lens.push(s.len() as u64);
+                send.extend_from_slice(s);
+            }
+            *count += o.len();
         }
     }
-    let (recv, _) = exchange::alltoallv(comm, &send, &counts)?;
-    drop(send);
-    let offsets = offsets_of(&recv)
-        .map_err(|_| CommandError::value("a string arrived from another rank without its NUL"))?;
+    let (offsets, recv) = super::strings::alltoallv_lens(comm, &lens, &send, &counts)?;
+    drop((lens, send));
     let got = Strs::new(&offsets, &recv);
     // The parts arrive by source rank, each source's in its piece order.
     let me = block.range(comm.rank());
@@ -119,26 +120,27 @@ pub fn first_occurrences(comm: &dyn Comm, inputs: &[Input]) -> R<Vec<Vec<bool>>>
     let blocks: Vec<Block> = inputs.iter().map(|x| Block::new(x.size, ranks)).collect();
     // Strings to their hash owner: bytes (with NULs) and positions.
     let owner = |s: &[u8]| (xxhash_rust::xxh64::xxh64(s, 0) % ranks as u64) as usize;
-    let mut by_owner: Vec<(Vec<u8>, Vec<u64>)> = vec![Default::default(); ranks];
+    // Per owner: the strings' bytes, their lengths and their positions.
+    type Sends = (Vec<u8>, Vec<u64>, Vec<u64>);
+    let mut by_owner: Vec<Sends> = vec![Default::default(); ranks];
     for (x, b) in inputs.iter().zip(&blocks) {
         let first = x.base + b.start(me);
         for i in 0..x.strs.len() {
             let s = x.strs.with_nul(i);
-            let (bytes, pos) = &mut by_owner[owner(s)];
+            let (bytes, lens, pos) = &mut by_owner[owner(s)];
             bytes.extend_from_slice(s);
+            lens.push(s.len() as u64);
             pos.push((first + i) as u64);
         }
     }
-    let counts = |f: fn(&(Vec<u8>, Vec<u64>)) -> usize| by_owner.iter().map(f).collect::<Vec<_>>();
-    let (byte_counts, pos_counts) = (counts(|o| o.0.len()), counts(|o| o.1.len()));
+    let counts: Vec<usize> = by_owner.iter().map(|o| o.2.len()).collect();
     let send_bytes: Vec<u8> = by_owner.iter().flat_map(|o| o.0.iter().copied()).collect();
-    let send_pos: Vec<u64> = by_owner.iter().flat_map(|o| o.1.iter().copied()).collect();
+    let send_lens: Vec<u64> = by_owner.iter().flat_map(|o| o.1.iter().copied()).collect();
+    let send_pos: Vec<u64> = by_owner.iter().flat_map(|o| o.2.iter().copied()).collect();
     drop(by_owner);
-    let (bytes, _) = exchange::alltoallv(comm, &send_bytes, &byte_counts)?;
-    let (pos, _) = exchange::alltoallv(comm, &send_pos, &pos_counts)?;
-    drop((send_bytes, send_pos));
-    let offsets = offsets_of(&bytes)
-        .map_err(|_| CommandError::value("a string arrived from another rank without its NUL"))?;
+    let (offsets, bytes) = super::strings::alltoallv_lens(comm, &send_lens, &send_bytes, &counts)?;
+    let (pos, _) = exchange::alltoallv(comm, &send_pos, &counts)?;
+    drop((send_bytes, send_lens, send_pos));
     let got = Strs::new(&offsets, &bytes);
     if got.len() != pos.len() {
         return Err(CommandError::value("strings and positions disagree"));

@@ -7,8 +7,8 @@ use super::block::{Block, Owners};
 use super::comm::Comm;
 use super::exchange;
 use crate::error::CommandError;
+use crate::kernels::string::Strs;
 use crate::kernels::string::index::take;
-use crate::kernels::string::{Strs, offsets_of};
 
 /// Collective: the strings at global indices `idx` (each `< block.n`) of
 /// the strings whose block this rank holds as `view`, in the order of
@@ -38,22 +38,12 @@ pub fn fetch_strings(
     let start = block.start(comm.rank());
     let (answer_offsets, answer_bytes) = take(view, wanted.len(), |k| wanted[k] as usize - start);
     drop(wanted);
-    // The bytes of the answers to each rank, which lie one after the other.
-    let mut byte_counts = Vec::with_capacity(comm.size());
-    let mut at = 0usize;
-    for &c in &wanted_counts {
-        let end = answer_offsets
-            .get(at + c)
-            .map_or(answer_bytes.len(), |&o| o as usize);
-        let begin = answer_offsets.get(at).map_or(end, |&o| o as usize);
-        byte_counts.push(end - begin);
-        at += c;
-    }
-    drop(answer_offsets);
-    let (got, _) = exchange::alltoallv(comm, &answer_bytes, &byte_counts)?;
-    drop(answer_bytes);
-    let got_offsets = offsets_of(&got)
-        .map_err(|_| CommandError::value("a string arrived from another rank without its NUL"))?;
+    let (got_offsets, got) = super::strings::alltoallv_strs(
+        comm,
+        Strs::new(&answer_offsets, &answer_bytes),
+        &wanted_counts,
+    )?;
+    drop((answer_offsets, answer_bytes));
     if got_offsets.len() != idx.len() {
         return Err(CommandError::value(format!(
             "asked other ranks for {} strings but {} arrived",
