@@ -5,6 +5,7 @@
 //! another count per rank end with [`Ctx::created_strings`], which moves
 //! whole strings into block layout.
 
+pub mod categorical;
 pub mod combine;
 pub mod index;
 pub mod order;
@@ -52,6 +53,7 @@ pub fn register(map: &mut CommandMap) {
         M,
     )
     .everywhere();
+    categorical::register(map);
     combine::register(map);
     index::register(map);
     search::register(map);
