@@ -21,11 +21,11 @@
 //! place. With one rank every command runs the one-process code.
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
-pub(crate) use crate::dist::sort::{Scatter, radix_sort};
 use crate::dist::{self, exchange};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+pub(crate) use crate::kernels::ord::{Scatter, radix_sort};
 use crate::memory::Reservation;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, ArrayEntry, DType};

@@ -2,6 +2,8 @@
 //! chunk by chunk, or fold a slice chunk by chunk, on every core once the
 //! array is large enough to be worth the threads.
 
+pub mod ord;
+
 use std::mem::MaybeUninit;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
