@@ -2,6 +2,8 @@
 //! chunk by chunk, or fold a slice chunk by chunk, on every core once the
 //! array is large enough to be worth the threads.
 
+pub mod arith;
+pub mod elem;
 pub mod ord;
 
 use std::mem::MaybeUninit;
@@ -79,6 +81,22 @@ pub fn map<S: Copy + Sync, T: Plain + Send>(v: &[S], f: impl Fn(S) -> T + Sync) 
         let v = &v[start..start + chunk.len()];
         write_each(chunk, stream, |i| f(v[i]));
     })
+}
+
+/// Runs `f(start, chunk)` over consecutive chunks of `v`, on every core
+/// once `v` is large enough.
+pub fn for_chunks<T: Send>(v: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
+    let threads = threads_for(v.len());
+    if threads == 1 {
+        return f(0, v);
+    }
+    let per = v.len().div_ceil(threads);
+    thread::scope(|s| {
+        for (k, chunk) in v.chunks_mut(per).enumerate() {
+            let f = &f;
+            s.spawn(move || f(k * per, chunk));
+        }
+    });
 }
 
 /// Element types whose every byte is part of the value (no padding), so a
