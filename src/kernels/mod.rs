@@ -5,6 +5,7 @@
 pub mod arith;
 pub mod elem;
 pub mod ord;
+pub mod scan;
 
 use std::mem::MaybeUninit;
 use std::ops::Range;
