@@ -14,12 +14,12 @@
 
 use std::mem::MaybeUninit;
 
-use super::cast::convert;
 use super::operands::{BLOCK, Elem, Side, load, promote, scalar_arg};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::cast::convert;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 

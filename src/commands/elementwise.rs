@@ -38,10 +38,10 @@ use std::mem::MaybeUninit;
 
 use super::operands::{BLOCK, Scalar, Side, load, promote, same_size};
 use super::{CommandMap, Ctx, Kind};
-use crate::commands::cast::{f64_to_i64, f64_to_u64};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::cast::{f64_to_i64, f64_to_u64};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, ArrayEntry, DType};
 

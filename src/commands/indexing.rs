@@ -45,7 +45,6 @@ pub(crate) mod moves;
 
 use moves::Steps;
 
-use super::cast::convert;
 use super::operands::{Scalar, scalar_arg};
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::symbols::format_real;
@@ -53,6 +52,7 @@ use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::cast::convert;
 use crate::protocol::args::parse_int;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};

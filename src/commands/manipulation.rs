@@ -23,12 +23,12 @@
 
 use std::mem::MaybeUninit;
 
-use super::cast::convert;
 use super::indexing::moves::{self, Steps};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::cast::convert;
 use crate::protocol::{Args, Reply, args::parse_int};
 use crate::symbol_table::{ArrayData, ArrayEntry, DType};
 

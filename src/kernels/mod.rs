@@ -3,6 +3,7 @@
 //! array is large enough to be worth the threads.
 
 pub mod arith;
+pub mod cast;
 pub mod elem;
 pub mod ord;
 pub mod scan;
