@@ -7,6 +7,7 @@ pub mod cast;
 pub mod elem;
 pub mod ord;
 pub mod scan;
+pub mod select;
 
 use std::mem::MaybeUninit;
 use std::ops::Range;
