@@ -2,6 +2,7 @@
 //! chunk by chunk, or fold a slice chunk by chunk, on every core once the
 //! array is large enough to be worth the threads.
 
+pub mod aggregate;
 pub mod arith;
 pub mod cast;
 pub mod elem;

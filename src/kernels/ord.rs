@@ -1,7 +1,7 @@
 //! Ordering kernels: the stable local radix sort every sort is built on
 //! (one rank's sort, the buckets of the distributed sample sort, the set
-//! operations), and the keys that map each dtype's values to `u64`s whose
-//! unsigned order is NumPy's order.
+//! operations), the keys that map each dtype's values to `u64`s whose
+//! unsigned order is NumPy's order, and the k smallest or largest keys.
 
 use std::thread;
 
@@ -299,6 +299,35 @@ pub fn coargsort_keys(keys: &[Vec<u64>]) -> Vec<i64> {
     perm
 }
 
+/// Keeps the `k` smallest (or largest) of `items`, in no particular order.
+fn keep_best(items: &mut Vec<(u64, i64)>, k: usize, largest: bool) {
+    if items.len() <= k {
+        return;
+    }
+    if largest {
+        let cut = items.len() - k;
+        items.select_nth_unstable(cut);
+        items.drain(..cut);
+    } else {
+        items.select_nth_unstable(k);
+        items.truncate(k);
+    }
+}
+
+/// Indices of the `k` smallest (largest) keys, ordered by (key, index).
+pub fn best_k(keys: &[u64], k: usize, largest: bool) -> Vec<i64> {
+    // Each chunk keeps its own best k; the best k overall are among them.
+    let mut all = kernels::map_ranges(keys.len(), |r| {
+        let mut items: Vec<(u64, i64)> = r.map(|i| (keys[i], i as i64)).collect();
+        keep_best(&mut items, k, largest);
+        items
+    })
+    .concat();
+    keep_best(&mut all, k, largest);
+    all.sort_unstable();
+    all.into_iter().map(|(_, i)| i).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,5 +383,14 @@ mod tests {
         let a = vec![1u64, 0, 1, 0, 1];
         let b = vec![5u64, 5, 2, 2, 5];
         assert_eq!(coargsort_keys(&[a, b]), vec![3, 1, 2, 0, 4]);
+    }
+
+    #[test]
+    fn best_k_breaks_ties_by_index() {
+        let keys = [5u64, 1, 5, 0, 1, 5];
+        assert_eq!(best_k(&keys, 3, false), vec![3, 1, 4]);
+        assert_eq!(best_k(&keys, 2, true), vec![2, 5]);
+        assert_eq!(best_k(&keys, 9, true), vec![3, 1, 4, 0, 2, 5]);
+        assert!(best_k(&[], 3, false).is_empty());
     }
 }
