@@ -12,11 +12,12 @@
 //! Runs on every rank, each on its own blocks (the condition and the arrays
 //! have one global size, hence the same blocks).
 
-use super::operands::{Side, promote, scalar_arg};
+use super::operands::scalar_arg;
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels::cast::convert;
+use crate::kernels::elem::{Side, promote};
 use crate::kernels::select::choose;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};

@@ -43,7 +43,7 @@ pub(crate) mod moves;
 
 use moves::Steps;
 
-use super::operands::{Scalar, scalar_arg};
+use super::operands::scalar_arg;
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::sorting::same_kind;
 use crate::commands::symbols::format_real;
@@ -52,6 +52,7 @@ use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
 use crate::kernels::cast::convert;
+use crate::kernels::elem::Scalar;
 use crate::kernels::select::{self, Index, Slice, Targets, write_at};
 use crate::protocol::args::parse_int;
 use crate::protocol::{Args, Reply};

@@ -3,7 +3,7 @@
 //! arguments; the operand types themselves are [`crate::kernels::elem`]'s.
 
 use crate::error::CommandError;
-pub(crate) use crate::kernels::elem::{BLOCK, BlockMut, Elem, Fill, Scalar, Side, load, promote};
+use crate::kernels::elem::Scalar;
 use crate::protocol::Args;
 use crate::symbol_table::{ArrayEntry, DType};
 

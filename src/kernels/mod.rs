@@ -6,6 +6,7 @@ pub mod aggregate;
 pub mod arith;
 pub mod cast;
 pub mod elem;
+pub mod math;
 pub mod ord;
 pub mod scan;
 pub mod select;

@@ -13,11 +13,11 @@ use std::any::Any;
 use std::sync::Arc;
 
 use super::{Plan, compute, is_sqrt};
-use crate::commands::operands::{BlockMut, Elem, Fill, Scalar, Side};
 use crate::commands::{Ctx, check_dtype};
 use crate::error::CommandError;
 use crate::kernels;
 use crate::kernels::arith::{Basic, Op, each, fused_as, scale};
+use crate::kernels::elem::{BlockMut, Elem, Fill, Scalar, Side};
 use crate::protocol::Args;
 use crate::symbol_table::{ArrayData, ArrayEntry, DType, Deferred, Recipe};
 

@@ -35,13 +35,14 @@ mod deferred;
 
 use deferred::{Scaled, VvOperand, fused};
 
-use super::operands::{Scalar, Side, promote, same_size, scalar_arg};
+use super::operands::{same_size, scalar_arg};
 use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
 use crate::kernels::arith::{Op, apply, arith, arith_into, bits, bits_into, combine, compare};
 use crate::kernels::elem::Native;
+use crate::kernels::elem::{Scalar, Side, promote};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
