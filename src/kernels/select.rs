@@ -1,8 +1,9 @@
 //! Selection kernels: gather by position (`take`), compress by a mask
 //! (`filter`), scatter to positions, slices or masks (`write_at`), joins
-//! (`concat`) and NumPy's `where` (`choose`), each on all cores for large
-//! arrays. The handlers (`commands/indexing`, `concatenate`, `conditional`)
-//! check the arguments and dispatch on dtypes.
+//! (`concat`), NumPy's `where` (`choose`), `reverse` and `splat`, each on
+//! all cores for large arrays. The handlers (`commands/indexing`,
+//! `concatenate`, `conditional`, `manipulation`) check the arguments and
+//! dispatch on dtypes.
 
 use std::mem::MaybeUninit;
 
@@ -244,6 +245,25 @@ pub fn choose<C: Elem>(cond: &[bool], a: &Side, b: &Side) -> Vec<C> {
             for (o, ((c, x), y)) in block.iter_mut().zip(picks) {
                 o.write(if *c { *x } else { *y });
             }
+        }
+    })
+}
+
+/// `v` in reverse order.
+pub fn reverse<T: Copy + Send + Sync>(v: &[T]) -> Vec<T> {
+    let n = v.len();
+    kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
+        for (k, o) in chunk.iter_mut().enumerate() {
+            o.write(v[n - 1 - (start + k)]);
+        }
+    })
+}
+
+/// `n` copies of `x`.
+pub fn splat<T: Copy + Send + Sync>(x: T, n: usize) -> Vec<T> {
+    kernels::build(n, |_, chunk: &mut [MaybeUninit<T>]| {
+        for o in chunk {
+            o.write(x);
         }
     })
 }
