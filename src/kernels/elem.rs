@@ -61,6 +61,10 @@ impl BlockMut<'_> {
             BlockMut::Bool(o) => o.len(),
         }
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl Side<'_> {
