@@ -8,9 +8,9 @@
 //! The top of the tree, or the run of blocks, is shared out among threads
 //! without changing the order of the additions.
 
-use std::thread;
+use rayon::prelude::*;
 
-use super::{fold_chunks, threads_for};
+use super::{fold_chunks, install, threads_for};
 
 /// Folds `v` per chunk with `f` from `init`, then combines the chunk results.
 pub fn fold<T: Copy + Sync, R: Copy + Send + Sync>(
@@ -139,21 +139,17 @@ fn pairwise_split(n: usize) -> usize {
     half - half % 8
 }
 
-fn join<R>(h: thread::ScopedJoinHandle<'_, R>) -> R {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
 /// `pairwise` with the top `log2(threads)` splits run on separate threads.
 fn pairwise_par<T: Copy + Sync>(v: &[T], f: &(impl Fn(T) -> f64 + Sync), threads: usize) -> f64 {
     if threads < 2 || v.len() <= PW_BLOCK {
         return pairwise(v, f);
     }
     let (a, b) = v.split_at(pairwise_split(v.len()));
-    thread::scope(|s| {
-        let left = s.spawn(|| pairwise_par(a, f, threads / 2));
-        let right = pairwise_par(b, f, threads - threads / 2);
-        join(left) + right
-    })
+    let (left, right) = rayon::join(
+        || pairwise_par(a, f, threads / 2),
+        || pairwise_par(b, f, threads - threads / 2),
+    );
+    left + right
 }
 
 /// `np.sum` of `f` over `v` with a float64 accumulator: one pairwise tree
@@ -163,19 +159,16 @@ pub(crate) fn np_sum<T: Copy + Sync>(v: &[T], f: impl Fn(T) -> f64 + Sync, block
     let threads = threads_for(v.len());
     if !blocked {
         // NumPy starts from the identity, which turns a -0.0 sum into 0.0.
-        return 0.0 + pairwise_par(v, &f, threads);
+        return 0.0 + install(|| pairwise_par(v, &f, threads));
     }
     if v.is_empty() {
         return 0.0;
     }
     let per = v.len().div_ceil(threads).next_multiple_of(BUFSIZE);
-    let block_sums: Vec<Vec<f64>> = thread::scope(|s| {
-        let f = &f;
-        let handles: Vec<_> = v
-            .chunks(per)
-            .map(|part| s.spawn(move || part.chunks(BUFSIZE).map(|b| pairwise(b, f)).collect()))
-            .collect();
-        handles.into_iter().map(join).collect()
+    let block_sums: Vec<Vec<f64>> = install(|| {
+        v.par_chunks(per)
+            .map(|part| part.chunks(BUFSIZE).map(|b| pairwise(b, &f)).collect())
+            .collect()
     });
     block_sums.into_iter().flatten().fold(0.0, |acc, s| acc + s)
 }

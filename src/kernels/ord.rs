@@ -3,7 +3,7 @@
 //! operations), the keys that map each dtype's values to `u64`s whose
 //! unsigned order is NumPy's order, and the k smallest or largest keys.
 
-use std::thread;
+use rayon::prelude::*;
 
 use crate::kernels;
 
@@ -11,7 +11,7 @@ use crate::kernels;
 pub struct Scatter<T>(*mut T);
 
 // SAFETY: threads only write through the pointer, each to positions no
-// other thread writes, and the owner waits for all of them (thread::scope).
+// other thread writes, and the owner waits for all of them.
 unsafe impl<T: Send> Sync for Scatter<T> {}
 unsafe impl<T: Send> Send for Scatter<T> {}
 
@@ -75,11 +75,10 @@ where
     if starts.len() == 1 {
         scatter(src, starts.swap_remove(0));
     } else {
-        thread::scope(|s| {
-            for (chunk, at) in src.chunks(kernels::chunk_len(n)).zip(starts) {
-                let scatter = &scatter;
-                s.spawn(move || scatter(chunk, at));
-            }
+        kernels::install(|| {
+            src.par_chunks(kernels::chunk_len(n))
+                .zip(starts)
+                .for_each(|(chunk, at)| scatter(chunk, at));
         });
     }
     // SAFETY: the pass wrote every position 0..n (a permutation of src) and
@@ -196,11 +195,13 @@ where
         }
     };
     let threads = kernels::threads_for(n);
-    thread::scope(|s| {
-        for _ in 1..threads {
-            s.spawn(work);
-        }
-        work();
+    kernels::install(|| {
+        rayon::scope(|s| {
+            for _ in 1..threads {
+                s.spawn(|_| work());
+            }
+            work();
+        })
     });
     dst
 }

@@ -7,6 +7,8 @@
 
 use std::mem::MaybeUninit;
 
+use rayon::prelude::*;
+
 use super as kernels;
 use super::elem::{BLOCK, Elem, Side, load};
 
@@ -91,15 +93,17 @@ pub fn filter<T: Copy + Send + Sync>(v: &[T], mask: &[bool], count: usize) -> Ve
         parts.push(part);
         rest = tail;
     }
-    std::thread::scope(|s| {
-        for ((part, v), m) in parts.into_iter().zip(v.chunks(per)).zip(mask.chunks(per)) {
-            s.spawn(move || {
+    kernels::install(|| {
+        parts
+            .into_par_iter()
+            .zip(v.par_chunks(per))
+            .zip(mask.par_chunks(per))
+            .for_each(|((part, v), m)| {
                 let picked = v.iter().zip(m).filter(|(_, m)| **m).map(|(x, _)| *x);
                 for (o, x) in part.iter_mut().zip(picked) {
                     o.write(x);
                 }
             });
-        }
     });
     // SAFETY: the parts cover `count` elements and each part received
     // exactly as many elements as its mask chunk has trues (`counts`
@@ -191,15 +195,15 @@ pub fn write_at<T: Send>(dst: &mut [T], targets: Targets, value: impl Fn(usize) 
             .collect(),
         _ => vec![0; n.div_ceil(per)],
     };
-    std::thread::scope(|s| {
-        for ((c, chunk), base) in dst.chunks_mut(per).enumerate().zip(bases) {
-            let value = &value;
-            s.spawn(move || {
+    kernels::install(|| {
+        dst.par_chunks_mut(per)
+            .enumerate()
+            .zip(bases)
+            .for_each(|((c, chunk), base)| {
                 let lo = c * per;
                 let hi = lo + chunk.len();
                 targets.each_within(n, (lo, hi), base, |k, p| chunk[p - lo] = value(k));
             });
-        }
     });
 }
 
