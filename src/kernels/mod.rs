@@ -4,16 +4,18 @@
 //! (arith, cast, scan, select, aggregate, ord, math) are built on them.
 //!
 //! Threads: rayon's pool, not a scoped thread per chunk per call. Measured
-//! by `cargo bench --bench threads` (2 cores, machine loaded: load average
-//! 10-13 from other builds; median of 7, interleaved; rayon / scoped time):
-//! triad `c = a + k*b` over 10^8 float64 with `write_each` 0.99, sum of
-//! 10^8 float64 0.97, one radix pass over 10^7 (key, index) items 0.81, and
-//! 2000 triads of 2^17 elements 0.25 (a call just above `PAR_THRESHOLD` no
-//! longer pays for spawning its threads: 0.10 ms against 0.41 ms). As fast
-//! on large arrays, faster on small ones, and the chunk loops are rayon's.
-//! The chunks are the same as before (`chunk_len`), so results (float sums
-//! included) do not change; the pool has `set_threads` threads (all the
-//! machine's until set), so ranks sharing a node still split its cores.
+//! by `cargo bench --bench threads` (2 cores shared with other builds, load
+//! average 5-13; interleaved, medians of 7, 7 and 11; rayon / scoped time,
+//! three runs): triad `c = a + k*b` over 10^8 float64 with `write_each`
+//! 0.99, 1.07, 1.00 (noise); sum of 10^8 float64 0.97, 0.93, 0.77; one
+//! radix pass over 10^7 (key, index) items 0.81, 0.86, 0.90; 2000 triads of
+//! 2^17 elements 0.25, 0.36, 0.22 (a call just above `PAR_THRESHOLD` no
+//! longer pays for spawning its threads: about 0.12 ms against 0.45 ms).
+//! As fast on large arrays, faster on small ones, and the chunk loops are
+//! rayon's. The chunks are the same as before (`chunk_len`), so results
+//! (float sums included) do not change; the pool has `set_threads` threads
+//! (all the machine's until set), so ranks sharing a node still split its
+//! cores.
 
 pub mod aggregate;
 pub mod arith;
