@@ -28,89 +28,12 @@
 mod support;
 
 use std::hint::black_box;
-use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::Instant;
 
 use support::*;
 
 const GIB: f64 = (1u64 << 30) as f64;
-
-/// Set in the environment of the bare peer process:
-/// `<endpoint> <reply bytes> <requests>`.
-const BARE_ENV: &str = "ARRAYS_BENCH_BARE_PEER";
-
-/// The bare peer: a REP socket in its own process, like the server, that
-/// answers each request with a prepared reply of `reply_bytes` (built
-/// before the request arrives, so the baseline is the transfer alone).
-fn serve_bare(spec: &str) {
-    let mut words = spec.split_whitespace();
-    let endpoint = words.next().expect("endpoint");
-    let reply_bytes: usize = words.next().and_then(|w| w.parse().ok()).expect("size");
-    let requests: usize = words.next().and_then(|w| w.parse().ok()).expect("count");
-    let ctx = zmq::Context::new();
-    let rep = ctx.socket(zmq::REP).expect("rep");
-    rep.bind(endpoint).expect("bind");
-    let replies: Vec<zmq::Message> = (0..requests)
-        .map(|_| zmq::Message::from(vec![7u8; reply_bytes]))
-        .collect();
-    for reply in replies {
-        let msg = rep.recv_msg(0).expect("recv");
-        black_box(&msg[..]);
-        rep.send(reply, 0).expect("send");
-    }
-}
-
-/// A bare REQ/REP peer in its own process, for `requests` exchanges of
-/// `up` bytes out and `down` bytes back.
-struct BarePeer {
-    req: zmq::Socket,
-    child: Child,
-    up: usize,
-}
-
-impl BarePeer {
-    fn start(ctx: &zmq::Context, up: usize, down: usize, requests: usize) -> BarePeer {
-        let endpoint = format!("tcp://127.0.0.1:{}", free_port());
-        let child = Command::new(std::env::current_exe().expect("bench binary"))
-            .env(BARE_ENV, format!("{endpoint} {down} {}", requests + 1))
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("spawn the bare peer");
-        let req = ctx.socket(zmq::REQ).expect("req");
-        req.connect(&endpoint).expect("connect");
-        // One untimed exchange: the peer is up and connected.
-        req.send("hello", 0).expect("send");
-        req.recv_msg(0).expect("recv");
-        BarePeer { req, child, up }
-    }
-
-    /// Seconds of one exchange (the outgoing message is built untimed).
-    fn exchange(&self) -> f64 {
-        let msg = zmq::Message::from(vec![7u8; self.up]);
-        let t = Instant::now();
-        self.req.send(msg, 0).expect("send");
-        black_box(&self.req.recv_msg(0).expect("recv")[..]);
-        t.elapsed().as_secs_f64()
-    }
-
-    fn finish(mut self) {
-        let status = self.child.wait().expect("bare peer");
-        assert!(status.success(), "bare peer failed: {status}");
-    }
-}
-
-/// Medians of `server` and of a bare exchange, measured in alternation so
-/// that both see the same state of a shared machine.
-fn interleaved(peer: BarePeer, trials: usize, mut server: impl FnMut() -> f64) -> (f64, f64) {
-    let (mut bare, mut ours) = (Vec::new(), Vec::new());
-    for _ in 0..trials {
-        bare.push(peer.exchange());
-        ours.push(server());
-    }
-    peer.finish();
-    (median(ours), median(bare))
-}
 
 /// The memcpy baseline: buffers of one array's bytes, kept for the whole run.
 struct Memcpy {
@@ -199,8 +122,8 @@ fn print_rows(rows: &[Row]) {
 }
 
 fn main() {
-    if let Ok(spec) = std::env::var(BARE_ENV) {
-        return serve_bare(&spec);
+    if bare_peer_main() {
+        return;
     }
     let n = env_or("BENCH_N", 100_000_000);
     let sort_n = env_or("BENCH_SORT_N", n / 10).max(1);

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::hint::black_box;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
@@ -152,26 +153,35 @@ impl Server {
             ("seg_string", "bool", "False"),
         ];
         // The client appends this marker to a request whose payload follows.
-        let mut req = Self::request(&format!("array<{dtype},1>"), &args, 3);
+        name_of(&self.send_binary(&format!("array<{dtype},1>"), &args, payload))
+    }
+
+    /// A binary request (`cmd` with `args`, then `payload` as a second frame,
+    /// not copied); returns the reply's message.
+    pub fn send_binary(
+        &self,
+        cmd: &str,
+        args: &[(&str, &str, &str)],
+        payload: zmq::Message,
+    ) -> String {
+        let mut req = Self::request(cmd, args, args.len() as i64);
         req.extend_from_slice(b"BINARY_PAYLOAD");
         self.sock.send(req, zmq::SNDMORE).expect("send");
         self.sock.send(payload, 0).expect("send payload");
-        name_of(&self.reply())
+        self.reply()
+    }
+
+    /// A command whose success is one raw binary frame.
+    pub fn binary_call(&self, cmd: &str, args: &[(&str, &str, &str)]) -> zmq::Message {
+        self.sock
+            .send(Self::request(cmd, args, -1), 0)
+            .expect("send");
+        self.sock.recv_msg(0).expect("binary reply")
     }
 
     /// `to_ndarray`: the raw frame, not copied again here.
     pub fn download(&self, dtype: &str, name: &str) -> zmq::Message {
-        self.sock
-            .send(
-                Self::request(
-                    &format!("tondarray<{dtype},1>"),
-                    &[("array", "str", name)],
-                    -1,
-                ),
-                0,
-            )
-            .expect("send");
-        self.sock.recv_msg(0).expect("binary reply")
+        self.binary_call(&format!("tondarray<{dtype},1>"), &[("array", "str", name)])
     }
 
     /// A new float64 array of `n` elements all `val`, as the client's
@@ -221,4 +231,92 @@ pub fn name_of(created: &str) -> String {
         "not a created reply: {created}"
     );
     words.next().expect("name").to_string()
+}
+
+/// Set in the environment of the bare peer process:
+/// `<endpoint> <reply bytes> <requests>`.
+const BARE_ENV: &str = "BENCH_BARE_PEER";
+
+/// Serves as the bare peer when this process was started as one (call it
+/// first in a bench's `main`, and return when it says so).
+pub fn bare_peer_main() -> bool {
+    match std::env::var(BARE_ENV) {
+        Ok(spec) => {
+            serve_bare(&spec);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// The bare peer: a REP socket in its own process, like the server, that
+/// answers each request with a prepared reply of `reply_bytes` (built
+/// before the request arrives, so the baseline is the transfer alone).
+fn serve_bare(spec: &str) {
+    let mut words = spec.split_whitespace();
+    let endpoint = words.next().expect("endpoint");
+    let reply_bytes: usize = words.next().and_then(|w| w.parse().ok()).expect("size");
+    let requests: usize = words.next().and_then(|w| w.parse().ok()).expect("count");
+    let ctx = zmq::Context::new();
+    let rep = ctx.socket(zmq::REP).expect("rep");
+    rep.bind(endpoint).expect("bind");
+    let replies: Vec<zmq::Message> = (0..requests)
+        .map(|_| zmq::Message::from(vec![7u8; reply_bytes]))
+        .collect();
+    for reply in replies {
+        let msg = rep.recv_msg(0).expect("recv");
+        black_box(&msg[..]);
+        rep.send(reply, 0).expect("send");
+    }
+}
+
+/// A bare REQ/REP peer in its own process, for `requests` exchanges of
+/// `up` bytes out and `down` bytes back.
+pub struct BarePeer {
+    req: zmq::Socket,
+    child: Child,
+    up: usize,
+}
+
+impl BarePeer {
+    pub fn start(ctx: &zmq::Context, up: usize, down: usize, requests: usize) -> BarePeer {
+        let endpoint = format!("tcp://127.0.0.1:{}", free_port());
+        let child = Command::new(std::env::current_exe().expect("bench binary"))
+            .env(BARE_ENV, format!("{endpoint} {down} {}", requests + 1))
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("spawn the bare peer");
+        let req = ctx.socket(zmq::REQ).expect("req");
+        req.connect(&endpoint).expect("connect");
+        // One untimed exchange: the peer is up and connected.
+        req.send("hello", 0).expect("send");
+        req.recv_msg(0).expect("recv");
+        BarePeer { req, child, up }
+    }
+
+    /// Seconds of one exchange (the outgoing message is built untimed).
+    pub fn exchange(&self) -> f64 {
+        let msg = zmq::Message::from(vec![7u8; self.up]);
+        let t = Instant::now();
+        self.req.send(msg, 0).expect("send");
+        black_box(&self.req.recv_msg(0).expect("recv")[..]);
+        t.elapsed().as_secs_f64()
+    }
+
+    pub fn finish(mut self) {
+        let status = self.child.wait().expect("bare peer");
+        assert!(status.success(), "bare peer failed: {status}");
+    }
+}
+
+/// Medians of `server` and of a bare exchange, measured in alternation so
+/// that both see the same state of a shared machine.
+pub fn interleaved(peer: BarePeer, trials: usize, mut server: impl FnMut() -> f64) -> (f64, f64) {
+    let (mut bare, mut ours) = (Vec::new(), Vec::new());
+    for _ in 0..trials {
+        bare.push(peer.exchange());
+        ours.push(server());
+    }
+    peer.finish();
+    (median(ours), median(bare))
 }

@@ -317,7 +317,7 @@ pub fn at_shutdown(shared: &Shared) {
     let _guard = shared.activity.guard();
     if !shared
         .checkpoint
-        .changed_since_save(&shared.symbols.snapshot())
+        .changed_since_save(&shared.symbols.snapshot_all())
     {
         log::info!("no checkpoint at shutdown: nothing changed since the last one");
         return;

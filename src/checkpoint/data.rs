@@ -36,9 +36,9 @@ const ROW_GROUP_ROWS: usize = 64 * 1024 * 1024;
 /// every page; pages below glibc's mmap threshold (128 KiB) reuse heap memory
 /// instead of faulting in new pages each time, which made 1 MiB pages save at
 /// half the speed.
-const BATCH: usize = 8 * 1024;
+pub(super) const BATCH: usize = 8 * 1024;
 const PAGE_BYTES: usize = 64 << 10;
-const WRITE_BUFFER: usize = 4 << 20;
+pub(super) const WRITE_BUFFER: usize = 4 << 20;
 
 fn schema(dsetname: &str, dtype: DType) -> Result<Arc<Type>, String> {
     let (physical, converted, logical) = match dtype {
@@ -69,7 +69,7 @@ fn schema(dsetname: &str, dtype: DType) -> Result<Arc<Type>, String> {
         .map_err(|e| e.to_string())
 }
 
-fn properties() -> Arc<WriterProperties> {
+pub(super) fn properties() -> Arc<WriterProperties> {
     Arc::new(
         WriterProperties::builder()
             .set_writer_version(WriterVersion::PARQUET_1_0)
@@ -184,17 +184,34 @@ fn write_group(
 
 /// A data file whose footer has been read and checked against the metadata.
 pub struct DataFile {
-    reader: SerializedFileReader<File>,
-    column: usize,
-    rows: usize,
-    optional: bool,
-    checksum: Option<u64>,
-    shown: String,
+    pub(super) reader: SerializedFileReader<File>,
+    pub(super) column: usize,
+    pub(super) rows: usize,
+    pub(super) optional: bool,
+    pub(super) checksum: Option<u64>,
+    pub(super) shown: String,
 }
 
 /// Opens `path` and checks that it is a Parquet file whose column `dsetname`
 /// can hold `dtype` and that it has `rows` rows.
 pub fn open(path: &Path, dsetname: &str, dtype: DType, rows: usize) -> Result<DataFile, String> {
+    let wanted = match dtype {
+        DType::Int64 | DType::UInt64 => PhysicalType::INT64,
+        DType::UInt8 => PhysicalType::INT32,
+        DType::Float64 => PhysicalType::DOUBLE,
+        DType::Bool => PhysicalType::BOOLEAN,
+    };
+    open_column(path, dsetname, wanted, dtype.name(), rows)
+}
+
+/// [`open`] for a column of physical type `wanted`, for values of `what`.
+pub(super) fn open_column(
+    path: &Path,
+    dsetname: &str,
+    wanted: PhysicalType,
+    what: &str,
+    rows: usize,
+) -> Result<DataFile, String> {
     let shown = path.display().to_string();
     let file = File::open(path).map_err(|e| format!("cannot open data file {shown}: {e}"))?;
     let reader = SerializedFileReader::new(file)
@@ -206,21 +223,14 @@ pub fn open(path: &Path, dsetname: &str, dtype: DType, rows: usize) -> Result<Da
         .ok_or_else(|| format!("data file {shown} has no column named '{dsetname}'"))?;
     let descr = schema.column(column);
     let physical = descr.physical_type();
-    let wanted = match dtype {
-        DType::Int64 | DType::UInt64 => PhysicalType::INT64,
-        DType::UInt8 => PhysicalType::INT32,
-        DType::Float64 => PhysicalType::DOUBLE,
-        DType::Bool => PhysicalType::BOOLEAN,
-    };
     if physical != wanted || descr.max_rep_level() != 0 || descr.max_def_level() > 1 {
         return Err(format!(
-            "column '{dsetname}' of data file {shown} is {physical}{} but {} needs {wanted}",
+            "column '{dsetname}' of data file {shown} is {physical}{} but {what} needs {wanted}",
             if descr.max_rep_level() != 0 {
                 " (repeated)"
             } else {
                 ""
             },
-            dtype.name()
         ));
     }
     let found = meta.num_rows();
@@ -342,7 +352,7 @@ impl DataFile {
         }
     }
 
-    fn corrupt(&self, e: &dyn std::fmt::Display) -> String {
+    pub(super) fn corrupt(&self, e: &dyn std::fmt::Display) -> String {
         format!("corrupt or truncated data file {}: {e}", self.shown)
     }
 
@@ -351,7 +361,7 @@ impl DataFile {
     /// `keep` (rows of this chunk). `staged`: `buf` is only a staging buffer,
     /// emptied after each batch (the sink stores what it keeps); otherwise
     /// `buf` is the array and only the kept part of each batch stays in it.
-    fn read_batches<T: DataType>(
+    pub(super) fn read_batches<T: DataType>(
         &self,
         reader: &mut ColumnReaderImpl<T>,
         buf: &mut Vec<T::T>,

@@ -10,6 +10,8 @@ use crate::symbol_table::DType;
 
 pub const SERVER_MD: &str = "server.md";
 pub const ENTRY_TYPE: &str = "PrimitiveTypedArraySymEntry";
+/// Strings' entry type, as the original names it.
+pub const STRINGS_ENTRY_TYPE: &str = "SegStringSymEntry";
 
 /// Chapel's `Path.joinPath(a, b)`: `b` if absolute, else `a` and `b` joined by
 /// exactly one `/`.
@@ -61,11 +63,23 @@ pub fn server_md(server_id: &str, num_locales: usize) -> String {
 /// path the original server would record
 /// (`<path>/<name>/<entry>_LOCALE<NNNN>.data`) and its element count.
 pub fn entry_md(entry: &str, dtype: DType, size: usize, chunks: &[(String, usize)]) -> String {
+    let head = format!("\"dtype\":\"{}\", \"size\":{size}", dtype.name());
+    md_lines(entry, ENTRY_TYPE, &head, chunks)
+}
+
+/// The lines of a strings entry's metadata file: as an array's, with the
+/// entry type of strings, dtype `str`, the byte count (NULs included) and
+/// one chunk per locale holding its block of strings.
+pub fn strings_md(entry: &str, size: usize, nbytes: u64, chunks: &[(String, usize)]) -> String {
+    let head = format!("\"dtype\":\"str\", \"size\":{size}, \"nbytes\":{nbytes}");
+    md_lines(entry, STRINGS_ENTRY_TYPE, &head, chunks)
+}
+
+fn md_lines(entry: &str, entry_type: &str, head: &str, chunks: &[(String, usize)]) -> String {
     let mut md = format!(
-        "{{\"entryName\":{}, \"entryType\":\"{ENTRY_TYPE}\"}}\n\
-         {{\"dtype\":\"{}\", \"size\":{size}, \"ndim\":1, \"numTargetLocales\":{n}, \"numChunks\":{n}}}\n",
+        "{{\"entryName\":{}, \"entryType\":\"{entry_type}\"}}\n\
+         {{{head}, \"ndim\":1, \"numTargetLocales\":{n}, \"numChunks\":{n}}}\n",
         quote(entry),
-        dtype.name(),
         n = chunks.len(),
     );
     for (path, elems) in chunks {

@@ -7,25 +7,36 @@
 
 use std::fs;
 use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::data;
-use super::format::{ENTRY_TYPE, LAYOUT_FILE, MdReader, SERVER_MD, join_path};
+use super::format::{ENTRY_TYPE, LAYOUT_FILE, MdReader, SERVER_MD, STRINGS_ENTRY_TYPE, join_path};
 use super::save::is_entry_file_name;
 use super::{CkptError, agree, format};
+use super::{data, text};
 use crate::dist::exchange::overlap;
 use crate::dist::{Block, Comm};
+use crate::kernels::string::StrsBuilder;
 use crate::state::Shared;
-use crate::symbol_table::{ArrayEntry, DType};
+use crate::symbol_table::{ArrayEntry, DType, StringsEntry};
 
 /// One array to load: its chunk files (footers already checked) and their
 /// element counts. Files are reopened for reading so that a checkpoint of many
 /// arrays does not hold a descriptor per array.
 struct Planned {
     name: String,
-    dtype: DType,
+    /// `None` for strings.
+    dtype: Option<DType>,
     size: usize,
+    /// Strings: their bytes over every locale, NULs included.
+    nbytes: u64,
     chunks: Vec<(PathBuf, usize)>,
+}
+
+/// One entry read by this locale, to be stored once every locale has read.
+enum Loaded {
+    Array(ArrayEntry),
+    Strings(StringsEntry),
 }
 
 /// Loads `<base>/<name>`, replacing same-named arrays and keeping the others.
@@ -60,7 +71,10 @@ fn load_inner(
     // Every locale has its blocks: storing them cannot fail anywhere now.
     let count = read.len();
     for (name, entry) in read {
-        shared.symbols.insert(name, entry);
+        match entry {
+            Loaded::Array(a) => shared.symbols.insert(name, a),
+            Loaded::Strings(s) => shared.symbols.insert_strings(name, s),
+        }
     }
     shared.activity.record_checkpoint();
     Ok(count)
@@ -72,7 +86,7 @@ fn read_all(
     comm: &dyn Comm,
     base: &str,
     name: &str,
-) -> Result<Vec<(String, ArrayEntry)>, CkptError> {
+) -> Result<Vec<(String, Loaded)>, CkptError> {
     if !format::is_plain_name(name) {
         return Err(CkptError::Value(format!(
             "invalid checkpoint name '{name}': it must not contain '/' or '..'"
@@ -106,42 +120,91 @@ fn read_all(
         )?);
     }
     // Read everything (memory is reserved before each array is allocated).
-    let mut loaded: Vec<(String, ArrayEntry)> = Vec::with_capacity(plan.len());
+    let mut loaded = Vec::with_capacity(plan.len());
     for p in plan {
         let mine = Block::new(p.size, comm.size()).range(comm.rank());
-        let mut failure = None;
-        let entry = shared.symbols.new_entry(p.dtype, vec![p.size], |n| {
-            let mut values = data::with_capacity(p.dtype, n);
-            let mut start = 0;
-            for (path, rows) in &p.chunks {
+        // The part of each chunk in this locale's block, in the chunk's rows.
+        let mut start = 0;
+        let parts: Vec<(&PathBuf, usize, Range<usize>)> = p
+            .chunks
+            .iter()
+            .filter_map(|(path, rows)| {
                 let chunk = start..start + rows;
                 start = chunk.end;
-                // The part of this chunk in this locale's block, in the chunk's rows.
                 let wanted = overlap(&chunk, &mine);
-                if wanted.is_empty() {
-                    continue;
-                }
-                let rows_wanted = wanted.start - chunk.start..wanted.end - chunk.start;
-                let read = data::open(path, dsetname, p.dtype, *rows)
-                    .and_then(|file| file.read_range_into(&mut values, rows_wanted));
-                if let Err(e) = read {
-                    failure = Some(e);
-                    // Zeroed pages cost nothing; the entry is dropped below.
-                    return crate::symbol_table::ArrayData::zeros(p.dtype, n);
-                }
-            }
-            values
-        });
-        let entry = entry.map_err(|e| match e {
-            crate::error::CommandError::OverMemoryLimit(m) => CkptError::Memory(m),
-            other => CkptError::Value(other.to_string()),
-        })?;
-        if let Some(e) = failure {
-            return Err(CkptError::checkpoint(e));
-        }
+                (!wanted.is_empty()).then(|| {
+                    (
+                        path,
+                        *rows,
+                        wanted.start - chunk.start..wanted.end - chunk.start,
+                    )
+                })
+            })
+            .collect();
+        let entry = match p.dtype {
+            Some(dtype) => Loaded::Array(read_array(shared, dsetname, &p, dtype, &parts)?),
+            None => Loaded::Strings(read_strings(shared, dsetname, &p, mine.len(), &parts)?),
+        };
         loaded.push((p.name, entry));
     }
     Ok(loaded)
+}
+
+type Parts<'a> = [(&'a PathBuf, usize, Range<usize>)];
+
+fn read_array(
+    shared: &Shared,
+    dsetname: &str,
+    p: &Planned,
+    dtype: DType,
+    parts: &Parts,
+) -> Result<ArrayEntry, CkptError> {
+    let mut failure = None;
+    let entry = shared.symbols.new_entry(dtype, vec![p.size], |n| {
+        let mut values = data::with_capacity(dtype, n);
+        for (path, rows, keep) in parts {
+            let read = data::open(path, dsetname, dtype, *rows)
+                .and_then(|file| file.read_range_into(&mut values, keep.clone()));
+            if let Err(e) = read {
+                failure = Some(e);
+                // Zeroed pages cost nothing; the entry is dropped below.
+                return crate::symbol_table::ArrayData::zeros(dtype, n);
+            }
+        }
+        values
+    });
+    let entry = entry.map_err(memory_or_value)?;
+    match failure {
+        Some(e) => Err(CkptError::checkpoint(e)),
+        None => Ok(entry),
+    }
+}
+
+fn read_strings(
+    shared: &Shared,
+    dsetname: &str,
+    p: &Planned,
+    n: usize,
+    parts: &Parts,
+) -> Result<StringsEntry, CkptError> {
+    let mut out = StrsBuilder::with_capacity(n, 0);
+    for (path, rows, keep) in parts {
+        text::open(path, dsetname, *rows)
+            .and_then(|file| text::read_range_into(&file, &mut out, keep.clone()))
+            .map_err(CkptError::checkpoint)?;
+    }
+    let (offsets, bytes) = out.finish();
+    shared
+        .symbols
+        .new_strings(offsets, bytes, p.size, p.nbytes)
+        .map_err(memory_or_value)
+}
+
+fn memory_or_value(e: crate::error::CommandError) -> CkptError {
+    match e {
+        crate::error::CommandError::OverMemoryLimit(m) => CkptError::Memory(m),
+        other => CkptError::Value(other.to_string()),
+    }
 }
 
 /// The locale count a checkpoint was saved at, and ours.
@@ -247,7 +310,10 @@ fn plan_entry(
     let entry = reader.next("entry metadata")?;
     let name = entry.str("entryName")?.to_string();
     let entry_type = entry.str("entryType")?.to_string();
-    if entry_type != ENTRY_TYPE {
+    // The original saves strings as an entry line alone, which it cannot
+    // load either; ours carry their array metadata and data files.
+    let strings = entry_type == STRINGS_ENTRY_TYPE && text.lines().nth(1).is_some();
+    if entry_type != ENTRY_TYPE && !strings {
         return Err(CkptError::NotImplemented(format!(
             "Loading a checkpoint is not implemented for entry {name} which is a {entry_type} \
              with metadata file {md}"
@@ -264,8 +330,15 @@ fn plan_entry(
     if target_locales != locales.saved {
         return Err(locales_differ(target_locales, "then", locales.now));
     }
+    let nbytes = if strings {
+        array.count("nbytes")? as u64
+    } else {
+        0
+    };
     let dtype = DType::from_name(&dtype_name)
-        .filter(|_| ndim == 1)
+        .map(Some)
+        .or_else(|| (strings && dtype_name == "str").then_some(None))
+        .filter(|d| ndim == 1 && d.is_none() == strings)
         .ok_or_else(|| {
             CkptError::NotImplemented(format!(
                 "Loading an array with {ndim} dimensions and {dtype_name} element type from a \
@@ -298,13 +371,18 @@ fn plan_entry(
     let mut chunks = Vec::with_capacity(chunk_lines.len());
     for (recorded, n) in chunk_lines {
         let path = resolve(cp_dir, &recorded);
-        data::open(&path, dsetname, dtype, n).map_err(CkptError::checkpoint)?;
+        match dtype {
+            Some(dtype) => data::open(&path, dsetname, dtype, n).map(drop),
+            None => text::open(&path, dsetname, n).map(drop),
+        }
+        .map_err(CkptError::checkpoint)?;
         chunks.push((path, n));
     }
     Ok(Planned {
         name,
         dtype,
         size,
+        nbytes,
         chunks,
     })
 }

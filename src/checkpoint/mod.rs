@@ -19,9 +19,10 @@ mod fsops;
 mod hash;
 mod load;
 mod save;
+mod text;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Mutex, PoisonError};
 
 pub use load::load;
 pub use save::{SaveReport, save};
@@ -30,7 +31,7 @@ use crate::dist::Comm;
 use crate::dist::comm::relay;
 use crate::error::CommandError;
 use crate::memory::OverMemoryLimit;
-use crate::symbol_table::ArrayEntry;
+use crate::symbol_table::{Entry, WeakEntry};
 
 /// What to do when the checkpoint already exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,7 +176,7 @@ pub struct CheckpointState {
     /// Entries are immutable `Arc`s that are replaced on every change, so
     /// pointer identity tells whether anything changed; `Weak` keeps the
     /// allocation (not the data) so an address is never reused meanwhile.
-    saved: Mutex<Vec<(String, Weak<ArrayEntry>)>>,
+    saved: Mutex<Vec<(String, WeakEntry)>>,
     /// An automatic save is running (shutdown waits for it).
     auto_saving: AtomicBool,
 }
@@ -192,21 +193,21 @@ impl CheckpointState {
         *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(last);
     }
 
-    fn set_saved(&self, table: &[(String, Arc<ArrayEntry>)]) {
+    fn set_saved(&self, table: &[(String, Entry)]) {
         *self.saved.lock().unwrap_or_else(PoisonError::into_inner) = table
             .iter()
-            .map(|(n, e)| (n.clone(), Arc::downgrade(e)))
+            .map(|(n, e)| (n.clone(), e.downgrade()))
             .collect();
     }
 
     /// Whether `table` (sorted by name) differs from the last saved one.
-    pub fn changed_since_save(&self, table: &[(String, Arc<ArrayEntry>)]) -> bool {
+    pub fn changed_since_save(&self, table: &[(String, Entry)]) -> bool {
         let saved = self.saved.lock().unwrap_or_else(PoisonError::into_inner);
         saved.len() != table.len()
             || saved
                 .iter()
                 .zip(table)
-                .any(|((sn, se), (n, e))| sn != n || !std::ptr::eq(se.as_ptr(), Arc::as_ptr(e)))
+                .any(|((sn, se), (n, e))| sn != n || !se.is(e))
     }
 
     pub fn auto_saving(&self) -> bool {

@@ -7,16 +7,16 @@
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use super::format::{
     self, LAYOUT_FILE, SERVER_MD, data_file_name, entry_md, join_path, layout_json, server_md,
+    strings_md,
 };
-use super::{CkptError, LastCheckpoint, Mode, agree, data, fsops};
+use super::{CkptError, LastCheckpoint, Mode, agree, data, fsops, text};
 use crate::dist::{Block, Comm, exchange};
 use crate::state::Shared;
-use crate::symbol_table::ArrayEntry;
+use crate::symbol_table::Entry;
 
 /// What a successful save wrote.
 #[derive(Clone, Debug)]
@@ -245,7 +245,7 @@ fn write_file(path: &Path, text: &str) -> Result<u64, CkptError> {
     Ok(text.len() as u64)
 }
 
-type Table = Vec<(String, Arc<ArrayEntry>)>;
+type Table = Vec<(String, Entry)>;
 
 /// Writes this locale's data files into `dir` (rank 0 also server.md, the
 /// layout file at several locales and every metadata file) and fsyncs them;
@@ -257,7 +257,7 @@ fn write_tree(
     dir: &Path,
     cp_path: &str,
 ) -> Result<(u64, Table), CkptError> {
-    let table = shared.symbols.snapshot();
+    let table = shared.symbols.snapshot_all();
     let dsetname = &shared.config.checkpoint.dsetname;
     let (rank, ranks) = (comm.rank(), comm.size());
     let mut files = Vec::new();
@@ -274,23 +274,34 @@ fn write_tree(
             text_file(LAYOUT_FILE, &layout_json(ranks))?;
         }
     }
-    for (entry, array) in &table {
+    for (entry, item) in &table {
         if !is_entry_file_name(entry) {
             return Err(CkptError::Value(format!(
                 "cannot save the array '{entry}': its name is not usable as a file name"
             )));
         }
         let data_path = dir.join(data_file_name(entry, rank));
-        bytes += data::write(&data_path, dsetname, &array.data).map_err(CkptError::Io)?;
+        bytes += match item {
+            Entry::Array(a) => data::write(&data_path, dsetname, &a.data),
+            Entry::Strings(s) => text::write(&data_path, dsetname, s.view()),
+        }
+        .map_err(CkptError::Io)?;
         files.push(data_path);
         if rank == 0 {
             // The paths the original records: where the files are once in
             // place; one chunk per locale, its block.
-            let block = Block::new(array.size(), ranks);
+            let size = match item {
+                Entry::Array(a) => a.size(),
+                Entry::Strings(s) => s.size,
+            };
+            let block = Block::new(size, ranks);
             let chunks: Vec<(String, usize)> = (0..ranks)
                 .map(|r| (join_path(cp_path, &data_file_name(entry, r)), block.len(r)))
                 .collect();
-            let md = entry_md(entry, array.dtype(), array.size(), &chunks);
+            let md = match item {
+                Entry::Array(a) => entry_md(entry, a.dtype(), size, &chunks),
+                Entry::Strings(s) => strings_md(entry, size, s.nbytes, &chunks),
+            };
             let md_path = dir.join(format!("{entry}.md"));
             bytes += write_file(&md_path, &md)?;
             files.push(md_path);

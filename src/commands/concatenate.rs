@@ -1,7 +1,8 @@
 //! Joining arrays end to end: `concatenate<dtype,1>` (arguments `names`, a
 //! list of arrays of that dtype, `axis` and `offsets`, which the client
 //! computes from the sizes and which are recomputed here) and
-//! `concatenateStr` (`objType` `pdarray`, `names`, `mode`), which the
+//! `concatenateStr` (`objType` `pdarray`, `names`, `mode`; Strings go to
+//! [`super::strings::combine::concatenate`]), which the
 //! client sends for `ordered=False`. With one locale the `interleave` mode's
 //! blocks come in argument order, so both modes append; with several both
 //! append too, so the result is the same at any number of locales.
@@ -227,7 +228,8 @@ pub fn concatenate(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 
 pub fn concatenate_str(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let obj_type = args.str("objType")?;
-    if !obj_type.eq_ignore_ascii_case("pdarray") {
+    let strings = obj_type.eq_ignore_ascii_case("strings");
+    if !obj_type.eq_ignore_ascii_case("pdarray") && !strings {
         return Err(CommandError::NotImplemented(format!(
             "concatenateStr of {obj_type} objects is not supported"
         )));
@@ -237,6 +239,9 @@ pub fn concatenate_str(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         return Err(CommandError::value(format!(
             "concatenate mode must be 'append' or 'interleave', not '{mode}'"
         )));
+    }
+    if strings {
+        return super::strings::combine::concatenate(args, ctx);
     }
     let arrays = named_arrays(args, ctx)?;
     let dtype = arrays[0].1.dtype();

@@ -31,6 +31,7 @@ pub mod setops;
 pub mod sorting;
 pub mod stats;
 pub mod status;
+pub mod strings;
 pub mod symbols;
 pub mod testing;
 
@@ -42,7 +43,7 @@ use crate::dist::{Block, Comm};
 use crate::error::CommandError;
 use crate::protocol::{Args, Reply};
 use crate::state::Shared;
-use crate::symbol_table::{ArrayData, ArrayEntry, DType, Deferred};
+use crate::symbol_table::{ArrayData, ArrayEntry, DType, Deferred, StringsEntry};
 
 pub type Handler = fn(&Args, &Ctx) -> Result<Reply, CommandError>;
 
@@ -68,6 +69,7 @@ pub struct Ctx<'a> {
 enum Staged {
     Ready(ArrayEntry),
     Deferred(Deferred),
+    Strings(StringsEntry),
 }
 
 impl<'a> Ctx<'a> {
@@ -132,6 +134,7 @@ impl<'a> Ctx<'a> {
             match staged {
                 Staged::Ready(e) => symbols.insert(name, e),
                 Staged::Deferred(d) => symbols.insert_deferred(name, d),
+                Staged::Strings(s) => symbols.insert_strings(name, s),
             }
         }
     }
@@ -173,6 +176,37 @@ impl<'a> Ctx<'a> {
             .push((name.clone(), Staged::Ready(entry)));
         name
     }
+    /// The strings named by argument `key`.
+    pub fn strings(&self, args: &Args, key: &str) -> Result<Arc<StringsEntry>, CommandError> {
+        self.shared.symbols.get_strings(args.str(key)?)
+    }
+
+    /// Collective: takes this rank's piece of new strings (pieces in rank
+    /// order make the whole), puts it in block layout and stores it once the
+    /// command succeeds everywhere; the reply is the strings' `created ...`.
+    pub fn created_strings(
+        &self,
+        offsets: Vec<u64>,
+        bytes: Vec<u8>,
+    ) -> Result<Reply, CommandError> {
+        Ok(Reply::normal(self.store_strings(offsets, bytes)?))
+    }
+    /// [`created_strings`](Self::created_strings)'s text, for replies naming
+    /// several entries.
+    pub fn store_strings(&self, offsets: Vec<u64>, bytes: Vec<u8>) -> Result<String, CommandError> {
+        let s = crate::dist::strings::settle(self.comm, offsets, bytes)?;
+        let entry = self
+            .shared
+            .symbols
+            .new_strings(s.offsets, s.bytes, s.size, s.nbytes)?;
+        let name = self.shared.symbols.next_name();
+        let msg = entry.created_msg(&name);
+        self.staged
+            .borrow_mut()
+            .push((name, Staged::Strings(entry)));
+        Ok(msg)
+    }
+
     /// Stores a deferred array under a fresh name; the reply is the one
     /// [`created`](Self::created) gives for the computed array.
     pub fn created_deferred(&self, deferred: Deferred) -> Reply {
@@ -359,6 +393,7 @@ impl CommandMap {
         binops::register(&mut map);
         reductions::register(&mut map);
         stats::register(&mut map);
+        strings::register(&mut map);
         scan::register(&mut map);
         indexing::register(&mut map);
         cast::register(&mut map);

@@ -8,7 +8,7 @@ use crate::error::CommandError;
 use crate::handler;
 use crate::protocol::reply::json_string;
 use crate::protocol::{Args, Reply};
-use crate::symbol_table::{ArrayData, ArrayEntry};
+use crate::symbol_table::{ArrayData, Entry};
 
 pub fn register(map: &mut CommandMap) {
     const M: &str = "MsgProcessing";
@@ -31,27 +31,36 @@ pub fn register(map: &mut CommandMap) {
 pub fn info(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let names = args.str("names")?;
     let entries = match names {
-        "__AllSymbols__" => ctx.shared.symbols.snapshot(),
+        "__AllSymbols__" => ctx.shared.symbols.snapshot_all(),
         "__RegisteredSymbols__" => Vec::new(),
         _ => args
             .str_list("names")?
             .into_iter()
-            .map(|n| ctx.shared.symbols.get(&n).map(|e| (n, e)))
+            .map(|n| ctx.shared.symbols.get_any(&n).map(|e| (n, e)))
             .collect::<Result<_, _>>()?,
     };
     let items: Vec<String> = entries.iter().map(|(n, e)| info_entry(n, e)).collect();
     Ok(Reply::normal(format!("[{}]", items.join(","))))
 }
 
-fn info_entry(name: &str, e: &ArrayEntry) -> String {
+fn info_entry(name: &str, e: &Entry) -> String {
+    let (dtype, size, ndim, shape, itemsize) = match e {
+        Entry::Array(a) => {
+            let d = a.dtype();
+            (
+                d.name(),
+                a.size(),
+                a.shape.len(),
+                a.shape_text(),
+                d.itemsize(),
+            )
+        }
+        // Strings are described by their offsets, as the original does.
+        Entry::Strings(s) => ("str", s.size, 1, format!("[{}]", s.size), 8),
+    };
     format!(
-        "{{\"name\":{}, \"dtype\":\"{}\", \"size\":{}, \"ndim\":{}, \"shape\":{}, \"itemsize\":{}, \"registered\":false}}",
+        "{{\"name\":{}, \"dtype\":\"{dtype}\", \"size\":{size}, \"ndim\":{ndim}, \"shape\":{shape}, \"itemsize\":{itemsize}, \"registered\":false}}",
         json_string(name),
-        e.dtype().name(),
-        e.size(),
-        e.shape.len(),
-        e.shape_text(),
-        e.dtype().itemsize()
     )
 }
 
@@ -71,7 +80,16 @@ fn printed(
     suffix: &str,
     style: Style,
 ) -> Result<Reply, CommandError> {
-    let entry = ctx.shared.symbols.get(args.str("array")?)?;
+    let entry = match ctx.shared.symbols.get_any(args.str("array")?)? {
+        Entry::Array(a) => a,
+        // The client prints strings itself, element by element.
+        Entry::Strings(s) => {
+            return Ok(Reply::normal(match style {
+                Style::Str => format!("[DType: Strings, itemsize: 8, size: {}]", s.size),
+                Style::Repr => "Unhandled type SegStringSymEntry".to_string(),
+            }));
+        }
+    };
     let thresh = args.int("printThresh")?;
     if ctx.ranks() == 1 {
         return Ok(Reply::normal(render(

@@ -288,6 +288,31 @@ pub fn rebalance<T: Plain>(comm: &dyn Comm, piece: Vec<T>) -> R<Vec<T>> {
     Ok(alltoallv(comm, &piece, &counts)?.0)
 }
 
+/// Elements `want` (a global range, any per rank) of the array whose block
+/// this rank holds as `local`.
+pub fn fetch_range<T: Plain>(
+    comm: &dyn Comm,
+    block: &Block,
+    local: &[T],
+    want: Range<usize>,
+) -> R<Vec<T>> {
+    if comm.size() == 1 {
+        return Ok(local[want].to_vec());
+    }
+    let wants = allgather_vec(comm, &[want.start as u64, want.end as u64])?;
+    let mine = block.range(comm.rank());
+    let mut send = Vec::new();
+    let mut counts = Vec::with_capacity(comm.size());
+    for w in &wants {
+        let o = overlap(&mine, &(w[0] as usize..w[1] as usize));
+        if !o.is_empty() {
+            send.extend_from_slice(&local[o.start - mine.start..o.end - mine.start]);
+        }
+        counts.push(o.len());
+    }
+    Ok(alltoallv(comm, &send, &counts)?.0)
+}
+
 /// Where two index ranges meet (empty when they do not).
 pub fn overlap(a: &Range<usize>, b: &Range<usize>) -> Range<usize> {
     let s = a.start.max(b.start);

@@ -7,6 +7,10 @@
 //!   index, rebalancing) built on the seam;
 //! * [`engine`]: rank 0 hands each command to every rank and all ranks agree
 //!   on its outcome before anything is stored;
+//! * [`strings`]: moving whole strings into the block layout;
+//! * [`strings_combine`]: placing pieces of strings by global position, and
+//!   the first occurrence of each distinct string across ranks;
+//! * [`strings_gather`]: gathering whole strings by global index;
 //! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
 //! * `mpi` (feature `mpi`): the seam over MPI and how each rank starts.
 
@@ -18,6 +22,9 @@ pub mod launch;
 #[cfg(feature = "mpi")]
 pub mod mpi;
 pub mod sort;
+pub mod strings;
+pub mod strings_combine;
+pub mod strings_gather;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

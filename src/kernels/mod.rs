@@ -401,3 +401,4 @@ mod tests {
         assert!(empty.is_empty());
     }
 }
+pub mod string;

@@ -16,6 +16,9 @@ use crate::error::CommandError;
 use crate::kernels;
 use crate::memory::{MemoryAccount, Reservation};
 
+mod strings;
+pub use strings::{StringsEntry, strings_created_msg};
+
 /// Element types held by the table, named as NumPy names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DType {
@@ -296,11 +299,46 @@ impl Deferred {
     }
 }
 
-/// A name's contents: a computed array or a deferred one.
+/// A name's contents: a computed array, a deferred one, or strings.
 #[derive(Clone)]
 enum Slot {
     Ready(Arc<ArrayEntry>),
     Deferred(Arc<Deferred>),
+    Strings(Arc<StringsEntry>),
+}
+
+/// Any entry of the table, for the commands that take both kinds.
+#[derive(Clone)]
+pub enum Entry {
+    Array(Arc<ArrayEntry>),
+    Strings(Arc<StringsEntry>),
+}
+
+impl Entry {
+    /// A handle that tells whether a later entry is this very one.
+    pub fn downgrade(&self) -> WeakEntry {
+        match self {
+            Entry::Array(a) => WeakEntry::Array(Arc::downgrade(a)),
+            Entry::Strings(s) => WeakEntry::Strings(Arc::downgrade(s)),
+        }
+    }
+}
+
+/// An entry held without keeping it alive (its memory cannot be reused for
+/// another entry while this exists, so identity checks stay sound).
+pub enum WeakEntry {
+    Array(std::sync::Weak<ArrayEntry>),
+    Strings(std::sync::Weak<StringsEntry>),
+}
+
+impl WeakEntry {
+    pub fn is(&self, e: &Entry) -> bool {
+        match (self, e) {
+            (WeakEntry::Array(w), Entry::Array(a)) => std::ptr::eq(w.as_ptr(), Arc::as_ptr(a)),
+            (WeakEntry::Strings(w), Entry::Strings(s)) => std::ptr::eq(w.as_ptr(), Arc::as_ptr(s)),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -469,6 +507,32 @@ impl SymbolTable {
         self.put(name, slot);
     }
 
+    /// Stores strings under `name`, replacing any entry of that name.
+    pub fn insert_strings(&self, name: String, entry: StringsEntry) {
+        self.put(name, Slot::Strings(Arc::new(entry)));
+    }
+
+    /// Takes charge of a block of strings built by a kernel: reserves its
+    /// memory (after the fact: a kernel cannot know its output's size before
+    /// it runs), failing with nothing kept when over the limit.
+    pub fn new_strings(
+        &self,
+        offsets: Vec<u64>,
+        bytes: Vec<u8>,
+        size: usize,
+        nbytes: u64,
+    ) -> Result<StringsEntry, CommandError> {
+        let held = (offsets.len() as u64) * 8 + bytes.len() as u64;
+        let reservation = self.memory.reserve(held)?;
+        Ok(StringsEntry {
+            offsets,
+            bytes,
+            size,
+            nbytes,
+            reservation,
+        })
+    }
+
     fn put(&self, name: String, slot: Slot) {
         let old = self.write().put(name, slot);
         match old {
@@ -549,6 +613,27 @@ impl SymbolTable {
         match self.slot(name)? {
             Slot::Ready(entry) => Ok(entry),
             Slot::Deferred(d) => Ok(self.settle(name, &d)),
+            Slot::Strings(_) => Err(CommandError::value(format!(
+                "{name} is Strings, where a pdarray is needed"
+            ))),
+        }
+    }
+
+    /// The strings named `name`.
+    pub fn get_strings(&self, name: &str) -> Result<Arc<StringsEntry>, CommandError> {
+        match self.slot(name)? {
+            Slot::Strings(s) => Ok(s),
+            Slot::Ready(_) | Slot::Deferred(_) => Err(CommandError::value(format!(
+                "{name} is a pdarray, where Strings are needed"
+            ))),
+        }
+    }
+
+    /// The entry named `name`, of either kind (arrays computed if deferred).
+    pub fn get_any(&self, name: &str) -> Result<Entry, CommandError> {
+        match self.slot(name)? {
+            Slot::Strings(s) => Ok(Entry::Strings(s)),
+            _ => self.get(name).map(Entry::Array),
         }
     }
 
@@ -557,7 +642,7 @@ impl SymbolTable {
     pub fn get_deferred(&self, name: &str) -> Option<(Arc<Deferred>, Arc<ArrayEntry>)> {
         match self.slot(name).ok()? {
             Slot::Deferred(d) => d.source().map(|s| (d, s)),
-            Slot::Ready(_) => None,
+            Slot::Ready(_) | Slot::Strings(_) => None,
         }
     }
 
@@ -604,6 +689,17 @@ impl SymbolTable {
     /// A consistent copy of the table's contents, sorted by name, every
     /// deferred array computed.
     pub fn snapshot(&self) -> Vec<(String, Arc<ArrayEntry>)> {
+        self.snapshot_all()
+            .into_iter()
+            .filter_map(|(name, e)| match e {
+                Entry::Array(a) => Some((name, a)),
+                Entry::Strings(_) => None,
+            })
+            .collect()
+    }
+
+    /// Every entry of either kind, sorted by name, deferred arrays computed.
+    pub fn snapshot_all(&self) -> Vec<(String, Entry)> {
         let slots: Vec<(String, Slot)> = self
             .read()
             .map
@@ -614,8 +710,9 @@ impl SymbolTable {
             .into_iter()
             .map(|(name, slot)| {
                 let entry = match slot {
-                    Slot::Ready(entry) => entry,
-                    Slot::Deferred(d) => self.settle(&name, &d),
+                    Slot::Ready(entry) => Entry::Array(entry),
+                    Slot::Deferred(d) => Entry::Array(self.settle(&name, &d)),
+                    Slot::Strings(s) => Entry::Strings(s),
                 };
                 (name, entry)
             })
