@@ -17,7 +17,7 @@ use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::dist::{Block, Comm, exchange};
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::{self, Plain};
+use crate::kernels::{Plain, select};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, ArrayEntry, DType};
 
@@ -40,39 +40,11 @@ pub fn register(map: &mut CommandMap) {
     .everywhere();
 }
 
-/// `parts` one after the other, copied in parallel for large results.
-fn join<T: Copy + Send + Sync>(parts: &[&[T]]) -> Vec<T> {
-    let ends: Vec<usize> = parts
-        .iter()
-        .scan(0, |end, p| {
-            *end += p.len();
-            Some(*end)
-        })
-        .collect();
-    let total = ends.last().copied().unwrap_or(0);
-    kernels::build(total, |start, chunk| {
-        let mut part = ends.partition_point(|e| *e <= start);
-        let mut pos = start;
-        let mut filled = 0;
-        while filled < chunk.len() {
-            let part_start = if part == 0 { 0 } else { ends[part - 1] };
-            let src = &parts[part][pos - part_start..];
-            let take = src.len().min(chunk.len() - filled);
-            for (o, x) in chunk[filled..filled + take].iter_mut().zip(src) {
-                o.write(*x);
-            }
-            filled += take;
-            pos += take;
-            part += 1;
-        }
-    })
-}
-
 /// Joins parts already known to share one dtype.
 fn join_data(parts: &[&ArrayData]) -> ArrayData {
     macro_rules! join_as {
         ($variant:ident) => {
-            ArrayData::$variant(join(
+            ArrayData::$variant(select::concat(
                 &parts
                     .iter()
                     .filter_map(|p| match p {
@@ -282,17 +254,6 @@ pub fn concatenate_str(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn join_across_chunk_and_part_boundaries() {
-        let n = kernels::PAR_THRESHOLD + 5;
-        let a: Vec<u64> = (0..n as u64).collect();
-        let b: Vec<u64> = Vec::new();
-        let c: Vec<u64> = (n as u64..3 * n as u64).collect();
-        let joined = join(&[&a, &b, &c, &b]);
-        assert_eq!(joined, (0..3 * n as u64).collect::<Vec<_>>());
-        assert!(join::<u8>(&[]).is_empty());
-    }
 
     #[test]
     fn place_puts_every_block_in_order() {

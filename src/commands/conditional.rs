@@ -12,14 +12,13 @@
 //! Runs on every rank, each on its own blocks (the condition and the arrays
 //! have one global size, hence the same blocks).
 
-use std::mem::MaybeUninit;
-
-use super::cast::convert;
-use super::operands::{BLOCK, Elem, Side, load, promote, scalar_arg};
+use super::operands::scalar_arg;
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels;
+use crate::kernels::cast::convert;
+use crate::kernels::elem::{Side, promote};
+use crate::kernels::select::choose;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -61,29 +60,13 @@ pub fn register(map: &mut CommandMap) {
     }
 }
 
-fn select<C: Elem>(cond: &[bool], a: &Side, b: &Side) -> Vec<C> {
-    kernels::build(cond.len(), |start, out: &mut [MaybeUninit<C>]| {
-        let mut xa = [C::default(); BLOCK];
-        let mut xb = [C::default(); BLOCK];
-        for (k, block) in out.chunks_mut(BLOCK).enumerate() {
-            let (s, m) = (start + k * BLOCK, block.len());
-            load(a, s, &mut xa[..m]);
-            load(b, s, &mut xb[..m]);
-            let picks = cond[s..s + m].iter().zip(&xa[..m]).zip(&xb[..m]);
-            for (o, ((c, x), y)) in block.iter_mut().zip(picks) {
-                o.write(if *c { *x } else { *y });
-            }
-        }
-    })
-}
-
 fn compute(out: DType, cond: &[bool], a: &Side, b: &Side) -> ArrayData {
     match out {
-        DType::Int64 => ArrayData::Int64(select(cond, a, b)),
-        DType::UInt64 => ArrayData::UInt64(select(cond, a, b)),
-        DType::UInt8 => ArrayData::UInt8(select(cond, a, b)),
-        DType::Float64 => ArrayData::Float64(select(cond, a, b)),
-        DType::Bool => ArrayData::Bool(select(cond, a, b)),
+        DType::Int64 => ArrayData::Int64(choose(cond, a, b)),
+        DType::UInt64 => ArrayData::UInt64(choose(cond, a, b)),
+        DType::UInt8 => ArrayData::UInt8(choose(cond, a, b)),
+        DType::Float64 => ArrayData::Float64(choose(cond, a, b)),
+        DType::Bool => ArrayData::Bool(choose(cond, a, b)),
     }
 }
 

@@ -15,11 +15,12 @@
 //! Both run on every rank: each rank computes its block from the elements'
 //! global positions.
 
-use super::operands::{Scalar, scalar_arg};
+use super::operands::scalar_arg;
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::elem::Scalar;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 

@@ -14,7 +14,7 @@ use super::{CommandMap, Ctx, Kind};
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels;
+use crate::kernels::ord::best_k;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::ArrayData;
 
@@ -31,35 +31,6 @@ pub fn mink(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 
 pub fn maxk(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     extreme_k(args, ctx, true)
-}
-
-/// Keeps the `k` smallest (or largest) of `items`, in no particular order.
-fn keep_best(items: &mut Vec<(u64, i64)>, k: usize, largest: bool) {
-    if items.len() <= k {
-        return;
-    }
-    if largest {
-        let cut = items.len() - k;
-        items.select_nth_unstable(cut);
-        items.drain(..cut);
-    } else {
-        items.select_nth_unstable(k);
-        items.truncate(k);
-    }
-}
-
-/// Indices of the `k` smallest (largest) keys, ordered by (key, index).
-fn best_k(keys: &[u64], k: usize, largest: bool) -> Vec<i64> {
-    // Each chunk keeps its own best k; the best k overall are among them.
-    let mut all = kernels::map_ranges(keys.len(), |r| {
-        let mut items: Vec<(u64, i64)> = r.map(|i| (keys[i], i as i64)).collect();
-        keep_best(&mut items, k, largest);
-        items
-    })
-    .concat();
-    keep_best(&mut all, k, largest);
-    all.sort_unstable();
-    all.into_iter().map(|(_, i)| i).collect()
 }
 
 fn extreme_k(args: &Args, ctx: &Ctx, largest: bool) -> Result<Reply, CommandError> {
@@ -114,18 +85,4 @@ fn extreme_k(args: &Args, ctx: &Ctx, largest: bool) -> Result<Reply, CommandErro
         .symbols
         .new_entry(data.dtype(), vec![k], |_| data)?;
     Ok(ctx.created(out))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn best_k_breaks_ties_by_index() {
-        let keys = [5u64, 1, 5, 0, 1, 5];
-        assert_eq!(best_k(&keys, 3, false), vec![3, 1, 4]);
-        assert_eq!(best_k(&keys, 2, true), vec![2, 5]);
-        assert_eq!(best_k(&keys, 9, true), vec![3, 1, 4, 0, 2, 5]);
-        assert!(best_k(&[], 3, false).is_empty());
-    }
 }

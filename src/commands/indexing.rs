@@ -39,20 +39,21 @@
 //! nothing anywhere, with the same message at any rank count (the lowest
 //! failing rank's, which holds the first bad index).
 
-use std::mem::MaybeUninit;
-
 pub(crate) mod moves;
 
 use moves::Steps;
 
-use super::cast::convert;
-use super::operands::{Scalar, scalar_arg};
+use super::operands::scalar_arg;
 use super::{CommandMap, Ctx, Kind};
+use crate::commands::sorting::same_kind;
 use crate::commands::symbols::format_real;
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::cast::convert;
+use crate::kernels::elem::Scalar;
+use crate::kernels::select::{self, Index, Slice, Targets, write_at};
 use crate::protocol::args::parse_int;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
@@ -159,40 +160,6 @@ fn checked_position(i: i64, n: usize) -> Result<usize, CommandError> {
     position(i, n).ok_or_else(|| out_of_bounds(i, n))
 }
 
-/// The positions a slice selects: `start + k * stride` for `k < len`.
-#[derive(Clone, Copy)]
-struct Slice {
-    start: i64,
-    stride: i64,
-    len: usize,
-}
-
-impl Slice {
-    fn at(self, k: usize) -> usize {
-        (self.start as i128 + k as i128 * self.stride as i128) as usize
-    }
-    /// The `k` whose positions fall in `lo..hi` (positions are monotone in k).
-    fn ks_within(self, lo: usize, hi: usize) -> std::ops::Range<usize> {
-        let (s, d, len) = (self.start as i128, self.stride as i128, self.len as i128);
-        let (lo, hi) = (lo as i128, hi as i128);
-        let (first, end) = if d > 0 {
-            // start + k*d in [lo, hi)
-            (div_ceil(lo - s, d), div_ceil(hi - s, d))
-        } else {
-            // start - k*e in [lo, hi), e = -d
-            let e = -d;
-            ((s - hi).div_euclid(e) + 1, (s - lo).div_euclid(e) + 1)
-        };
-        let clamp = |k: i128| k.clamp(0, len) as usize;
-        clamp(first)..clamp(end).max(clamp(first))
-    }
-}
-
-/// Ceiling division for any signs of `a` (with `b > 0`).
-fn div_ceil(a: i128, b: i128) -> i128 {
-    -((-a).div_euclid(b))
-}
-
 /// `starts`, `stops` and `strides` as `slice.indices(n)` gives them.
 fn slice_arg(args: &Args, n: usize) -> Result<Slice, CommandError> {
     let (start, stop, stride) = (
@@ -243,158 +210,12 @@ fn scalar_text(data: &ArrayData, i: usize) -> String {
 
 /// A new array of `n` elements, element k being `data[at(k)]`.
 fn take(data: &ArrayData, n: usize, at: impl Fn(usize) -> usize + Sync) -> ArrayData {
-    fn go<T: Copy + Send + Sync>(
-        v: &[T],
-        n: usize,
-        at: &(impl Fn(usize) -> usize + Sync),
-    ) -> Vec<T> {
-        kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
-            for (k, o) in chunk.iter_mut().enumerate() {
-                o.write(v[at(start + k)]);
-            }
-        })
-    }
-    match data {
-        ArrayData::Int64(v) => ArrayData::Int64(go(v, n, &at)),
-        ArrayData::UInt64(v) => ArrayData::UInt64(go(v, n, &at)),
-        ArrayData::UInt8(v) => ArrayData::UInt8(go(v, n, &at)),
-        ArrayData::Float64(v) => ArrayData::Float64(go(v, n, &at)),
-        ArrayData::Bool(v) => ArrayData::Bool(go(v, n, &at)),
-    }
+    same_kind!(data, v => select::take(v, n, &at))
 }
 
-/// The elements where `mask` is true (`count` of them), each chunk of the
-/// mask compressed on its own core into its place in the output.
+/// The elements where `mask` is true (`count` of them).
 fn compress(data: &ArrayData, mask: &[bool], count: usize) -> ArrayData {
-    fn go<T: Copy + Send + Sync>(v: &[T], mask: &[bool], count: usize) -> Vec<T> {
-        let per = kernels::chunk_len(v.len());
-        let counts = kernels::fold_chunks(mask, |c| c.iter().filter(|b| **b).count());
-        let mut out: Vec<T> = Vec::with_capacity(count);
-        let mut rest = &mut out.spare_capacity_mut()[..count];
-        let mut parts = Vec::with_capacity(counts.len());
-        for c in &counts {
-            let (part, tail) = rest.split_at_mut(*c);
-            parts.push(part);
-            rest = tail;
-        }
-        std::thread::scope(|s| {
-            for ((part, v), m) in parts.into_iter().zip(v.chunks(per)).zip(mask.chunks(per)) {
-                s.spawn(move || {
-                    let picked = v.iter().zip(m).filter(|(_, m)| **m).map(|(x, _)| *x);
-                    for (o, x) in part.iter_mut().zip(picked) {
-                        o.write(x);
-                    }
-                });
-            }
-        });
-        // SAFETY: the parts cover `count` elements and each part received
-        // exactly as many elements as its mask chunk has trues (`counts`
-        // were taken with the same chunking as the writes).
-        unsafe { out.set_len(count) };
-        out
-    }
-    match data {
-        ArrayData::Int64(v) => ArrayData::Int64(go(v, mask, count)),
-        ArrayData::UInt64(v) => ArrayData::UInt64(go(v, mask, count)),
-        ArrayData::UInt8(v) => ArrayData::UInt8(go(v, mask, count)),
-        ArrayData::Float64(v) => ArrayData::Float64(go(v, mask, count)),
-        ArrayData::Bool(v) => ArrayData::Bool(go(v, mask, count)),
-    }
-}
-
-/// Where an assignment writes: its k-th value goes to the k-th position.
-#[derive(Clone, Copy)]
-enum Targets<'a> {
-    One(usize),
-    Slice(Slice),
-    /// An index array already checked against the target's length.
-    Index(&'a Index<'a>),
-}
-
-impl Targets<'_> {
-    /// Calls `put(k, position)` for the writes landing in `lo..hi` of an
-    /// array of `len` elements, in k order; `base` is the k of the first
-    /// write of a mask in that range.
-    fn each_within(
-        self,
-        len: usize,
-        (lo, hi): (usize, usize),
-        base: usize,
-        mut put: impl FnMut(usize, usize),
-    ) {
-        let mut keep = |k: usize, p: usize| {
-            if (lo..hi).contains(&p) {
-                put(k, p)
-            }
-        };
-        match self {
-            Targets::One(p) => keep(0, p),
-            Targets::Slice(sl) => {
-                for k in sl.ks_within(lo, hi) {
-                    put(k, sl.at(k));
-                }
-            }
-            Targets::Index(Index::Signed(v)) => {
-                for (k, i) in v.iter().enumerate() {
-                    // Checked already: a negative index counts from the end.
-                    let p = if *i < 0 { *i + len as i64 } else { *i };
-                    keep(k, p as usize);
-                }
-            }
-            Targets::Index(Index::Unsigned(v)) => {
-                for (k, i) in v.iter().enumerate() {
-                    keep(k, *i as usize);
-                }
-            }
-            Targets::Index(Index::Mask(m)) => {
-                let trues = m[lo..hi].iter().enumerate().filter(|(_, b)| **b);
-                for (k, (p, _)) in (base..).zip(trues) {
-                    put(k, lo + p);
-                }
-            }
-        }
-    }
-}
-
-/// Stores `value(k)` at the k-th target of `dst`. Each core owns one range
-/// of `dst` and applies, in order, the writes landing there, so repeated
-/// indexes end with the last value as in NumPy, without write races.
-fn write_at<T: Send>(dst: &mut [T], targets: Targets, value: impl Fn(usize) -> T + Sync) {
-    let n = dst.len();
-    let threads = match targets {
-        Targets::One(_) => 1,
-        Targets::Slice(sl) => kernels::threads_for(sl.len),
-        Targets::Index(Index::Mask(m)) => kernels::threads_for(m.len()),
-        // Every core reads the whole index array: keep the readers few.
-        Targets::Index(Index::Signed(v)) => kernels::threads_for(v.len()).min(8),
-        Targets::Index(Index::Unsigned(v)) => kernels::threads_for(v.len()).min(8),
-    };
-    if threads == 1 {
-        targets.each_within(n, (0, n), 0, |k, p| dst[p] = value(k));
-        return;
-    }
-    let per = n.div_ceil(threads).max(1);
-    let bases: Vec<usize> = match targets {
-        Targets::Index(Index::Mask(m)) => m
-            .chunks(per)
-            .scan(0, |acc, c| {
-                let base = *acc;
-                *acc += c.iter().filter(|b| **b).count();
-                Some(base)
-            })
-            .collect(),
-        _ => vec![0; n.div_ceil(per)],
-    };
-    std::thread::scope(|s| {
-        for ((c, chunk), base) in dst.chunks_mut(per).enumerate().zip(bases) {
-            let value = &value;
-            s.spawn(move || {
-                let lo = c * per;
-                let hi = lo + chunk.len();
-                targets.each_within(n, (lo, hi), base, |k, p| chunk[p - lo] = value(k));
-            });
-        }
-    });
+    same_kind!(data, v => select::filter(v, mask, count))
 }
 
 /// Writes `s` (read as `data`'s type) at every target.
@@ -603,13 +424,6 @@ fn converted<'a>(ctx: &Ctx, src: &'a ArrayData, to: DType) -> Result<Source<'a>,
 // Index arrays
 // ---------------------------------------------------------------------------
 
-/// An index argument: integer positions or a bool mask.
-enum Index<'a> {
-    Signed(&'a [i64]),
-    Unsigned(&'a [u64]),
-    Mask(&'a [bool]),
-}
-
 impl<'a> Index<'a> {
     fn new(name: &str, data: &'a ArrayData) -> Result<Index<'a>, CommandError> {
         match data {
@@ -656,18 +470,6 @@ impl<'a> Index<'a> {
                         .sum(),
                 )
             }
-        }
-    }
-
-    /// This rank's (checked) integer indices as global positions in an
-    /// array of `n` elements; `None` for a mask.
-    fn positions(&self, n: usize) -> Option<Vec<u64>> {
-        match self {
-            Index::Signed(v) => Some(kernels::map(v, |i| {
-                (if i < 0 { i + n as i64 } else { i }) as u64
-            })),
-            Index::Unsigned(v) => Some(v.to_vec()),
-            Index::Mask(_) => None,
         }
     }
 }

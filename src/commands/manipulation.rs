@@ -21,14 +21,12 @@
 //! rank holding it, and a flip fetches each rank's block of the result from
 //! the ranks holding those positions.
 
-use std::mem::MaybeUninit;
-
-use super::cast::convert;
 use super::indexing::moves::{self, Steps};
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels;
+use crate::kernels::cast::convert;
+use crate::kernels::select;
 use crate::protocol::{Args, Reply, args::parse_int};
 use crate::symbol_table::{ArrayData, ArrayEntry, DType};
 
@@ -307,20 +305,12 @@ fn reversed(ctx: &Ctx, entry: &ArrayEntry) -> Result<Reply, CommandError> {
             tuple_text(&entry.shape)
         )));
     }
-    fn rev<T: Copy + Send + Sync>(v: &[T]) -> Vec<T> {
-        let n = v.len();
-        kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
-            for (k, o) in chunk.iter_mut().enumerate() {
-                o.write(v[n - 1 - (start + k)]);
-            }
-        })
-    }
     let symbols = &ctx.shared.symbols;
     if ctx.ranks() == 1 {
         let out = symbols.new_entry(
             entry.dtype(),
             entry.shape.clone(),
-            |_| crate::commands::sorting::same_kind!(&entry.data, v => rev(v)),
+            |_| crate::commands::sorting::same_kind!(&entry.data, v => select::reverse(v)),
         )?;
         return Ok(ctx.created(out));
     }
@@ -340,19 +330,12 @@ fn reversed(ctx: &Ctx, entry: &ArrayEntry) -> Result<Reply, CommandError> {
 
 /// `n` copies of the first element of `data`.
 fn repeat_first(data: &ArrayData, n: usize) -> ArrayData {
-    fn fill<T: Copy + Send + Sync>(x: T, n: usize) -> Vec<T> {
-        kernels::build(n, |_, chunk: &mut [MaybeUninit<T>]| {
-            for o in chunk {
-                o.write(x);
-            }
-        })
-    }
     match data {
-        ArrayData::Int64(v) => ArrayData::Int64(fill(v[0], n)),
-        ArrayData::UInt64(v) => ArrayData::UInt64(fill(v[0], n)),
-        ArrayData::UInt8(v) => ArrayData::UInt8(fill(v[0], n)),
-        ArrayData::Float64(v) => ArrayData::Float64(fill(v[0], n)),
-        ArrayData::Bool(v) => ArrayData::Bool(fill(v[0], n)),
+        ArrayData::Int64(v) => ArrayData::Int64(select::splat(v[0], n)),
+        ArrayData::UInt64(v) => ArrayData::UInt64(select::splat(v[0], n)),
+        ArrayData::UInt8(v) => ArrayData::UInt8(select::splat(v[0], n)),
+        ArrayData::Float64(v) => ArrayData::Float64(select::splat(v[0], n)),
+        ArrayData::Bool(v) => ArrayData::Bool(select::splat(v[0], n)),
     }
 }
 

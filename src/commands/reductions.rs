@@ -22,12 +22,12 @@
 //! that means for float sums).
 
 use super::{CommandMap, Ctx, Kind};
-use crate::commands::stats::np_sum;
 use crate::commands::symbols::format_real;
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::{Plain, fold_chunks};
+use crate::kernels::Plain;
+use crate::kernels::aggregate::{arg_best, extreme, extreme_f64, fold, np_sum, sorted_by};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -87,51 +87,6 @@ pub fn any_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 pub fn all_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     reduce(args, ctx, Red::All)
-}
-
-/// Folds `v` per chunk with `f` from `init`, then combines the chunk results.
-fn fold<T: Copy + Sync, R: Copy + Send + Sync>(
-    v: &[T],
-    init: R,
-    f: impl Fn(R, T) -> R + Sync,
-    combine: impl Fn(R, R) -> R,
-) -> R {
-    fold_chunks(v, |c| c.iter().fold(init, |acc, x| f(acc, *x)))
-        .into_iter()
-        .fold(init, combine)
-}
-
-/// Smallest (`max == false`) or largest element; `None` when empty.
-fn extreme<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<T> {
-    let best = |a: Option<T>, b: Option<T>| match (a, b) {
-        (Some(x), Some(y)) => Some(if max { x.max(y) } else { x.min(y) }),
-        (x, None) => x,
-        (None, y) => y,
-    };
-    fold(v, None, |acc, x| best(acc, Some(x)), best)
-}
-
-/// Float minimum or maximum: `None` when empty (or, skipping NaNs, when
-/// there is nothing else); NaN when a NaN is met and not skipped.
-fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
-    let best = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(x), Some(y)) if x.is_nan() || y.is_nan() => Some(f64::NAN),
-        (Some(x), Some(y)) => Some(if max { x.max(y) } else { x.min(y) }),
-        (x, None) => x,
-        (None, y) => y,
-    };
-    fold(
-        v,
-        None,
-        |acc, x| {
-            if skip_nan && x.is_nan() {
-                acc
-            } else {
-                best(acc, Some(x))
-            }
-        },
-        best,
-    )
 }
 
 /// Every rank's `x`, combined in rank order by `f` (one rank: `x` itself).
@@ -308,35 +263,6 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
     Ok(Reply::normal(msg))
 }
 
-/// Index of the first element that no later one beats; `better(a, b)` says
-/// whether `a` beats the best so far, `b`. `None` when empty.
-fn arg_best<T: Copy + Send + Sync>(
-    v: &[T],
-    better: &(impl Fn(T, T) -> bool + Sync),
-) -> Option<usize> {
-    let first_best = |c: &[T]| {
-        let mut best: Option<(usize, T)> = None;
-        for (i, x) in c.iter().enumerate() {
-            if best.is_none_or(|(_, b)| better(*x, b)) {
-                best = Some((i, *x));
-            }
-        }
-        (c.len(), best)
-    };
-    let mut offset = 0;
-    let mut best: Option<(usize, T)> = None;
-    // Chunks come in order, so a tie keeps the earlier chunk's index.
-    for (len, found) in fold_chunks(v, first_best) {
-        if let Some((i, x)) = found
-            && best.is_none_or(|(_, b)| better(x, b))
-        {
-            best = Some((offset + i, x));
-        }
-        offset += len;
-    }
-    best.map(|(i, _)| i)
-}
-
 pub fn argmin_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     arg_extreme(args, ctx, false)
 }
@@ -410,20 +336,6 @@ fn arg_extreme(args: &Args, ctx: &Ctx, max: bool) -> Result<Reply, CommandError>
         CommandError::value(format!("attempt to get {what} of an empty sequence"))
     })?;
     Ok(Reply::normal(format!("int64 {i}")))
-}
-
-/// Whether `le` holds for every neighbouring pair; chunks are checked in
-/// parallel and then joined at their seams.
-fn sorted_by<T: Copy + Send + Sync>(v: &[T], le: impl Fn(T, T) -> bool + Sync) -> bool {
-    let parts = fold_chunks(v, |c| {
-        let inside = c.windows(2).all(|w| le(w[0], w[1]));
-        (inside, c.first().copied(), c.last().copied())
-    });
-    parts.iter().all(|p| p.0)
-        && parts.windows(2).all(|w| match (w[0].2, w[1].1) {
-            (Some(a), Some(b)) => le(a, b),
-            _ => true,
-        })
 }
 
 /// Whether every rank's block is sorted (`seams == false`), or the whole

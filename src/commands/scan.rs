@@ -6,14 +6,9 @@
 //! client casts bool to int64 itself; the server does the same for a direct
 //! call); integers wrap on overflow.
 //!
-//! Large arrays are scanned in two passes: each chunk's total in parallel,
-//! then each chunk again from the combined totals of the chunks before it.
-//! Integer results are exact (wrapping arithmetic is associative). Below
-//! `kernels::PAR_THRESHOLD` elements float64 results are NumPy's bit for
-//! bit (one sequential pass); above it every element is still a running
-//! sum (product) element by element, but started from the sum of the
-//! earlier chunks' totals, so it may differ from NumPy's sequential result
-//! in the last bits, as any regrouping of a float sum may.
+//! The scan itself is [`crate::kernels::scan`]'s (two passes on all cores;
+//! its float results are regrouped at chunk boundaries above
+//! `kernels::PAR_THRESHOLD` elements).
 //!
 //! With several ranks each rank scans its block starting from the combined
 //! totals of the earlier ranks' blocks (gathered, then combined in rank
@@ -21,14 +16,12 @@
 //! sums (products) regrouped at the rank boundaries as at the chunk
 //! boundaries above, so they too may differ in the last bits.
 
-use std::mem::MaybeUninit;
-
 use super::indexing::moves;
 use super::{CommandMap, Ctx, Kind};
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::{Plain, build, fold_chunks, streams, write_each};
+use crate::kernels::{Plain, scan};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -41,73 +34,6 @@ pub fn register(map: &mut CommandMap) {
         map.add(format!("cumProd{t}"), handler!(cum_prod), Kind::Tracked, M)
             .everywhere();
     }
-}
-
-/// The inclusive scan of `v` under `op`, each element read as `conv` gives
-/// it, with `initial` first when given; `seed` is the running value before
-/// `v[0]` (the earlier ranks' total), if any.
-fn scan<T: Copy + Sync, R: Plain + Send + Sync>(
-    v: &[T],
-    initial: Option<R>,
-    seed: Option<R>,
-    conv: impl Fn(T) -> R + Sync,
-    op: impl Fn(R, R) -> R + Sync,
-) -> Vec<R> {
-    // The running value after `x`; the first element is taken as it is, as
-    // NumPy's accumulate does (so a float cumsum keeps a leading -0.0).
-    let step = |acc: Option<R>, x: T| Some(acc.map_or(conv(x), |a| op(a, conv(x))));
-    // Pass 1: where each chunk starts and the running value before it.
-    let total = |c: &[T]| {
-        c.split_first()
-            .map(|(x, rest)| rest.iter().fold(conv(*x), |a, y| op(a, conv(*y))))
-    };
-    // One chunk (one thread: a small array, or a rank with one core) runs
-    // on from `seed` alone: its total is never needed, and skipping it saves
-    // a whole read of `v`.
-    let totals = if crate::kernels::threads_for(v.len()) == 1 {
-        vec![(v.len(), None)]
-    } else {
-        fold_chunks(v, |c| (c.len(), total(c)))
-    };
-    let mut starts = Vec::with_capacity(totals.len());
-    let (mut pos, mut before) = (0, seed);
-    for (len, total) in totals {
-        starts.push((pos, before));
-        before = match (before, total) {
-            (Some(a), Some(t)) => Some(op(a, t)),
-            (a, t) => a.or(t),
-        };
-        pos += len;
-    }
-    // Pass 2: every output chunk runs on from the nearest start at or before
-    // it (the chunks of `build` normally coincide with those of pass 1).
-    let lead = usize::from(initial.is_some());
-    let stream = streams::<R>(v.len());
-    build(v.len() + lead, |start, chunk: &mut [MaybeUninit<R>]| {
-        let (chunk, from) = match initial.filter(|_| start == 0) {
-            Some(init) => {
-                chunk[0].write(init);
-                (&mut chunk[1..], 0)
-            }
-            None => (chunk, start - lead),
-        };
-        let k = starts.partition_point(|(p, _)| *p <= from) - 1;
-        let (p, before) = starts[k];
-        let input = &v[from..from + chunk.len()];
-        // The hot loop below carries a plain value, not an Option.
-        let (mut acc, done) = match v[p..from].iter().fold(before, |a, x| step(a, *x)) {
-            Some(a) => (a, 0),
-            None => match input.first() {
-                Some(x) => (*chunk[0].write(conv(*x)), 1),
-                None => return,
-            },
-        };
-        let input = &input[done..];
-        write_each(&mut chunk[done..], stream, |i| {
-            acc = op(acc, conv(input[i]));
-            acc
-        });
-    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -163,20 +89,14 @@ fn scan_ranks<T: Copy + Sync, R: Plain + Send + Sync>(
     op: impl Fn(R, R) -> R + Sync,
 ) -> Result<Vec<R>, CommandError> {
     if ctx.ranks() == 1 {
-        return Ok(scan(v, initial, None, conv, op));
+        return Ok(scan::scan(v, initial, None, conv, op));
     }
-    let total = fold_chunks(v, |c| {
-        c.split_first()
-            .map(|(x, rest)| rest.iter().fold(conv(*x), |a, y| op(a, conv(*y))))
-    })
-    .into_iter()
-    .flatten()
-    .reduce(&op);
+    let total = scan::total(v, &conv, &op);
     let totals = exchange::allgather_vec(ctx.comm, total.as_slice())?;
     let rank = ctx.comm.rank();
     let seed = totals[..rank].iter().flatten().copied().reduce(&op);
     let initial = initial.filter(|_| rank == 0);
-    Ok(scan(v, initial, seed, conv, op))
+    Ok(scan::scan(v, initial, seed, conv, op))
 }
 
 fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
@@ -226,43 +146,4 @@ fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
     };
     let out = symbols.new_entry(out_type, vec![len], |_| data)?;
     Ok(ctx.created(out))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kernels::PAR_THRESHOLD;
-
-    /// Pass 2 must give the right answer wherever its chunks start,
-    /// including with the leading initial value shifting them by one.
-    #[test]
-    fn scans_match_sequential_on_every_size() {
-        for n in [
-            0,
-            1,
-            2,
-            PAR_THRESHOLD - 1,
-            PAR_THRESHOLD,
-            2 * PAR_THRESHOLD + 3,
-        ] {
-            let v: Vec<i64> = (0..n as i64).map(|i| i * 37 % 101 - 50).collect();
-            let mut want = Vec::new();
-            let mut acc = 0i64;
-            for x in &v {
-                acc = acc.wrapping_add(*x);
-                want.push(acc);
-            }
-            assert_eq!(
-                scan(&v, None, None, |x| x, i64::wrapping_add),
-                want,
-                "n = {n}"
-            );
-            want.insert(0, 0);
-            assert_eq!(
-                scan(&v, Some(0), None, |x| x, i64::wrapping_add),
-                want,
-                "n = {n}"
-            );
-        }
-    }
 }

@@ -1,8 +1,9 @@
 //! Sorting: `argsort<dtype,1>` (arguments `name`, `algoName`, `axis`),
 //! `sort<dtype,1>` (`array`, `alg`, `axis`), `coargsort` (`arr_names`,
 //! `arr_types`, `nstr`, `algoName`) and `searchSorted<dtype,1,1>` (`x1`, `x2`,
-//! `side`, `x2Sorted`), plus the sorting kernel the set operations, `unique`
-//! and `mink`/`maxk` share.
+//! `side`, `x2Sorted`), plus the dtype dispatch onto the sorting kernels of
+//! [`crate::kernels::ord`] that the set operations, `unique` and
+//! `mink`/`maxk` share.
 //!
 //! The order is NumPy's stable sort: NaNs go last, `-0.0` and `0.0` are equal
 //! (their input order is kept), ties keep their input order. Every element is
@@ -21,11 +22,11 @@
 //! place. With one rank every command runs the one-process code.
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
-pub(crate) use crate::dist::sort::{Scatter, radix_sort};
 use crate::dist::{self, exchange};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::ord::{argsort_keys, coargsort_keys, key_f64, key_i64, radix_sort};
 use crate::memory::Reservation;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, ArrayEntry, DType};
@@ -67,25 +68,6 @@ pub fn register(map: &mut CommandMap) {
 // ---------------------------------------------------------------------------
 // Keys
 // ---------------------------------------------------------------------------
-
-/// The key of every NaN: above the key of +inf.
-pub(crate) const NAN_KEY: u64 = u64::MAX;
-
-pub(crate) fn key_i64(x: i64) -> u64 {
-    (x as u64) ^ (1 << 63)
-}
-
-/// NaN last, `-0.0` equal to `0.0`, otherwise the IEEE order.
-pub(crate) fn key_f64(x: f64) -> u64 {
-    if x.is_nan() {
-        NAN_KEY
-    } else if x == 0.0 {
-        1 << 63
-    } else {
-        let b = x.to_bits();
-        if b >> 63 == 1 { !b } else { b | (1 << 63) }
-    }
-}
 
 /// The type values are compared in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,80 +142,9 @@ pub(crate) fn gather(data: &ArrayData, idx: &[i64]) -> ArrayData {
     same_kind!(data, v => kernels::map(idx, |i| v[i as usize]))
 }
 
-/// `(key, index)` pairs of `keys`, stably sorted by key.
-pub(crate) fn sorted_items(keys: &[u64]) -> Vec<(u64, i64)> {
-    let items = kernels::build(keys.len(), |start, chunk| {
-        for (k, o) in chunk.iter_mut().enumerate() {
-            o.write((keys[start + k], (start + k) as i64));
-        }
-    });
-    radix_sort(items, |x| x.0)
-}
-
-/// The stable sorting permutation of `keys`.
-///
-/// When the bits in which keys differ and the bits of an index fit in one
-/// word together, each element is sorted as one `u64` (key bits above the
-/// index), which halves the memory the passes move.
-pub(crate) fn argsort_keys(keys: &[u64]) -> Vec<i64> {
-    let n = keys.len();
-    let Some(first) = keys.first() else {
-        return Vec::new();
-    };
-    let varying = kernels::map_ranges(n, |r| keys[r].iter().fold(0u64, |acc, k| acc | (k ^ first)))
-        .into_iter()
-        .fold(0, |a, b| a | b);
-    // Bits above the highest varying bit and below the lowest are the same
-    // in every key, so dropping them keeps the order.
-    let (low, width) = if varying == 0 {
-        (0, 0)
-    } else {
-        let low = varying.trailing_zeros();
-        (low, 64 - varying.leading_zeros() - low)
-    };
-    let index_bits = usize::BITS - (n - 1).leading_zeros();
-    if width + index_bits > 64 {
-        let items = sorted_items(keys);
-        return kernels::map(&items, |x| x.1);
-    }
-    let key_mask = if width == 0 {
-        0
-    } else {
-        u64::MAX >> (64 - width)
-    };
-    let packed = kernels::build(n, |start, chunk| {
-        for (k, o) in chunk.iter_mut().enumerate() {
-            let i = start + k;
-            let short = (keys[i] >> low) & key_mask;
-            o.write((short << index_bits) | i as u64);
-        }
-    });
-    let sorted = radix_sort(packed, |x| x >> index_bits);
-    let index_mask = (1u64 << index_bits) - 1;
-    kernels::map(&sorted, |x| (x & index_mask) as i64)
-}
-
 /// NumPy's `argsort(kind="stable")`.
 pub(crate) fn argsort_data(data: &ArrayData) -> Vec<i64> {
     argsort_keys(&sort_keys(data))
-}
-
-/// The permutation that sorts rows of `keys` (columns, first most
-/// significant), stably.
-pub(crate) fn coargsort_keys(keys: &[Vec<u64>]) -> Vec<i64> {
-    let Some((last, rest)) = keys.split_last() else {
-        return Vec::new();
-    };
-    let mut perm = argsort_keys(last);
-    for k in rest.iter().rev() {
-        let items: Vec<(u64, i64)> = kernels::build(perm.len(), |start, out| {
-            for (o, i) in out.iter_mut().zip(&perm[start..]) {
-                o.write((k[*i as usize], *i));
-            }
-        });
-        perm = kernels::map(&radix_sort(items, |x| x.0), |x| x.1);
-    }
-    perm
 }
 
 /// NumPy's `sort(kind="stable")`: values move, so `-0.0` and NaN payloads
@@ -541,34 +452,6 @@ pub fn search_sorted(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn float_keys_follow_numpy_order() {
-        let xs = [
-            f64::NEG_INFINITY,
-            -1e300,
-            -1.0,
-            -f64::MIN_POSITIVE,
-            -0.0,
-            0.0,
-            5e-324,
-            1.0,
-            f64::INFINITY,
-        ];
-        let keys: Vec<u64> = xs.iter().map(|x| key_f64(*x)).collect();
-        assert!(keys.windows(2).all(|w| w[0] <= w[1]));
-        assert_eq!(key_f64(-0.0), key_f64(0.0));
-        assert!(key_f64(f64::INFINITY) < key_f64(f64::NAN));
-        assert_eq!(key_f64(-f64::NAN), NAN_KEY);
-        assert!(key_i64(i64::MIN) < key_i64(-1) && key_i64(-1) < key_i64(0));
-    }
-
-    #[test]
-    fn coargsort_orders_rows() {
-        let a = vec![1u64, 0, 1, 0, 1];
-        let b = vec![5u64, 5, 2, 2, 5];
-        assert_eq!(coargsort_keys(&[a, b]), vec![3, 1, 2, 0, 4]);
-    }
 
     #[test]
     fn common_domains() {

@@ -22,14 +22,12 @@
 //! call, so results at more than one rank may differ from NumPy's (and from
 //! one another at different rank counts) in the last bits.
 
-use std::thread;
-
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::symbols::format_real;
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::threads_for;
+use crate::kernels::aggregate::np_sum;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -44,86 +42,6 @@ pub fn register(map: &mut CommandMap) {
         map.add(format!("stdAll{t}"), handler!(std_all), Kind::Tracked, M)
             .everywhere();
     }
-}
-
-/// NumPy's `PW_BLOCKSIZE`: pieces up to this size are summed with eight
-/// accumulators instead of being split further.
-const PW_BLOCK: usize = 128;
-/// NumPy's default ufunc buffer size, in elements.
-const BUFSIZE: usize = 8192;
-
-/// NumPy's `pairwise_sum` of `f` over `v`.
-fn pairwise<T: Copy>(v: &[T], f: &impl Fn(T) -> f64) -> f64 {
-    let n = v.len();
-    if n < 8 {
-        v.iter().fold(0.0, |acc, x| acc + f(*x))
-    } else if n <= PW_BLOCK {
-        let mut r = [0.0; 8];
-        for (r, x) in r.iter_mut().zip(v) {
-            *r = f(*x);
-        }
-        let whole = n - n % 8;
-        for c in v[8..whole].chunks_exact(8) {
-            for (r, x) in r.iter_mut().zip(c) {
-                *r += f(*x);
-            }
-        }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for x in &v[whole..] {
-            res += f(*x);
-        }
-        res
-    } else {
-        let (a, b) = v.split_at(pairwise_split(n));
-        pairwise(a, f) + pairwise(b, f)
-    }
-}
-
-/// Where NumPy splits `n > PW_BLOCK` elements: half, down to a multiple of 8.
-fn pairwise_split(n: usize) -> usize {
-    let half = n / 2;
-    half - half % 8
-}
-
-fn join<R>(h: thread::ScopedJoinHandle<'_, R>) -> R {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
-/// `pairwise` with the top `log2(threads)` splits run on separate threads.
-fn pairwise_par<T: Copy + Sync>(v: &[T], f: &(impl Fn(T) -> f64 + Sync), threads: usize) -> f64 {
-    if threads < 2 || v.len() <= PW_BLOCK {
-        return pairwise(v, f);
-    }
-    let (a, b) = v.split_at(pairwise_split(v.len()));
-    thread::scope(|s| {
-        let left = s.spawn(|| pairwise_par(a, f, threads / 2));
-        let right = pairwise_par(b, f, threads - threads / 2);
-        join(left) + right
-    })
-}
-
-/// `np.sum` of `f` over `v` with a float64 accumulator: one pairwise tree
-/// when `v` is float64 already (`blocked == false`), else the sums of
-/// 8192-element blocks added in order, as NumPy's buffered casting loop does.
-pub(crate) fn np_sum<T: Copy + Sync>(v: &[T], f: impl Fn(T) -> f64 + Sync, blocked: bool) -> f64 {
-    let threads = threads_for(v.len());
-    if !blocked {
-        // NumPy starts from the identity, which turns a -0.0 sum into 0.0.
-        return 0.0 + pairwise_par(v, &f, threads);
-    }
-    if v.is_empty() {
-        return 0.0;
-    }
-    let per = v.len().div_ceil(threads).next_multiple_of(BUFSIZE);
-    let block_sums: Vec<Vec<f64>> = thread::scope(|s| {
-        let f = &f;
-        let handles: Vec<_> = v
-            .chunks(per)
-            .map(|part| s.spawn(move || part.chunks(BUFSIZE).map(|b| pairwise(b, f)).collect()))
-            .collect();
-        handles.into_iter().map(join).collect()
-    });
-    block_sums.into_iter().flatten().fold(0.0, |acc, s| acc + s)
 }
 
 /// Mean and variance (`ddof` given) or just the mean (`ddof` None).
@@ -246,21 +164,4 @@ fn stat(args: &Args, ctx: &Ctx, which: Stat) -> Result<Reply, CommandError> {
         _ => m.mean,
     };
     Ok(Reply::normal(format!("float64 {}", format_real(x))))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The pairwise tree must not depend on how many threads share it.
-    #[test]
-    fn threads_do_not_change_sums() {
-        let v: Vec<f64> = (0..100_003)
-            .map(|i| ((i * 7919) % 1013) as f64 / 3.0)
-            .collect();
-        let one = pairwise(&v, &|x| x);
-        for t in 2..6 {
-            assert_eq!(pairwise_par(&v, &|x| x, t).to_bits(), one.to_bits());
-        }
-    }
 }

@@ -1,8 +1,6 @@
-//! Sorting across ranks, and the local radix sort it (and every one-rank
-//! sort) is built on.
+//! Sorting across ranks, built on the local radix sort of
+//! [`crate::kernels::ord`].
 //!
-//! * [`radix_sort`]: a stable sort of one rank's elements by a `u64` key, on
-//!   all cores.
 //! * [`sort_items`]: sample sort of `(key, global index)` [`Item`]s over the
 //!   ranks. Ties are broken by the global index, so the result is a total
 //!   order: stable, and the same at any number of ranks. Each rank sorts its
@@ -17,221 +15,14 @@
 //! * [`neighbours`]: the keys just before and just after this rank's block
 //!   (comparisons of sorted neighbours across block edges).
 
-use std::thread;
-
 use super::block::Block;
 use super::comm::Comm;
 use super::exchange;
 use crate::error::CommandError;
+use crate::kernels::ord::radix_sort;
 use crate::kernels::{self, Plain};
 
 type R<T> = Result<T, CommandError>;
-
-// ---------------------------------------------------------------------------
-// Local radix sort
-// ---------------------------------------------------------------------------
-
-/// A destination written at disjoint positions by several threads.
-pub struct Scatter<T>(*mut T);
-
-// SAFETY: threads only write through the pointer, each to positions no
-// other thread writes, and the owner waits for all of them (thread::scope).
-unsafe impl<T: Send> Sync for Scatter<T> {}
-unsafe impl<T: Send> Send for Scatter<T> {}
-
-impl<T> Scatter<T> {
-    pub fn new(v: &mut Vec<T>) -> Self {
-        Scatter(v.as_mut_ptr())
-    }
-    /// # Safety
-    /// `i` must be within the capacity of the vector and no other thread may
-    /// write position `i` at the same time.
-    pub unsafe fn write(&self, i: usize, x: T) {
-        // SAFETY: guaranteed by the caller.
-        unsafe { self.0.add(i).write(x) }
-    }
-}
-
-/// Bits per radix digit.
-const DIGIT_BITS: u32 = 8;
-const BUCKETS: usize = 1 << DIGIT_BITS;
-
-/// One stable pass on all cores: `src` scattered into `dst` (capacity
-/// `src.len()`) by `digit`. Returns where each digit's elements start, plus
-/// the end.
-fn parallel_pass<T, D>(src: &[T], dst: &mut Vec<T>, digit: D) -> Vec<usize>
-where
-    T: Copy + Send + Sync,
-    D: Fn(&T) -> usize + Sync,
-{
-    let n = src.len();
-    let counts = kernels::map_ranges(n, |r| {
-        let mut h = vec![0usize; BUCKETS];
-        for x in &src[r] {
-            h[digit(x)] += 1;
-        }
-        h
-    });
-    // Chunk t's elements of digit b start after every element of a smaller
-    // digit and after chunk t-1's elements of digit b.
-    let mut starts = counts;
-    let mut bounds = Vec::with_capacity(BUCKETS + 1);
-    let mut run = 0;
-    for b in 0..BUCKETS {
-        bounds.push(run);
-        for h in starts.iter_mut() {
-            let c = h[b];
-            h[b] = run;
-            run += c;
-        }
-    }
-    bounds.push(run);
-    let out = Scatter::new(dst);
-    let scatter = |chunk: &[T], mut at: Vec<usize>| {
-        for x in chunk {
-            let b = digit(x);
-            // SAFETY: the positions of all chunks and digits are disjoint
-            // ranges covering 0..n, within dst's capacity n.
-            unsafe { out.write(at[b], *x) };
-            at[b] += 1;
-        }
-    };
-    if starts.len() == 1 {
-        scatter(src, starts.swap_remove(0));
-    } else {
-        thread::scope(|s| {
-            for (chunk, at) in src.chunks(kernels::chunk_len(n)).zip(starts) {
-                let scatter = &scatter;
-                s.spawn(move || scatter(chunk, at));
-            }
-        });
-    }
-    // SAFETY: the pass wrote every position 0..n (a permutation of src) and
-    // T is Copy, so there is nothing to drop.
-    unsafe { dst.set_len(n) };
-    bounds
-}
-
-/// Stable LSD sort of `data` by the digits at `shifts` on this thread,
-/// using `scratch` (same length) as the other buffer.
-fn sort_slice<T, K>(data: &mut [T], scratch: &mut [T], shifts: &[u32], key: &K)
-where
-    T: Copy,
-    K: Fn(&T) -> u64,
-{
-    let mut in_data = true;
-    for &shift in shifts {
-        let (from, to): (&[T], &mut [T]) = if in_data {
-            (data, scratch)
-        } else {
-            (scratch, data)
-        };
-        let digit = |x: &T| ((key(x) >> shift) as usize) & (BUCKETS - 1);
-        let mut at = [0usize; BUCKETS];
-        for x in from.iter() {
-            at[digit(x)] += 1;
-        }
-        if at.contains(&from.len()) {
-            // One digit value throughout: the pass would not move anything.
-            continue;
-        }
-        let mut run = 0;
-        for a in at.iter_mut() {
-            let c = *a;
-            *a = run;
-            run += c;
-        }
-        for x in from.iter() {
-            let b = digit(x);
-            to[at[b]] = *x;
-            at[b] += 1;
-        }
-        in_data = !in_data;
-    }
-    if !in_data {
-        data.copy_from_slice(scratch);
-    }
-}
-
-/// Stable sort of `v` by `key`.
-///
-/// Large arrays are first split on their highest varying digit (one
-/// parallel pass); each of the resulting buckets, small enough to stay in a
-/// core's cache, is then sorted by the lower digits on one thread, the
-/// buckets spread over all cores. Small arrays take LSD passes directly.
-pub fn radix_sort<T, K>(mut src: Vec<T>, key: K) -> Vec<T>
-where
-    T: Copy + Send + Sync,
-    K: Fn(&T) -> u64 + Sync,
-{
-    let n = src.len();
-    if n < 2 {
-        return src;
-    }
-    let first = key(&src[0]);
-    // Bits in which some key differs from the first: digits without any
-    // need no pass.
-    let varying = kernels::map_ranges(n, |r| {
-        src[r].iter().fold(0u64, |acc, x| acc | (key(x) ^ first))
-    })
-    .into_iter()
-    .fold(0, |a, b| a | b);
-    let shifts: Vec<u32> = (0..64)
-        .step_by(DIGIT_BITS as usize)
-        .filter(|s| (varying >> s) & (BUCKETS as u64 - 1) != 0)
-        .collect();
-    let Some((&top, lower)) = shifts.split_last() else {
-        return src;
-    };
-    let key = &key;
-    let digit = |shift: u32| move |x: &T| ((key(x) >> shift) as usize) & (BUCKETS - 1);
-    let mut dst: Vec<T> = Vec::with_capacity(n);
-    if n < kernels::PAR_THRESHOLD || lower.is_empty() {
-        for &shift in &shifts {
-            parallel_pass(&src, &mut dst, digit(shift));
-            std::mem::swap(&mut src, &mut dst);
-        }
-        return src;
-    }
-    let bounds = parallel_pass(&src, &mut dst, digit(top));
-    // Bucket b is bounds[b]..bounds[b + 1] of dst; src serves as its scratch.
-    let mut pieces = Vec::with_capacity(BUCKETS);
-    let (mut rest_dst, mut rest_src) = (dst.as_mut_slice(), src.as_mut_slice());
-    for w in bounds.windows(2) {
-        let len = w[1] - w[0];
-        let (d, dr) = rest_dst.split_at_mut(len);
-        let (s, sr) = rest_src.split_at_mut(len);
-        (rest_dst, rest_src) = (dr, sr);
-        if len > 1 {
-            pieces.push((d, s));
-        }
-    }
-    // Largest last, so that they are taken first.
-    pieces.sort_by_key(|(d, _)| d.len());
-    let queue = std::sync::Mutex::new(pieces);
-    let work = || {
-        loop {
-            let next = queue
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .pop();
-            let Some((d, s)) = next else { break };
-            sort_slice(d, s, lower, key);
-        }
-    };
-    let threads = kernels::threads_for(n);
-    thread::scope(|s| {
-        for _ in 1..threads {
-            s.spawn(work);
-        }
-        work();
-    });
-    dst
-}
-
-// ---------------------------------------------------------------------------
-// Sample sort over the ranks
-// ---------------------------------------------------------------------------
 
 /// A sort key and the global position it came from (its tie-breaker).
 #[repr(C)]
@@ -674,30 +465,5 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "ranks={ranks}");
         }
-    }
-
-    #[test]
-    fn radix_sort_is_stable_on_every_path() {
-        // Large enough for several threads; keys spread over all 8 digits
-        // and over only one.
-        let n = kernels::PAR_THRESHOLD * 3 + 11;
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let wide: Vec<(u64, usize)> = (0..n)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x >> (i % 3 * 20), i)
-            })
-            .collect();
-        let narrow: Vec<(u64, usize)> = wide.iter().map(|(k, i)| (k % 5, *i)).collect();
-        for v in [wide, narrow] {
-            let mut want = v.clone();
-            want.sort_by_key(|p| p.0);
-            assert_eq!(radix_sort(v, |p| p.0), want);
-        }
-        let one: Vec<u64> = vec![7; 1000];
-        assert_eq!(radix_sort(one.clone(), |x| *x), one);
-        assert!(radix_sort(Vec::<u64>::new(), |x| *x).is_empty());
     }
 }

@@ -12,11 +12,12 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use super::{Arith, Op, Plan, compute, is_sqrt};
-use crate::commands::operands::{BlockMut, Elem, Fill, Scalar, Side};
+use super::{Plan, compute, is_sqrt};
 use crate::commands::{Ctx, check_dtype};
 use crate::error::CommandError;
 use crate::kernels;
+use crate::kernels::arith::{Basic, Op, each, fused_as, scale};
+use crate::kernels::elem::{BlockMut, Elem, Fill, Scalar, Side};
 use crate::protocol::Args;
 use crate::symbol_table::{ArrayData, ArrayEntry, DType, Deferred, Recipe};
 
@@ -88,35 +89,23 @@ impl Fill for ScaledRead<'_> {
                 let k = f64::from_scalar(s.scalar);
                 each(&v[r], o, k, s.scalar_first, |x: f64, y: f64| x / y);
             }
-            (ArrayData::Int64(v), BlockMut::Int64(o)) => scale(s, &v[r], o),
-            (ArrayData::UInt64(v), BlockMut::UInt64(o)) => scale(s, &v[r], o),
-            (ArrayData::UInt8(v), BlockMut::UInt8(o)) => scale(s, &v[r], o),
-            (ArrayData::Float64(v), BlockMut::Float64(o)) => scale(s, &v[r], o),
-            (ArrayData::Bool(v), BlockMut::Bool(o)) => scale(s, &v[r], o),
+            (ArrayData::Int64(v), BlockMut::Int64(o)) => {
+                scale(s.op, &v[r], o, Elem::from_scalar(s.scalar), s.scalar_first)
+            }
+            (ArrayData::UInt64(v), BlockMut::UInt64(o)) => {
+                scale(s.op, &v[r], o, Elem::from_scalar(s.scalar), s.scalar_first)
+            }
+            (ArrayData::UInt8(v), BlockMut::UInt8(o)) => {
+                scale(s.op, &v[r], o, Elem::from_scalar(s.scalar), s.scalar_first)
+            }
+            (ArrayData::Float64(v), BlockMut::Float64(o)) => {
+                scale(s.op, &v[r], o, Elem::from_scalar(s.scalar), s.scalar_first)
+            }
+            (ArrayData::Bool(v), BlockMut::Bool(o)) => {
+                scale(s.op, &v[r], o, Elem::from_scalar(s.scalar), s.scalar_first)
+            }
             _ => unreachable!("a Scaled array has its source's type (Scaled::of)"),
         }
-    }
-}
-
-/// `src op scalar` into `out`, by the element functions `arith` uses.
-fn scale<C: Arith>(s: &Scaled, src: &[C], out: &mut [C]) {
-    let (k, first) = (C::from_scalar(s.scalar), s.scalar_first);
-    match s.op {
-        Op::Add => each(src, out, k, first, C::add),
-        Op::Sub => each(src, out, k, first, C::sub),
-        Op::Mul => each(src, out, k, first, C::mul),
-        Op::FloorDiv => each(src, out, k, first, C::floordiv),
-        Op::Mod => each(src, out, k, first, C::rem),
-        _ => each(src, out, k, first, C::pow),
-    }
-}
-
-fn each<C: Copy>(src: &[C], out: &mut [C], k: C, scalar_first: bool, f: impl Fn(C, C) -> C) {
-    let pairs = out.iter_mut().zip(src);
-    if scalar_first {
-        pairs.for_each(|(o, x)| *o = f(k, *x));
-    } else {
-        pairs.for_each(|(o, x)| *o = f(*x, k));
     }
 }
 
@@ -190,53 +179,17 @@ impl Reader<'_> {
 // Element-by-element fusion
 // ---------------------------------------------------------------------------
 
-/// `x op y` for the operators fused element by element; `swapped` puts the
-/// operands the other way round. Addition and multiplication commute
-/// exactly (up to which NaN's payload survives, which NumPy leaves open too),
-/// so only subtraction and division keep their order.
-#[derive(Clone, Copy)]
-enum Basic {
-    Add,
-    Mul,
-    Sub { swapped: bool },
-    Div { swapped: bool },
-}
-
-impl Basic {
-    /// `op` under `plan` when it computes in `t` itself, with no conversion.
-    fn of(plan: Plan, op: Op, t: DType, swapped: bool) -> Option<Basic> {
-        match (plan, op) {
-            (Plan::Arith(p), Op::Add) if p == t => Some(Basic::Add),
-            (Plan::Arith(p), Op::Mul) if p == t => Some(Basic::Mul),
-            (Plan::Arith(p), Op::Sub) if p == t => Some(Basic::Sub { swapped }),
-            (Plan::TrueDiv, _) if t == DType::Float64 => Some(Basic::Div { swapped }),
-            _ => None,
-        }
+/// `op` under `plan` as a [`Basic`] operator, when it computes in `t` itself,
+/// with no conversion.
+fn basic(plan: Plan, op: Op, t: DType, swapped: bool) -> Option<Basic> {
+    match (plan, op) {
+        (Plan::Arith(p), Op::Add) if p == t => Some(Basic::Add),
+        (Plan::Arith(p), Op::Mul) if p == t => Some(Basic::Mul),
+        (Plan::Arith(p), Op::Sub) if p == t => Some(Basic::Sub { swapped }),
+        (Plan::TrueDiv, _) if t == DType::Float64 => Some(Basic::Div { swapped }),
+        _ => None,
     }
 }
-
-/// The types fused element by element. Only float64 divides in its own type
-/// (integer `/` gives float64, so [`Basic::of`] never plans it for them).
-trait Fusable: Arith {
-    fn div(a: Self, b: Self) -> Self;
-}
-
-impl Fusable for f64 {
-    fn div(a: Self, b: Self) -> Self {
-        a / b
-    }
-}
-
-macro_rules! integer_fusable {
-    ($($t:ty),*) => {$(
-        impl Fusable for $t {
-            fn div(_: Self, _: Self) -> Self {
-                unreachable!("integer division is not planned in its own type")
-            }
-        }
-    )*};
-}
-integer_fusable!(i64, u64);
 
 /// `a op b`, one of them deferred, computed element by element when both
 /// operators are [`Basic`] in one type shared by both arrays; `None`
@@ -249,8 +202,8 @@ pub(super) fn fused(plan: Plan, op: Op, a: &Reader, b: &Reader) -> Option<ArrayD
     };
     let s = lazy.recipe;
     let t = other.dtype();
-    let outer = Basic::of(plan, op, t, lazy_left)?;
-    let inner = Basic::of(s.plan, s.op, lazy.source.dtype(), s.scalar_first)?;
+    let outer = basic(plan, op, t, lazy_left)?;
+    let inner = basic(s.plan, s.op, lazy.source.dtype(), s.scalar_first)?;
     Some(match (other, lazy.source) {
         (ArrayData::Float64(x), ArrayData::Float64(y)) => {
             ArrayData::Float64(fused_as(x, y, f64::from_scalar(s.scalar), inner, outer))
@@ -263,38 +216,4 @@ pub(super) fn fused(plan: Plan, op: Op, a: &Reader, b: &Reader) -> Option<ArrayD
         }
         _ => return None,
     })
-}
-
-/// `outer(x[i], inner(y[i], k))` for every i. The operators are dispatched
-/// once, outside the loop, so each combination is its own tight loop.
-fn fused_as<C: Fusable>(x: &[C], y: &[C], k: C, inner: Basic, outer: Basic) -> Vec<C> {
-    match inner {
-        Basic::Add => Outer { x, y, op: outer }.with(move |v| C::add(v, k)),
-        Basic::Mul => Outer { x, y, op: outer }.with(move |v| C::mul(v, k)),
-        Basic::Sub { swapped: false } => Outer { x, y, op: outer }.with(move |v| C::sub(v, k)),
-        Basic::Sub { swapped: true } => Outer { x, y, op: outer }.with(move |v| C::sub(k, v)),
-        Basic::Div { swapped: false } => Outer { x, y, op: outer }.with(move |v| C::div(v, k)),
-        Basic::Div { swapped: true } => Outer { x, y, op: outer }.with(move |v| C::div(k, v)),
-    }
-}
-
-/// The outer operator and its operands, waiting for the inner function.
-struct Outer<'a, C> {
-    x: &'a [C],
-    y: &'a [C],
-    op: Basic,
-}
-
-impl<C: Fusable> Outer<'_, C> {
-    fn with(self, g: impl Fn(C) -> C + Sync) -> Vec<C> {
-        let (x, y) = (self.x, self.y);
-        match self.op {
-            Basic::Add => kernels::map2(x, y, |a, b| C::add(a, g(b))),
-            Basic::Mul => kernels::map2(x, y, |a, b| C::mul(a, g(b))),
-            Basic::Sub { swapped: false } => kernels::map2(x, y, |a, b| C::sub(a, g(b))),
-            Basic::Sub { swapped: true } => kernels::map2(x, y, |a, b| C::sub(g(b), a)),
-            Basic::Div { swapped: false } => kernels::map2(x, y, |a, b| C::div(a, g(b))),
-            Basic::Div { swapped: true } => kernels::map2(x, y, |a, b| C::div(g(b), a)),
-        }
-    }
 }

@@ -25,14 +25,15 @@
 mod dist;
 
 use super::sorting::{
-    Domain, NAN_KEY, Scatter, gather, key_arrays, key_i64, keys_in, new_array, new_block,
-    radix_sort, same_kind, scratch, sort_data, sort_keys, sort_scratch, sorted_items, store,
+    Domain, gather, key_arrays, keys_in, new_array, new_block, same_kind, scratch, sort_data,
+    sort_keys, sort_scratch, store,
 };
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::concatenate::concat;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::ord::{NAN_KEY, Scatter, coargsort_keys, key_i64, radix_sort, sorted_items};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -226,7 +227,7 @@ pub fn unique(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let perm: Vec<i64> = if assume_sorted {
         (0..n as i64).collect()
     } else {
-        super::sorting::coargsort_keys(&keys)
+        coargsort_keys(&keys)
     };
     let starts = run_starts(n, |i| {
         let (p, q) = (perm[i] as usize, perm[i - 1] as usize);

@@ -1,0 +1,191 @@
+//! Aggregation kernels: folds of a slice on all cores (sums, products,
+//! any/all), minimum and maximum, the index of the first best element,
+//! sortedness, and NumPy's pairwise float sum in NumPy's order.
+//!
+//! NumPy's `np.sum` is bit for bit reproduced: its pairwise summation, with
+//! the same split points; non-float64 input is converted in blocks of 8192
+//! elements (NumPy's buffer size) whose pairwise sums are added in turn.
+//! The top of the tree, or the run of blocks, is shared out among threads
+//! without changing the order of the additions.
+
+use rayon::prelude::*;
+
+use super::{fold_chunks, install, threads_for};
+
+/// Folds `v` per chunk with `f` from `init`, then combines the chunk results.
+pub fn fold<T: Copy + Sync, R: Copy + Send + Sync>(
+    v: &[T],
+    init: R,
+    f: impl Fn(R, T) -> R + Sync,
+    combine: impl Fn(R, R) -> R,
+) -> R {
+    fold_chunks(v, |c| c.iter().fold(init, |acc, x| f(acc, *x)))
+        .into_iter()
+        .fold(init, combine)
+}
+
+/// Smallest (`max == false`) or largest element; `None` when empty.
+pub fn extreme<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<T> {
+    let best = |a: Option<T>, b: Option<T>| match (a, b) {
+        (Some(x), Some(y)) => Some(if max { x.max(y) } else { x.min(y) }),
+        (x, None) => x,
+        (None, y) => y,
+    };
+    fold(v, None, |acc, x| best(acc, Some(x)), best)
+}
+
+/// Float minimum or maximum: `None` when empty (or, skipping NaNs, when
+/// there is nothing else); NaN when a NaN is met and not skipped.
+pub fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
+    let best = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(x), Some(y)) if x.is_nan() || y.is_nan() => Some(f64::NAN),
+        (Some(x), Some(y)) => Some(if max { x.max(y) } else { x.min(y) }),
+        (x, None) => x,
+        (None, y) => y,
+    };
+    fold(
+        v,
+        None,
+        |acc, x| {
+            if skip_nan && x.is_nan() {
+                acc
+            } else {
+                best(acc, Some(x))
+            }
+        },
+        best,
+    )
+}
+
+/// Index of the first element that no later one beats; `better(a, b)` says
+/// whether `a` beats the best so far, `b`. `None` when empty.
+pub fn arg_best<T: Copy + Send + Sync>(
+    v: &[T],
+    better: &(impl Fn(T, T) -> bool + Sync),
+) -> Option<usize> {
+    let first_best = |c: &[T]| {
+        let mut best: Option<(usize, T)> = None;
+        for (i, x) in c.iter().enumerate() {
+            if best.is_none_or(|(_, b)| better(*x, b)) {
+                best = Some((i, *x));
+            }
+        }
+        (c.len(), best)
+    };
+    let mut offset = 0;
+    let mut best: Option<(usize, T)> = None;
+    // Chunks come in order, so a tie keeps the earlier chunk's index.
+    for (len, found) in fold_chunks(v, first_best) {
+        if let Some((i, x)) = found
+            && best.is_none_or(|(_, b)| better(x, b))
+        {
+            best = Some((offset + i, x));
+        }
+        offset += len;
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Whether `le` holds for every neighbouring pair; chunks are checked in
+/// parallel and then joined at their seams.
+pub fn sorted_by<T: Copy + Send + Sync>(v: &[T], le: impl Fn(T, T) -> bool + Sync) -> bool {
+    let parts = fold_chunks(v, |c| {
+        let inside = c.windows(2).all(|w| le(w[0], w[1]));
+        (inside, c.first().copied(), c.last().copied())
+    });
+    parts.iter().all(|p| p.0)
+        && parts.windows(2).all(|w| match (w[0].2, w[1].1) {
+            (Some(a), Some(b)) => le(a, b),
+            _ => true,
+        })
+}
+
+/// NumPy's `PW_BLOCKSIZE`: pieces up to this size are summed with eight
+/// accumulators instead of being split further.
+const PW_BLOCK: usize = 128;
+/// NumPy's default ufunc buffer size, in elements.
+const BUFSIZE: usize = 8192;
+
+/// NumPy's `pairwise_sum` of `f` over `v`.
+fn pairwise<T: Copy>(v: &[T], f: &impl Fn(T) -> f64) -> f64 {
+    let n = v.len();
+    if n < 8 {
+        v.iter().fold(0.0, |acc, x| acc + f(*x))
+    } else if n <= PW_BLOCK {
+        let mut r = [0.0; 8];
+        for (r, x) in r.iter_mut().zip(v) {
+            *r = f(*x);
+        }
+        let whole = n - n % 8;
+        for c in v[8..whole].chunks_exact(8) {
+            for (r, x) in r.iter_mut().zip(c) {
+                *r += f(*x);
+            }
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for x in &v[whole..] {
+            res += f(*x);
+        }
+        res
+    } else {
+        let (a, b) = v.split_at(pairwise_split(n));
+        pairwise(a, f) + pairwise(b, f)
+    }
+}
+
+/// Where NumPy splits `n > PW_BLOCK` elements: half, down to a multiple of 8.
+fn pairwise_split(n: usize) -> usize {
+    let half = n / 2;
+    half - half % 8
+}
+
+/// `pairwise` with the top `log2(threads)` splits run on separate threads.
+fn pairwise_par<T: Copy + Sync>(v: &[T], f: &(impl Fn(T) -> f64 + Sync), threads: usize) -> f64 {
+    if threads < 2 || v.len() <= PW_BLOCK {
+        return pairwise(v, f);
+    }
+    let (a, b) = v.split_at(pairwise_split(v.len()));
+    let (left, right) = rayon::join(
+        || pairwise_par(a, f, threads / 2),
+        || pairwise_par(b, f, threads - threads / 2),
+    );
+    left + right
+}
+
+/// `np.sum` of `f` over `v` with a float64 accumulator: one pairwise tree
+/// when `v` is float64 already (`blocked == false`), else the sums of
+/// 8192-element blocks added in order, as NumPy's buffered casting loop does.
+pub(crate) fn np_sum<T: Copy + Sync>(v: &[T], f: impl Fn(T) -> f64 + Sync, blocked: bool) -> f64 {
+    let threads = threads_for(v.len());
+    if !blocked {
+        // NumPy starts from the identity, which turns a -0.0 sum into 0.0.
+        return 0.0 + install(|| pairwise_par(v, &f, threads));
+    }
+    if v.is_empty() {
+        return 0.0;
+    }
+    let per = v.len().div_ceil(threads).next_multiple_of(BUFSIZE);
+    let block_sums: Vec<Vec<f64>> = install(|| {
+        v.par_chunks(per)
+            .map(|part| part.chunks(BUFSIZE).map(|b| pairwise(b, &f)).collect())
+            .collect()
+    });
+    block_sums.into_iter().flatten().fold(0.0, |acc, s| acc + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pairwise tree must not depend on how many threads share it.
+    #[test]
+    fn threads_do_not_change_sums() {
+        let v: Vec<f64> = (0..100_003)
+            .map(|i| ((i * 7919) % 1013) as f64 / 3.0)
+            .collect();
+        let one = pairwise(&v, &|x| x);
+        for t in 2..6 {
+            assert_eq!(pairwise_par(&v, &|x| x, t).to_bits(), one.to_bits());
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Selection kernels: gather by position (`take`), compress by a mask
+//! (`filter`), scatter to positions, slices or masks (`write_at`), joins
+//! (`concat`), NumPy's `where` (`choose`), `reverse` and `splat`, each on
+//! all cores for large arrays. The handlers (`commands/indexing`,
+//! `concatenate`, `conditional`, `manipulation`) check the arguments and
+//! dispatch on dtypes.
+
+use std::mem::MaybeUninit;
+
+use rayon::prelude::*;
+
+use super as kernels;
+use super::elem::{BLOCK, Elem, Side, load};
+
+/// The positions a slice selects: `start + k * stride` for `k < len`.
+#[derive(Clone, Copy)]
+pub struct Slice {
+    pub start: i64,
+    pub stride: i64,
+    pub len: usize,
+}
+
+impl Slice {
+    pub fn at(self, k: usize) -> usize {
+        (self.start as i128 + k as i128 * self.stride as i128) as usize
+    }
+    /// The `k` whose positions fall in `lo..hi` (positions are monotone in k).
+    pub fn ks_within(self, lo: usize, hi: usize) -> std::ops::Range<usize> {
+        let (s, d, len) = (self.start as i128, self.stride as i128, self.len as i128);
+        let (lo, hi) = (lo as i128, hi as i128);
+        let (first, end) = if d > 0 {
+            // start + k*d in [lo, hi)
+            (div_ceil(lo - s, d), div_ceil(hi - s, d))
+        } else {
+            // start - k*e in [lo, hi), e = -d
+            let e = -d;
+            ((s - hi).div_euclid(e) + 1, (s - lo).div_euclid(e) + 1)
+        };
+        let clamp = |k: i128| k.clamp(0, len) as usize;
+        clamp(first)..clamp(end).max(clamp(first))
+    }
+}
+
+/// Ceiling division for any signs of `a` (with `b > 0`).
+fn div_ceil(a: i128, b: i128) -> i128 {
+    -((-a).div_euclid(b))
+}
+
+/// An index argument: integer positions or a bool mask.
+pub enum Index<'a> {
+    Signed(&'a [i64]),
+    Unsigned(&'a [u64]),
+    Mask(&'a [bool]),
+}
+
+impl Index<'_> {
+    /// This rank's (checked) integer indices as global positions in an
+    /// array of `n` elements; `None` for a mask.
+    pub fn positions(&self, n: usize) -> Option<Vec<u64>> {
+        match self {
+            Index::Signed(v) => Some(kernels::map(v, |i| {
+                (if i < 0 { i + n as i64 } else { i }) as u64
+            })),
+            Index::Unsigned(v) => Some(v.to_vec()),
+            Index::Mask(_) => None,
+        }
+    }
+}
+
+/// A new vector of `n` elements, element k being `v[at(k)]`.
+pub fn take<T: Copy + Send + Sync>(
+    v: &[T],
+    n: usize,
+    at: impl Fn(usize) -> usize + Sync,
+) -> Vec<T> {
+    kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
+        for (k, o) in chunk.iter_mut().enumerate() {
+            o.write(v[at(start + k)]);
+        }
+    })
+}
+
+/// The elements of `v` where `mask` is true (`count` of them), each chunk
+/// of the mask compressed on its own core into its place in the output.
+pub fn filter<T: Copy + Send + Sync>(v: &[T], mask: &[bool], count: usize) -> Vec<T> {
+    let per = kernels::chunk_len(v.len());
+    let counts = kernels::fold_chunks(mask, |c| c.iter().filter(|b| **b).count());
+    let mut out: Vec<T> = Vec::with_capacity(count);
+    let mut rest = &mut out.spare_capacity_mut()[..count];
+    let mut parts = Vec::with_capacity(counts.len());
+    for c in &counts {
+        let (part, tail) = rest.split_at_mut(*c);
+        parts.push(part);
+        rest = tail;
+    }
+    kernels::install(|| {
+        parts
+            .into_par_iter()
+            .zip(v.par_chunks(per))
+            .zip(mask.par_chunks(per))
+            .for_each(|((part, v), m)| {
+                let picked = v.iter().zip(m).filter(|(_, m)| **m).map(|(x, _)| *x);
+                for (o, x) in part.iter_mut().zip(picked) {
+                    o.write(x);
+                }
+            });
+    });
+    // SAFETY: the parts cover `count` elements and each part received
+    // exactly as many elements as its mask chunk has trues (`counts`
+    // were taken with the same chunking as the writes).
+    unsafe { out.set_len(count) };
+    out
+}
+
+/// Where an assignment writes: its k-th value goes to the k-th position.
+#[derive(Clone, Copy)]
+pub enum Targets<'a> {
+    One(usize),
+    Slice(Slice),
+    /// An index array already checked against the target's length.
+    Index(&'a Index<'a>),
+}
+
+impl Targets<'_> {
+    /// Calls `put(k, position)` for the writes landing in `lo..hi` of an
+    /// array of `len` elements, in k order; `base` is the k of the first
+    /// write of a mask in that range.
+    pub fn each_within(
+        self,
+        len: usize,
+        (lo, hi): (usize, usize),
+        base: usize,
+        mut put: impl FnMut(usize, usize),
+    ) {
+        let mut keep = |k: usize, p: usize| {
+            if (lo..hi).contains(&p) {
+                put(k, p)
+            }
+        };
+        match self {
+            Targets::One(p) => keep(0, p),
+            Targets::Slice(sl) => {
+                for k in sl.ks_within(lo, hi) {
+                    put(k, sl.at(k));
+                }
+            }
+            Targets::Index(Index::Signed(v)) => {
+                for (k, i) in v.iter().enumerate() {
+                    // Checked already: a negative index counts from the end.
+                    let p = if *i < 0 { *i + len as i64 } else { *i };
+                    keep(k, p as usize);
+                }
+            }
+            Targets::Index(Index::Unsigned(v)) => {
+                for (k, i) in v.iter().enumerate() {
+                    keep(k, *i as usize);
+                }
+            }
+            Targets::Index(Index::Mask(m)) => {
+                let trues = m[lo..hi].iter().enumerate().filter(|(_, b)| **b);
+                for (k, (p, _)) in (base..).zip(trues) {
+                    put(k, lo + p);
+                }
+            }
+        }
+    }
+}
+
+/// Stores `value(k)` at the k-th target of `dst`. Each core owns one range
+/// of `dst` and applies, in order, the writes landing there, so repeated
+/// indexes end with the last value as in NumPy, without write races.
+pub fn write_at<T: Send>(dst: &mut [T], targets: Targets, value: impl Fn(usize) -> T + Sync) {
+    let n = dst.len();
+    let threads = match targets {
+        Targets::One(_) => 1,
+        Targets::Slice(sl) => kernels::threads_for(sl.len),
+        Targets::Index(Index::Mask(m)) => kernels::threads_for(m.len()),
+        // Every core reads the whole index array: keep the readers few.
+        Targets::Index(Index::Signed(v)) => kernels::threads_for(v.len()).min(8),
+        Targets::Index(Index::Unsigned(v)) => kernels::threads_for(v.len()).min(8),
+    };
+    if threads == 1 {
+        targets.each_within(n, (0, n), 0, |k, p| dst[p] = value(k));
+        return;
+    }
+    let per = n.div_ceil(threads).max(1);
+    let bases: Vec<usize> = match targets {
+        Targets::Index(Index::Mask(m)) => m
+            .chunks(per)
+            .scan(0, |acc, c| {
+                let base = *acc;
+                *acc += c.iter().filter(|b| **b).count();
+                Some(base)
+            })
+            .collect(),
+        _ => vec![0; n.div_ceil(per)],
+    };
+    kernels::install(|| {
+        dst.par_chunks_mut(per)
+            .enumerate()
+            .zip(bases)
+            .for_each(|((c, chunk), base)| {
+                let lo = c * per;
+                let hi = lo + chunk.len();
+                targets.each_within(n, (lo, hi), base, |k, p| chunk[p - lo] = value(k));
+            });
+    });
+}
+
+/// `parts` one after the other, copied in parallel for large results.
+pub fn concat<T: Copy + Send + Sync>(parts: &[&[T]]) -> Vec<T> {
+    let ends: Vec<usize> = parts
+        .iter()
+        .scan(0, |end, p| {
+            *end += p.len();
+            Some(*end)
+        })
+        .collect();
+    let total = ends.last().copied().unwrap_or(0);
+    kernels::build(total, |start, chunk| {
+        let mut part = ends.partition_point(|e| *e <= start);
+        let mut pos = start;
+        let mut filled = 0;
+        while filled < chunk.len() {
+            let part_start = if part == 0 { 0 } else { ends[part - 1] };
+            let src = &parts[part][pos - part_start..];
+            let take = src.len().min(chunk.len() - filled);
+            for (o, x) in chunk[filled..filled + take].iter_mut().zip(src) {
+                o.write(*x);
+            }
+            filled += take;
+            pos += take;
+            part += 1;
+        }
+    })
+}
+
+/// NumPy's `where`: `a[i]` where `cond[i]`, else `b[i]`, both converted
+/// to `C`.
+pub fn choose<C: Elem>(cond: &[bool], a: &Side, b: &Side) -> Vec<C> {
+    kernels::build(cond.len(), |start, out: &mut [MaybeUninit<C>]| {
+        let mut xa = [C::default(); BLOCK];
+        let mut xb = [C::default(); BLOCK];
+        for (k, block) in out.chunks_mut(BLOCK).enumerate() {
+            let (s, m) = (start + k * BLOCK, block.len());
+            load(a, s, &mut xa[..m]);
+            load(b, s, &mut xb[..m]);
+            let picks = cond[s..s + m].iter().zip(&xa[..m]).zip(&xb[..m]);
+            for (o, ((c, x), y)) in block.iter_mut().zip(picks) {
+                o.write(if *c { *x } else { *y });
+            }
+        }
+    })
+}
+
+/// `v` in reverse order.
+pub fn reverse<T: Copy + Send + Sync>(v: &[T]) -> Vec<T> {
+    let n = v.len();
+    kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
+        for (k, o) in chunk.iter_mut().enumerate() {
+            o.write(v[n - 1 - (start + k)]);
+        }
+    })
+}
+
+/// `n` copies of `x`.
+pub fn splat<T: Copy + Send + Sync>(x: T, n: usize) -> Vec<T> {
+    kernels::build(n, |_, chunk: &mut [MaybeUninit<T>]| {
+        for o in chunk {
+            o.write(x);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concat_across_chunk_and_part_boundaries() {
+        let n = kernels::PAR_THRESHOLD + 5;
+        let a: Vec<u64> = (0..n as u64).collect();
+        let b: Vec<u64> = Vec::new();
+        let c: Vec<u64> = (n as u64..3 * n as u64).collect();
+        let joined = concat(&[&a, &b, &c, &b]);
+        assert_eq!(joined, (0..3 * n as u64).collect::<Vec<_>>());
+        assert!(concat::<u8>(&[]).is_empty());
+    }
+}
