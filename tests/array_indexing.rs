@@ -757,6 +757,9 @@ fn cmd_map_lists_exactly_these_indexing_and_cast_commands() {
             want.push(format!("[slice]=pdarray<{a},{b},1>"));
             want.push(format!("cast<{a},{b},1>"));
         }
+        // Numbers to and from strings.
+        want.push(format!("castToStrings<{a}>"));
+        want.push(format!("castStringsTo<{a}>"));
     }
     want.sort();
     let mut got: Vec<String> = map
