@@ -12,7 +12,9 @@
 //!
 //! Needs the MPI build: `cargo bench --features mpi --bench dist`.
 //! Environment: `BENCH_N` (default 100,000,000), `BENCH_SORT_N` (N/10),
-//! `BENCH_TRIALS` (default 3, median reported).
+//! `BENCH_TRIALS` (default 3, median reported), `BENCH_KERNELS` (the
+//! kernels to run, by number in the printed order from 0, e.g. `5,6,7`;
+//! default all).
 
 mod support;
 
@@ -186,8 +188,12 @@ fn main() {
     let payload = le_bytes(&random_words(n, 17, u64::MAX));
     // Trial by trial, every configuration in turn (after one untimed run
     // each), so that drifts of this shared machine's bandwidth hit all alike.
-    let mut times = vec![Vec::new(); configs.len()];
-    for k in 0..KERNELS.len() {
+    let chosen: Vec<usize> = std::env::var("BENCH_KERNELS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|k| k.trim().parse().ok()).collect())
+        .unwrap_or_else(|| (0..KERNELS.len()).collect());
+    let mut times = vec![vec![f64::NAN; KERNELS.len()]; configs.len()];
+    for &k in chosen.iter().filter(|&&k| k < KERNELS.len()) {
         let mut runs = vec![Vec::new(); configs.len()];
         for trial in 0..=trials {
             for (i, x) in setups.iter().enumerate() {
@@ -198,7 +204,7 @@ fn main() {
             }
         }
         for (i, r) in runs.into_iter().enumerate() {
-            times[i].push(median(r));
+            times[i][k] = median(r);
         }
     }
     print!("{:<26}", "kernel");
@@ -207,6 +213,9 @@ fn main() {
     }
     println!();
     for (k, name) in KERNELS.iter().enumerate() {
+        if !chosen.contains(&k) {
+            continue;
+        }
         print!("{name:<26}");
         for (i, t) in times.iter().enumerate() {
             if i == 0 {

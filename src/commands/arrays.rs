@@ -4,7 +4,12 @@
 //!
 //! All run on every rank. Payloads travel through rank 0 (the only one the
 //! client talks to): an upload is cut into blocks there and scattered, a
-//! download gathered there. With one rank neither copies the payload.
+//! download gathered there. Either way the bytes move once: a block's
+//! elements are received straight into its typed vector, and a download
+//! sends each block's own memory into rank 0's frame (on little-endian
+//! machines the elements' bytes are the wire's; bool uploads still go
+//! through bytes, as any nonzero byte is true). With one rank
+//! neither copies the payload.
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::dist::exchange;
@@ -143,7 +148,8 @@ fn fill(data: &mut ArrayData, val: &str) -> Result<(), CommandError> {
 /// Binary upload: `shape` and the little-endian elements in frame 2.
 ///
 /// Only rank 0 has the payload: it checks the length (its error reaches the
-/// other ranks at the scatter) and sends each rank its block's bytes.
+/// other ranks at the scatter) and sends each rank its block's bytes, then
+/// copies its own while they travel.
 pub fn array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, nd) = signature(ctx)?;
     let shape = shape(args, "shape", nd)?;
@@ -174,13 +180,25 @@ pub fn array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         })?;
         return Ok(ctx.created(entry));
     }
-    let block = ctx.block(len);
-    let size = dtype.itemsize();
-    let counts: Vec<usize> = block.lens().iter().map(|l| l * size).collect();
-    let mine = exchange::scatter_from(ctx.comm, 0, payload, &counts)?;
-    let entry = symbols.new_entry(dtype, shape, |_| {
+    let lens = ctx.block(len).lens();
+    let data = if cfg!(target_endian = "little") && dtype != DType::Bool {
+        // Each rank's elements land straight in its typed block: the
+        // payload's bytes are the elements' bytes.
+        let (comm, p) = (ctx.comm, payload);
+        match dtype {
+            DType::Int64 => ArrayData::Int64(exchange::scatter_bytes(comm, 0, p, &lens)?),
+            DType::UInt64 => ArrayData::UInt64(exchange::scatter_bytes(comm, 0, p, &lens)?),
+            DType::Float64 => ArrayData::Float64(exchange::scatter_bytes(comm, 0, p, &lens)?),
+            DType::UInt8 => ArrayData::UInt8(exchange::scatter_bytes(comm, 0, p, &lens)?),
+            DType::Bool => unreachable!("bool bytes are read as any nonzero"),
+        }
+    } else {
+        let size = dtype.itemsize();
+        let counts: Vec<usize> = lens.iter().map(|l| l * size).collect();
+        let mine: Vec<u8> = exchange::scatter_bytes(ctx.comm, 0, payload, &counts)?;
         ArrayData::from_le_bytes(dtype, &mine).expect("a whole block of elements")
-    })?;
+    };
+    let entry = symbols.new_entry(dtype, shape, |_| data)?;
     Ok(ctx.created(entry))
 }
 
@@ -189,10 +207,23 @@ pub fn array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = signature(ctx)?;
     let entry = ctx.typed_array(args, "array", dtype)?;
-    let mine = entry.data.to_le_bytes();
-    if ctx.ranks() == 1 {
-        return Ok(Reply::binary(mine));
+    if ctx.ranks() == 1 || cfg!(target_endian = "big") {
+        let mine = entry.data.to_le_bytes();
+        if ctx.ranks() == 1 {
+            return Ok(Reply::binary(mine));
+        }
+        let all = exchange::gather_to(ctx.comm, 0, &mine)?;
+        return Ok(Reply::binary(all.unwrap_or_default()));
     }
-    let all = exchange::gather_to(ctx.comm, 0, &mine)?;
+    // The elements' bytes are their little-endian bytes (bool: 0 or 1), so
+    // they go from the block to rank 0's frame in one copy.
+    let mine = match &entry.data {
+        ArrayData::Int64(v) => exchange::bytes_of(v),
+        ArrayData::UInt64(v) => exchange::bytes_of(v),
+        ArrayData::UInt8(v) => exchange::bytes_of(v),
+        ArrayData::Float64(v) => exchange::bytes_of(v),
+        ArrayData::Bool(v) => exchange::bytes_of(v),
+    };
+    let all = exchange::gather_to(ctx.comm, 0, mine)?;
     Ok(Reply::binary(all.unwrap_or_default()))
 }

@@ -25,7 +25,7 @@ fn bytes_of_mut<T: Plain>(v: &mut [T]) -> &mut [u8] {
     unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast(), std::mem::size_of_val(v)) }
 }
 
-/// A vector of `n` zero values, to be overwritten by a receive.
+/// A vector of `n` zero values, to be overwritten in any order.
 fn recv_buf<T: Plain>(n: usize) -> Vec<T> {
     let mut v: Vec<T> = Vec::with_capacity(n);
     // SAFETY: all-zero bytes are a valid value of every `Plain` type (0,
@@ -35,6 +35,23 @@ fn recv_buf<T: Plain>(n: usize) -> Vec<T> {
         v.set_len(n);
     }
     v
+}
+
+/// `n` elements received as bytes by `fill`, which writes every byte of the
+/// slice it is given with bytes of valid `T`s (a receive of what another
+/// rank sent from a `&[T]`, or a copy of this rank's own). The memory is
+/// not cleared first: that would be one more pass over it, and the pass
+/// the transfer makes is the bottleneck.
+fn received<T: Plain>(n: usize, fill: impl FnOnce(&mut [u8]) -> R<()>) -> R<Vec<T>> {
+    let mut v: Vec<T> = Vec::with_capacity(n);
+    // SAFETY: the bytes lie within the capacity; nothing reads them before
+    // `fill` has written them (only MPI or `copy_from_slice` write them).
+    let bytes =
+        unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast(), n * size_of::<T>()) };
+    fill(bytes)?;
+    // SAFETY: `fill` succeeded, so every byte holds part of a valid `T`.
+    unsafe { v.set_len(n) };
+    Ok(v)
 }
 
 fn scale(counts: &[usize], size: usize) -> Vec<usize> {
@@ -53,14 +70,15 @@ pub fn allgather<T: Plain>(comm: &dyn Comm, x: T) -> R<Vec<T>> {
 /// Every rank's slice, in rank order.
 pub fn allgather_vec<T: Plain>(comm: &dyn Comm, mine: &[T]) -> R<Vec<Vec<T>>> {
     let parts = comm.allgather_bytes(bytes_of(mine))?;
-    Ok(parts
+    parts
         .iter()
         .map(|p| {
-            let mut v = recv_buf::<T>(p.len() / std::mem::size_of::<T>());
-            bytes_of_mut(&mut v).copy_from_slice(p);
-            v
+            received(p.len() / size_of::<T>(), |b| {
+                b.copy_from_slice(p);
+                Ok(())
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Root's bytes on every rank.
@@ -100,13 +118,9 @@ pub fn alltoallv<T: Plain>(
     let send_bytes = scale(counts, size);
     let recv_bytes = comm.alltoall_counts(&send_bytes)?;
     let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size).collect();
-    let mut recv = recv_buf::<T>(recv_counts.iter().sum());
-    comm.alltoallv_into(
-        bytes_of(send),
-        &send_bytes,
-        bytes_of_mut(&mut recv),
-        &recv_bytes,
-    )?;
+    let recv = received(recv_counts.iter().sum(), |b| {
+        comm.alltoallv_into(bytes_of(send), &send_bytes, b, &recv_bytes)
+    })?;
     Ok((recv, recv_counts))
 }
 
@@ -119,12 +133,14 @@ pub fn gather_to<T: Plain>(comm: &dyn Comm, root: usize, mine: &[T]) -> R<Option
     let size = std::mem::size_of::<T>();
     let counts: Vec<usize> = lens.iter().map(|&l| l as usize * size).collect();
     let is_root = comm.rank() == root;
-    let mut recv = recv_buf::<T>(if is_root {
+    let total = if is_root {
         lens.iter().sum::<u64>() as usize
     } else {
         0
-    });
-    comm.gatherv_into(root, bytes_of(mine), bytes_of_mut(&mut recv), &counts)?;
+    };
+    let recv = received(total, |b| {
+        comm.gatherv_into(root, bytes_of(mine), b, &counts)
+    })?;
     Ok(is_root.then_some(recv))
 }
 
@@ -139,15 +155,23 @@ pub fn scatter_from<T: Plain>(
     if comm.size() == 1 {
         return Ok(all.to_vec());
     }
-    let size = std::mem::size_of::<T>();
-    let mut recv = recv_buf::<T>(counts[comm.rank()]);
-    comm.scatterv_into(
-        root,
-        bytes_of(all),
-        &scale(counts, size),
-        bytes_of_mut(&mut recv),
-    )?;
-    Ok(recv)
+    scatter_bytes(comm, root, bytes_of(all), counts)
+}
+
+/// As [`scatter_from`], from root's bytes (of any alignment) holding the
+/// elements: each rank gets its `counts[r]` elements straight in a vector
+/// of `T`, without a copy as bytes first. Any bytes will do for `T` (not
+/// `bool`).
+pub fn scatter_bytes<T: Plain>(
+    comm: &dyn Comm,
+    root: usize,
+    all: &[u8],
+    counts: &[usize],
+) -> R<Vec<T>> {
+    let size = size_of::<T>();
+    received(counts[comm.rank()], |b| {
+        comm.scatterv_into(root, all, &scale(counts, size), b)
+    })
 }
 
 /// Positions `0..to.len()` grouped by `to[i] < groups`, in their order

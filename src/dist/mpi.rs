@@ -26,6 +26,9 @@ use crate::symbol_table::SymbolTable;
 /// MPI counts are C ints: larger transfers go in pieces of this many bytes.
 const PIECE: usize = 1 << 30;
 
+/// Bytes a root copies between two calls that let MPI progress its sends.
+const STEP: usize = 4 << 20;
+
 pub struct MpiComm {
     world: SimpleCommunicator,
     rank: usize,
@@ -276,6 +279,10 @@ impl Comm for MpiComm {
         Ok(())
     }
 
+    /// Point to point rather than `MPI_Gatherv`, whose root copies its own
+    /// part before it receives anything: here the root posts every receive
+    /// first and copies its own part while the others' parts arrive (see
+    /// [`Comm::scatterv_into`]).
     fn gatherv_into(
         &self,
         root: usize,
@@ -284,34 +291,42 @@ impl Comm for MpiComm {
         counts: &[usize],
     ) -> Result<(), CommandError> {
         self.check()?;
-        let r = self.world.process_at_rank(root as i32);
-        if let Some((c, d)) = small(counts) {
-            if self.rank == root {
-                let mut spare = [0u8];
-                let mut part = PartitionMut::new(real_mut(recv, &mut spare), &c[..], &d[..]);
-                r.gather_varcount_into_root(real(mine), &mut part);
-            } else {
-                r.gather_varcount_into(real(mine));
-            }
-        } else if self.rank == root {
-            let d = exchange::starts(counts);
-            for src in 0..self.size {
-                let inbox = &mut recv[d[src]..d[src] + counts[src]];
-                if src == root {
-                    inbox.copy_from_slice(mine);
-                } else {
-                    self.receive_pieces(src, inbox);
+        if self.rank != root {
+            self.send_pieces(root, mine);
+            self.count(1, mine.len());
+            return Ok(());
+        }
+        let mut parts: Vec<&mut [u8]> = Vec::with_capacity(self.size);
+        let mut rest = recv;
+        for &c in counts {
+            let (part, after) = rest.split_at_mut(c);
+            parts.push(part);
+            rest = after;
+        }
+        let own = std::mem::take(&mut parts[root]);
+        let pieces = counts.iter().map(|c| c.div_ceil(PIECE)).sum();
+        mpi::request::multiple_scope(pieces, |scope, receives| {
+            for (src, part) in parts.into_iter().enumerate() {
+                let from = self.world.process_at_rank(src as i32);
+                for piece in part.chunks_mut(PIECE) {
+                    receives.add(from.immediate_receive_into(scope, piece));
                 }
             }
-        } else {
-            self.send_pieces(root, mine);
-        }
-        if self.rank != root {
-            self.count(1, mine.len());
-        }
+            let mut done = Vec::new();
+            for (o, i) in own.chunks_mut(STEP).zip(mine.chunks(STEP)) {
+                o.copy_from_slice(i);
+                receives.test_all(&mut done);
+            }
+            receives.wait_all(&mut done);
+        });
         Ok(())
     }
 
+    /// Point to point rather than `MPI_Scatterv`, whose root copies its own
+    /// part before it sends anything (Open MPI's, at least): here the root
+    /// posts every send first and copies its own part while they travel,
+    /// in steps, letting MPI move bytes between steps (over TCP nothing
+    /// moves unless MPI is called). Each rank's part goes in C-int pieces.
     fn scatterv_into(
         &self,
         root: usize,
@@ -320,31 +335,31 @@ impl Comm for MpiComm {
         recv: &mut [u8],
     ) -> Result<(), CommandError> {
         self.check()?;
-        let r = self.world.process_at_rank(root as i32);
-        if let Some((c, d)) = small(counts) {
-            let mut spare = [0u8];
-            if self.rank == root {
-                let part = Partition::new(real(send), &c[..], &d[..]);
-                r.scatter_varcount_into_root(&part, real_mut(recv, &mut spare));
-            } else {
-                r.scatter_varcount_into(real_mut(recv, &mut spare));
-            }
-        } else if self.rank == root {
-            let d = exchange::starts(counts);
-            for dest in 0..self.size {
-                let out = &send[d[dest]..d[dest] + counts[dest]];
-                if dest == root {
-                    recv.copy_from_slice(out);
-                } else {
-                    self.send_pieces(dest, out);
+        if self.rank != root {
+            self.receive_pieces(root, recv);
+            return Ok(());
+        }
+        let d = exchange::starts(counts);
+        let part = |r: usize| &send[d[r]..d[r] + counts[r]];
+        let pieces = (0..self.size)
+            .filter(|&r| r != root)
+            .map(|r| counts[r].div_ceil(PIECE))
+            .sum();
+        mpi::request::multiple_scope(pieces, |scope, sends| {
+            for dest in (0..self.size).filter(|&r| r != root) {
+                let to = self.world.process_at_rank(dest as i32);
+                for piece in part(dest).chunks(PIECE) {
+                    sends.add(to.immediate_send(scope, piece));
                 }
             }
-        } else {
-            self.receive_pieces(root, recv);
-        }
-        if self.rank == root {
-            self.count(self.size - 1, counts.iter().sum::<usize>() - counts[root]);
-        }
+            let mut done = Vec::new();
+            for (o, i) in recv.chunks_mut(STEP).zip(part(root).chunks(STEP)) {
+                o.copy_from_slice(i);
+                sends.test_all(&mut done);
+            }
+            sends.wait_all(&mut done);
+        });
+        self.count(self.size - 1, counts.iter().sum::<usize>() - counts[root]);
         Ok(())
     }
 

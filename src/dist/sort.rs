@@ -6,9 +6,9 @@
 //!   order: stable, and the same at any number of ranks. Each rank sorts its
 //!   items, sends evenly spaced samples to all, every rank picks the same
 //!   `N-1` splitters from them, the items travel to the rank owning their
-//!   range, are sorted there and rebalanced into the block layout. Splitters
-//!   are whole items (key and index), so even keys that are all equal spread
-//!   evenly over the ranks.
+//!   range, are merged there (one sorted run from each rank) and rebalanced
+//!   into the block layout. Splitters are whole items (key and index), so
+//!   even keys that are all equal spread evenly over the ranks.
 //! * [`argsort`], [`coargsort`]: the stable sorting permutations built on it.
 //! * [`route`]: asks, for each query key, the rank whose block of a sorted
 //!   distributed array the key falls in (searches and membership).
@@ -47,16 +47,27 @@ const SAMPLES: usize = 256;
 /// sort by key alone gives the `(key, idx)` order, locally and after the
 /// exchange. With one rank this is one local radix sort.
 pub fn sort_items(comm: &dyn Comm, items: Vec<Item>) -> R<Vec<Item>> {
+    if comm.size() == 1 {
+        return Ok(radix_sort(items, |x| x.key));
+    }
+    sample_sort(comm, items, |x| x)
+}
+
+/// [`sort_items`] at several ranks, giving `f` of each sorted item: the
+/// final merge writes `f(item)` directly, and only those values move in the
+/// rebalance (an argsort's indices are half an item's bytes).
+fn sample_sort<T: Plain + Send>(
+    comm: &dyn Comm,
+    items: Vec<Item>,
+    f: impl Fn(Item) -> T + Sync,
+) -> R<Vec<T>> {
     let local = radix_sort(items, |x| x.key);
     let ranks = comm.size();
-    if ranks == 1 {
-        return Ok(local);
-    }
     let s = local.len().min(SAMPLES);
     // An exchange of nothing at all is refused by some MPI libraries.
     let (_, total) = exchange::exscan_sum(comm, s as u64)?;
     if total == 0 {
-        return Ok(local);
+        return Ok(Vec::new());
     }
     let samples: Vec<Item> = (0..s).map(|i| local[i * local.len() / s]).collect();
     let mut all = exchange::allgather_vec(comm, &samples)?.concat();
@@ -65,18 +76,95 @@ pub fn sort_items(comm: &dyn Comm, items: Vec<Item>) -> R<Vec<Item>> {
     // bounds[d]..bounds[d+1] of `local` goes to rank d.
     let mut bounds = vec![0usize; ranks + 1];
     bounds[ranks] = local.len();
-    if m > 0 {
-        for (d, b) in bounds.iter_mut().enumerate().take(ranks).skip(1) {
-            let splitter = all[d * m / ranks];
-            *b = local.partition_point(|x| *x < splitter);
-        }
+    for (d, b) in bounds.iter_mut().enumerate().take(ranks).skip(1) {
+        let splitter = all[d * m / ranks];
+        *b = local.partition_point(|x| *x < splitter);
     }
     let counts: Vec<usize> = bounds.windows(2).map(|w| w[1] - w[0]).collect();
-    let (got, _) = exchange::alltoallv(comm, &local, &counts)?;
+    let (got, got_counts) = exchange::alltoallv(comm, &local, &counts)?;
     drop(local);
-    // Runs in source rank order, so in index order among equal keys.
-    let sorted = radix_sort(got, |x| x.key);
+    // One sorted run from each rank: merged, not sorted again.
+    let sorted = merge_runs(got, &got_counts, f);
     exchange::rebalance(comm, sorted)
+}
+
+/// Sorted runs of `counts` lengths, one after the other in `runs`, merged
+/// into one sorted sequence of `f(item)`: two runs at a time, each round
+/// one pass on all cores (each output chunk finds where its inputs start by
+/// binary search). Items are distinct, so the order is total.
+fn merge_runs<T: Plain + Send>(
+    mut runs: Vec<Item>,
+    counts: &[usize],
+    f: impl Fn(Item) -> T + Sync,
+) -> Vec<T> {
+    // Where each nonempty run starts, then the end.
+    let mut bounds = exchange::starts(counts);
+    bounds.push(runs.len());
+    bounds.dedup();
+    while bounds.len() > 3 {
+        runs = merge_pairs(&runs, &bounds, |x| x);
+        // Pair p's merge fills exactly the pair's span.
+        bounds = bounds.iter().copied().step_by(2).collect();
+        if *bounds.last().expect("not empty") != runs.len() {
+            bounds.push(runs.len());
+        }
+    }
+    merge_pairs(&runs, &bounds, f)
+}
+
+/// Runs `bounds[2p]..bounds[2p+2]` of `runs` (the last maybe alone)
+/// merged in place of each pair, as `f(item)`.
+fn merge_pairs<T: Plain + Send>(
+    runs: &[Item],
+    bounds: &[usize],
+    f: impl Fn(Item) -> T + Sync,
+) -> Vec<T> {
+    let last = bounds.len() - 1;
+    kernels::build(runs.len(), |at, out| {
+        // An output chunk may cross from one pair's span into the next.
+        let mut done = 0;
+        while done < out.len() {
+            let pos = at + done;
+            let p = (bounds.partition_point(|&b| b <= pos) - 1) & !1;
+            let (lo, mid, hi) = (
+                bounds[p],
+                bounds[(p + 1).min(last)],
+                bounds[(p + 2).min(last)],
+            );
+            let len = (hi - pos).min(out.len() - done);
+            let (a, b) = (&runs[lo..mid], &runs[mid..hi]);
+            let (from, to) = (pos - lo, pos - lo + len);
+            let (i0, i1) = (co_rank(a, b, from), co_rank(a, b, to));
+            let (a, b) = (&a[i0..i1], &b[from - i0..to - i1]);
+            let (mut i, mut j) = (0, 0);
+            for o in &mut out[done..done + len] {
+                if j == b.len() || (i < a.len() && a[i] < b[j]) {
+                    o.write(f(a[i]));
+                    i += 1;
+                } else {
+                    o.write(f(b[j]));
+                    j += 1;
+                }
+            }
+            done += len;
+        }
+    })
+}
+
+/// How many of the first `k` items of the merge of `a` and `b` come from
+/// `a` (the first `i` of `a` and `k - i` of `b` precede all others).
+fn co_rank(a: &[Item], b: &[Item], k: usize) -> usize {
+    let (mut lo, mut hi) = (k.saturating_sub(b.len()), k.min(a.len()));
+    while lo < hi {
+        let i = (lo + hi) / 2;
+        // a[i] comes before b[k - i - 1]: more of `a` is needed.
+        if a[i] < b[k - i - 1] {
+            lo = i + 1;
+        } else {
+            hi = i;
+        }
+    }
+    lo
 }
 
 /// The items of `keys`, whose first is at global position `start`.
@@ -95,8 +183,12 @@ pub fn items_of(keys: &[u64], start: usize) -> Vec<Item> {
 /// The stable sorting permutation of a distributed array of keys (this
 /// rank's block starts at global `start`): this rank's block of it.
 pub fn argsort(comm: &dyn Comm, keys: &[u64], start: usize) -> R<Vec<i64>> {
-    let sorted = sort_items(comm, items_of(keys, start))?;
-    Ok(kernels::map(&sorted, |x| x.idx as i64))
+    let items = items_of(keys, start);
+    if comm.size() == 1 {
+        let sorted = radix_sort(items, |x| x.key);
+        return Ok(kernels::map(&sorted, |x| x.idx as i64));
+    }
+    sample_sort(comm, items, |x| x.idx as i64)
 }
 
 /// The permutation that sorts rows of the distributed columns `keys` (first
@@ -402,6 +494,35 @@ mod tests {
                     out
                 });
                 assert_eq!(got, want, "n={n} m={m} ranks={ranks}");
+            }
+        }
+    }
+
+    /// Any number of sorted runs, some empty, small and past the size
+    /// where output chunks run on several threads and cross runs.
+    #[test]
+    fn merges_runs_of_any_count() {
+        for n in [0usize, 1, 9, 3 * kernels::PAR_THRESHOLD + 5] {
+            let k = keys(n, 50);
+            for runs in 1..=7 {
+                // Uneven runs: run r takes positions whose hash is r, and
+                // run 1 nothing.
+                let mut parts = vec![Vec::new(); runs];
+                for (i, &key) in k.iter().enumerate() {
+                    let r = (key as usize * 7 + i) % runs;
+                    let r = if r == 1 && runs > 2 { 0 } else { r };
+                    parts[r].push(Item { key, idx: i as u64 });
+                }
+                let counts: Vec<usize> = parts.iter().map(Vec::len).collect();
+                for p in &mut parts {
+                    p.sort_unstable();
+                }
+                let mut want = parts.concat();
+                want.sort_unstable();
+                let got = merge_runs(parts.concat(), &counts, |x| x);
+                assert_eq!(got, want, "n={n} runs={runs}");
+                let idx = merge_runs(parts.concat(), &counts, |x| x.idx as i64);
+                assert!(idx.iter().zip(&want).all(|(&i, w)| i == w.idx as i64));
             }
         }
     }
