@@ -607,6 +607,8 @@ fn cmd_map_lists_the_creation_commands() {
         "randomNormal<1>".to_string(),
         "standardNormalGenerator<1>".to_string(),
         "delGenerator".to_string(),
+        // Random strings (`ak.random_strings_*`).
+        "randomStrings".to_string(),
     ];
     for d in dtypes {
         want.push(format!("randint<{d},1>"));
