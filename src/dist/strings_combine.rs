@@ -174,22 +174,7 @@ pub fn first_occurrences(comm: &dyn Comm, inputs: &[Input]) -> R<Vec<Vec<bool>>>
 mod tests {
     use super::*;
     use crate::dist::sort::threads::on_ranks;
-    use crate::kernels::string::StrsBuilder;
-
-    fn block_of(words: &[String]) -> (Vec<u64>, Vec<u8>) {
-        let mut b = StrsBuilder::default();
-        for w in words {
-            b.push(w.as_bytes());
-        }
-        b.finish()
-    }
-
-    fn texts(o: &[u64], b: &[u8]) -> Vec<String> {
-        Strs::new(o, b)
-            .iter()
-            .map(|s| String::from_utf8(s.to_vec()).unwrap())
-            .collect()
-    }
+    use crate::kernels::string::testing::{block, texts};
 
     /// Two arrays of 11 and 6 words, joined and uniqued at 1 to 4 ranks.
     #[test]
@@ -200,8 +185,8 @@ mod tests {
         for ranks in 1..=4 {
             let got = on_ranks(ranks, |c| {
                 let (ba, bb) = (Block::new(11, ranks), Block::new(6, ranks));
-                let (ao, ab) = block_of(&a[ba.range(c.rank())]);
-                let (bo, bbytes) = block_of(&b[bb.range(c.rank())]);
+                let (ao, ab) = block(&a[ba.range(c.rank())]);
+                let (bo, bbytes) = block(&b[bb.range(c.rank())]);
                 let (sa, sb) = (Strs::new(&ao, &ab), Strs::new(&bo, &bbytes));
                 let pieces = [(ba.start(c.rank()), sa), (11 + bb.start(c.rank()), sb)];
                 let (o, by) = place(c, &pieces, 17).unwrap();

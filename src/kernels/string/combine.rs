@@ -66,22 +66,7 @@ pub fn reversed(a: Strs) -> (Vec<u64>, Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::string::StrsBuilder;
-
-    fn block(words: &[&str]) -> (Vec<u64>, Vec<u8>) {
-        let mut b = StrsBuilder::default();
-        for w in words {
-            b.push(w.as_bytes());
-        }
-        b.finish()
-    }
-
-    fn texts(o: &[u64], b: &[u8]) -> Vec<String> {
-        Strs::new(o, b)
-            .iter()
-            .map(|s| String::from_utf8(s.to_vec()).unwrap())
-            .collect()
-    }
+    use crate::kernels::string::testing::{block, texts};
 
     #[test]
     fn compare_stick_choose_reverse() {

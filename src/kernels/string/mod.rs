@@ -335,6 +335,27 @@ pub fn copy_with_offsets(src: &[u8]) -> Result<(Vec<u64>, Vec<u8>), Unterminated
     Ok((offsets, bytes))
 }
 
+/// Blocks of strings from text and back, for the kernels' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Strs, StrsBuilder};
+
+    pub fn block<S: AsRef<str>>(words: &[S]) -> (Vec<u64>, Vec<u8>) {
+        let mut b = StrsBuilder::default();
+        for w in words {
+            b.push(w.as_ref().as_bytes());
+        }
+        b.finish()
+    }
+
+    pub fn texts(o: &[u64], b: &[u8]) -> Vec<String> {
+        Strs::new(o, b)
+            .iter()
+            .map(|s| String::from_utf8(s.to_vec()).unwrap())
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,8 +18,8 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 use super::Strs;
 use crate::dist::sort::Item;
-use crate::kernels::ord::radix_sort;
 use crate::kernels;
+use crate::kernels::ord::radix_sort;
 
 /// Bytes `depth..depth + 8` of `s` big-endian, zero-padded past its end.
 #[inline]

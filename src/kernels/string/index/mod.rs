@@ -81,22 +81,7 @@ pub fn quoted(s: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::string::StrsBuilder;
-
-    fn block(words: &[&str]) -> (Vec<u64>, Vec<u8>) {
-        let mut b = StrsBuilder::default();
-        for w in words {
-            b.push(w.as_bytes());
-        }
-        b.finish()
-    }
-
-    fn texts(o: &[u64], b: &[u8]) -> Vec<String> {
-        Strs::new(o, b)
-            .iter()
-            .map(|s| String::from_utf8(s.to_vec()).unwrap())
-            .collect()
-    }
+    use crate::kernels::string::testing::{block, texts};
 
     #[test]
     fn take_and_compress_small_and_large() {

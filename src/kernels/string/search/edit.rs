@@ -301,22 +301,7 @@ pub fn gather_spans(s: Strs, num: &[i64], starts: &[i64], lens: &[i64]) -> (Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::string::StrsBuilder;
-
-    fn block(words: &[&str]) -> (Vec<u64>, Vec<u8>) {
-        let mut b = StrsBuilder::default();
-        for w in words {
-            b.push(w.as_bytes());
-        }
-        b.finish()
-    }
-
-    fn texts(o: &[u64], b: &[u8]) -> Vec<String> {
-        Strs::new(o, b)
-            .iter()
-            .map(|x| String::from_utf8(x.to_vec()).unwrap())
-            .collect()
-    }
+    use crate::kernels::string::testing::{block, texts};
 
     #[test]
     fn strip_peel_split() {
