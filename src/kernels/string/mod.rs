@@ -170,6 +170,16 @@ pub fn for_each_nul(bytes: &[u8], mut f: impl FnMut(usize)) {
     }
 }
 
+/// How many NULs `bytes` holds (16 bytes a step, as [`for_each_nul`]).
+fn count_nuls(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(16);
+    let mut n = 0;
+    for c in &mut chunks {
+        n += zero_mask16(c.try_into().expect("16 bytes")).count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == 0).count()
+}
+
 /// Bit i set where byte i is 0.
 #[inline]
 fn zero_mask16(c: &[u8; 16]) -> u32 {
@@ -275,7 +285,7 @@ pub fn copy_with_offsets(src: &[u8]) -> Result<(Vec<u64>, Vec<u8>), Unterminated
         .step_by(per)
         .map(|s| s..(s + per).min(src.len()))
         .collect();
-    let counts = super::fold_chunks(src, |c| c.iter().filter(|&&b| b == 0).count());
+    let counts = super::fold_chunks(src, count_nuls);
     let total: usize = counts.iter().sum();
     let mut offsets: Vec<u64> = Vec::with_capacity(total);
     let mut bytes: Vec<u8> = Vec::with_capacity(src.len());
