@@ -268,14 +268,14 @@ pub(crate) fn coargsort_dist(
     dist::sort::coargsort(ctx.comm, keys, n)
 }
 
-/// The arrays named in list argument `key`, which must be pdarrays
-/// (`types_key` lists their object types; a Categorical stands for its codes).
-pub(crate) fn key_arrays(
+/// The names in list argument `names_key` and their object types in
+/// `types_key`: as many of each as `nstr` says, and at least one.
+pub(crate) fn key_lists(
     args: &Args,
     ctx: &Ctx,
     names_key: &str,
     types_key: &str,
-) -> Result<Vec<std::sync::Arc<ArrayEntry>>, CommandError> {
+) -> Result<(Vec<String>, Vec<String>), CommandError> {
     let n = args.int("nstr")?;
     let names = args.str_list(names_key)?;
     let types = args.str_list(types_key)?;
@@ -292,6 +292,18 @@ pub(crate) fn key_arrays(
             ctx.cmd
         )));
     }
+    Ok((names, types))
+}
+
+/// The arrays named in list argument `key`, which must be pdarrays
+/// (`types_key` lists their object types; a Categorical stands for its codes).
+pub(crate) fn key_arrays(
+    args: &Args,
+    ctx: &Ctx,
+    names_key: &str,
+    types_key: &str,
+) -> Result<Vec<std::sync::Arc<ArrayEntry>>, CommandError> {
+    let (names, types) = key_lists(args, ctx, names_key, types_key)?;
     if let Some(t) = types
         .iter()
         .find(|t| !t.eq_ignore_ascii_case("pdarray") && !t.eq_ignore_ascii_case("categorical"))

@@ -160,9 +160,20 @@ pub(super) fn unique(
     return_groups: bool,
     assume_sorted: bool,
 ) -> R<Reply> {
-    let n = entries[0].size();
-    let range = ctx.local_range(n);
     let keys: Vec<Vec<u64>> = entries.iter().map(|e| sort_keys(&e.data)).collect();
+    unique_of_keys(ctx, keys, entries[0].size(), return_groups, assume_sorted)
+}
+
+/// `unique` of the rows of key columns of global length `n` (order-preserving
+/// u64 keys, this rank's block of each), as numeric and Strings keys share it.
+pub(crate) fn unique_of_keys(
+    ctx: &Ctx,
+    keys: Vec<Vec<u64>>,
+    n: usize,
+    return_groups: bool,
+    assume_sorted: bool,
+) -> R<Reply> {
+    let range = ctx.local_range(n);
     let (perm, rows) = if assume_sorted {
         (
             (range.start as i64..range.end as i64).collect::<Vec<_>>(),

@@ -24,6 +24,8 @@
 
 mod dist;
 
+pub(crate) use dist::unique_of_keys;
+
 use super::sorting::{
     Domain, gather, key_arrays, keys_in, new_array, new_block, same_kind, scratch, sort_data,
     sort_keys, sort_scratch, store,

@@ -17,10 +17,9 @@
 //! [`crate::dist::string_sort`], and membership routes strings by hash.
 
 use super::super::sorting::{
-    coargsort_dist, new_block, new_pieces, scratch, sort_keys, sort_scratch, store,
+    coargsort_dist, key_lists, new_block, new_pieces, scratch, sort_keys, sort_scratch, store,
 };
 use crate::commands::{CommandMap, Ctx, Kind};
-use crate::dist::sort::{ends, neighbours};
 use crate::dist::{exchange, string_sort};
 use crate::error::CommandError;
 use crate::handler;
@@ -150,22 +149,7 @@ fn key_columns(
     names_key: &str,
     types_key: &str,
 ) -> R<(Vec<Vec<u64>>, usize)> {
-    let n = args.int("nstr")?;
-    let names = args.str_list(names_key)?;
-    let types = args.str_list(types_key)?;
-    if usize::try_from(n).ok() != Some(names.len()) || types.len() != names.len() {
-        return Err(CommandError::value(format!(
-            "nstr is {n} but {} names and {} types were given",
-            names.len(),
-            types.len()
-        )));
-    }
-    if names.is_empty() {
-        return Err(CommandError::value(format!(
-            "{} needs at least one array",
-            ctx.cmd
-        )));
-    }
+    let (names, types) = key_lists(args, ctx, names_key, types_key)?;
     let mut entries = Vec::with_capacity(names.len());
     for (name, t) in names.iter().zip(&types) {
         let e = ctx.shared.symbols.get_any(name)?;
@@ -245,47 +229,7 @@ pub fn unique(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     }
     let (keys, n) = key_columns(args, ctx, "keynames", "keytypes")?;
     let _scratch = scratch(ctx, sort_scratch(keys[0].len()))?;
-    let range = ctx.local_range(n);
-    let (perm, rows) = if assume_sorted {
-        ((range.start as i64..range.end as i64).collect(), keys)
-    } else {
-        let perm = coargsort_dist(ctx, &keys, n)?;
-        let at = kernels::map(&perm, |p| p as u64);
-        let block = ctx.block(n);
-        let rows = keys
-            .iter()
-            .map(|k| exchange::fetch(ctx.comm, &block, k, &at))
-            .collect::<R<Vec<_>>>()?;
-        (perm, rows)
-    };
-    let prev = if ctx.ranks() == 1 {
-        vec![None; rows.len()]
-    } else {
-        rows.iter()
-            .map(|k| Ok(neighbours(ctx.comm, ends(k))?.0))
-            .collect::<R<Vec<_>>>()?
-    };
-    let starts: Vec<usize> = (0..perm.len())
-        .filter(|&i| match i {
-            0 => rows.iter().zip(&prev).any(|(k, p)| *p != Some(k[0])),
-            _ => rows.iter().any(|k| k[i] != k[i - 1]),
-        })
-        .collect();
-    drop(rows);
-    let firsts: Vec<i64> = starts.iter().map(|s| perm[*s]).collect();
-    let firsts = new_pieces(ctx, ArrayData::Int64(firsts))?;
-    if !return_groups {
-        return Ok(Reply::normal(store(ctx, firsts)));
-    }
-    let segments: Vec<i64> = starts.iter().map(|s| (range.start + s) as i64).collect();
-    let perm = new_block(ctx, n, ArrayData::Int64(perm))?;
-    let segments = new_pieces(ctx, ArrayData::Int64(segments))?;
-    let msg = [perm, segments, firsts]
-        .into_iter()
-        .map(|e| store(ctx, e))
-        .collect::<Vec<_>>()
-        .join("+");
-    Ok(Reply::normal(msg))
+    super::super::setops::unique_of_keys(ctx, keys, n, return_groups, assume_sorted)
 }
 
 /// `unique` of one Strings key: the groups come straight from the sorted
