@@ -337,15 +337,27 @@ impl DataFile {
                 _ => return Err(self.corrupt(&"unexpected column type")),
             };
         }
+        self.check_read(read, &hash, "elements", "values")
+    }
+
+    /// After reading every row (`read` of them, hashed into `hash`): the
+    /// row count and the checksum, if the file has one, must match.
+    pub(super) fn check_read(
+        &self,
+        read: usize,
+        hash: &Xxh64,
+        items: &str,
+        subject: &str,
+    ) -> Result<(), String> {
         if read != self.rows {
             return Err(format!(
-                "corrupt data file {}: read {read} elements but it holds {}",
+                "corrupt data file {}: read {read} {items} but it holds {}",
                 self.shown, self.rows
             ));
         }
         match self.checksum {
             Some(sum) if sum != hash.finish() => Err(format!(
-                "corrupt data file {}: the values do not match their checksum",
+                "corrupt data file {}: the {subject} do not match their checksum",
                 self.shown
             )),
             _ => Ok(()),

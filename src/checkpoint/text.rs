@@ -119,19 +119,7 @@ pub fn read_range_into(
             Ok(())
         })?;
     }
-    if read != file.rows {
-        return Err(format!(
-            "corrupt data file {}: read {read} strings but it holds {}",
-            file.shown, file.rows
-        ));
-    }
-    match file.checksum {
-        Some(sum) if sum != hash.finish() => Err(format!(
-            "corrupt data file {}: the strings do not match their checksum",
-            file.shown
-        )),
-        _ => Ok(()),
-    }
+    file.check_read(read, &hash, "strings", "strings")
 }
 
 #[cfg(test)]
