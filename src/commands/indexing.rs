@@ -140,14 +140,14 @@ fn one_int(args: &Args, key: &str) -> Result<i64, CommandError> {
     }
 }
 
-fn out_of_bounds(i: impl std::fmt::Display, n: usize) -> CommandError {
+pub(crate) fn out_of_bounds(i: impl std::fmt::Display, n: usize) -> CommandError {
     CommandError::Unclassed(format!(
         "IndexError: index {i} is out of bounds for axis 0 with size {n}"
     ))
 }
 
 /// `i`, or `i + n` when negative, if inside `0..n`.
-fn position(i: i64, n: usize) -> Option<usize> {
+pub(crate) fn position(i: i64, n: usize) -> Option<usize> {
     let j = if i < 0 {
         i as i128 + n as i128
     } else {

@@ -11,6 +11,7 @@
 pub mod cast;
 pub mod make;
 
+use crate::commands::indexing::{out_of_bounds, position};
 use crate::commands::{CommandMap, Ctx, Kind};
 use crate::dist::exchange;
 use crate::dist::strings_gather::fetch_strings;
@@ -79,22 +80,6 @@ pub fn segmented_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             "unknown segmentedIndex subcommand {other}"
         ))),
     }
-}
-
-fn out_of_bounds(i: impl std::fmt::Display, n: usize) -> CommandError {
-    CommandError::Unclassed(format!(
-        "IndexError: index {i} is out of bounds for axis 0 with size {n}"
-    ))
-}
-
-/// `i`, or `i + n` when negative, if inside `0..n`.
-fn position(i: i64, n: usize) -> Option<usize> {
-    let j = if i < 0 {
-        i as i128 + n as i128
-    } else {
-        i as i128
-    };
-    (0..n as i128).contains(&j).then_some(j as usize)
 }
 
 /// `item str "<the string>"`: the owner of the string sends it to all.
