@@ -167,6 +167,17 @@ fn slice_arg(args: &Args, n: usize) -> Result<Slice, CommandError> {
         one_int(args, "stops")?,
         one_int(args, "strides")?,
     );
+    checked_slice(start, stop, stride, n)
+}
+
+/// The slice `start:stop:stride` (as `slice.indices(n)` gives them) of
+/// `0..n`: every position it selects must lie inside.
+pub(crate) fn checked_slice(
+    start: i64,
+    stop: i64,
+    stride: i64,
+    n: usize,
+) -> Result<Slice, CommandError> {
     if stride == 0 {
         return Err(CommandError::value("slice step cannot be zero"));
     }

@@ -11,13 +11,14 @@
 pub mod cast;
 pub mod make;
 
-use crate::commands::indexing::{out_of_bounds, position};
+use crate::commands::indexing::{checked_slice, out_of_bounds, position};
 use crate::commands::{CommandMap, Ctx, Kind};
 use crate::dist::exchange;
 use crate::dist::strings_gather::fetch_strings;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
+use crate::kernels::select::Slice;
 use crate::kernels::string::index::{compress, quoted, take};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType, StringsEntry};
@@ -99,21 +100,6 @@ fn int_index(args: &Args, ctx: &Ctx, s: &StringsEntry) -> Result<Reply, CommandE
     Ok(Reply::normal(format!("item str {text}")))
 }
 
-/// The positions `start + k * stride` for `k < len`, as Python's
-/// `range(start, stop, stride)` gives them.
-#[derive(Clone, Copy)]
-struct Slice {
-    start: i128,
-    stride: i128,
-    len: usize,
-}
-
-impl Slice {
-    fn at(self, k: usize) -> usize {
-        (self.start + k as i128 * self.stride) as usize
-    }
-}
-
 /// `key` is `[start, stop, stride]` as the client's `slice.indices(n)` gives
 /// them; every selected position must lie inside the strings.
 fn slice_arg(args: &Args, n: usize) -> Result<Slice, CommandError> {
@@ -124,35 +110,7 @@ fn slice_arg(args: &Args, n: usize) -> Result<Slice, CommandError> {
             args.str("key")?
         )));
     };
-    if stride == 0 {
-        return Err(CommandError::value("slice step cannot be zero"));
-    }
-    let (s, e, d) = (start as i128, stop as i128, stride as i128);
-    let len = if d > 0 && e > s {
-        (e - s - 1) / d + 1
-    } else if d < 0 && s > e {
-        (s - e - 1) / -d + 1
-    } else {
-        0
-    };
-    if len > 0 {
-        let last = s + (len - 1) * d;
-        if !(0..n as i128).contains(&s) || !(0..n as i128).contains(&last) {
-            return Err(CommandError::Unclassed(format!(
-                "IndexError: slice {start}:{stop}:{stride} is out of bounds for axis 0 with size {n}"
-            )));
-        }
-    }
-    Ok(Slice {
-        start: s,
-        stride: d,
-        len: len as usize,
-    })
-}
-
-/// Ceiling division for any sign of `a` (with `b > 0`).
-fn div_ceil(a: i128, b: i128) -> i128 {
-    -((-a).div_euclid(b))
+    checked_slice(start, stop, stride, n)
 }
 
 fn slice_index(args: &Args, ctx: &Ctx, s: &StringsEntry) -> Result<Reply, CommandError> {
@@ -161,10 +119,8 @@ fn slice_index(args: &Args, ctx: &Ctx, s: &StringsEntry) -> Result<Reply, Comman
     let here = ctx.local_range(s.size);
     if sl.stride > 0 {
         // The slice's positions in this rank's block, in order.
-        let (lo, hi) = (here.start as i128 - sl.start, here.end as i128 - sl.start);
-        let clamp = |k: i128| k.clamp(0, sl.len as i128) as usize;
-        let first = clamp(div_ceil(lo, sl.stride));
-        let end = clamp(div_ceil(hi, sl.stride)).max(first);
+        let ks = sl.ks_within(here.start, here.end);
+        let (first, end) = (ks.start, ks.end);
         let local = |k: usize| sl.at(first + k) - here.start;
         let (offsets, bytes) = if sl.stride == 1 {
             let r = if first < end {
