@@ -124,3 +124,53 @@ pub fn result_of(c: &Client, cmd: &str, args: &[(&str, &str, &str)]) -> Vals {
     assert_eq!(v.len(), n);
     v
 }
+
+/// Case-file form of typed values: `<dtype>: v v ...` (floats in Rust's
+/// round-trip form: `NaN`, `inf`, `-0.0`).
+pub fn vals_text(v: &Vals) -> String {
+    fn join<T: std::fmt::Debug>(v: &[T]) -> String {
+        v.iter().map(|x| format!(" {x:?}")).collect()
+    }
+    let body = match v {
+        Vals::I(x) => join(x),
+        Vals::U(x) => join(x),
+        Vals::U8(x) => join(x),
+        Vals::F(x) => join(x),
+        Vals::B(x) => join(x),
+    };
+    format!("{}:{body}", v.dtype())
+}
+
+/// Reads [`vals_text`]'s form back.
+pub fn parse_vals(text: &str) -> Vals {
+    let (dtype, body) = text
+        .split_once(':')
+        .unwrap_or_else(|| panic!("no dtype in {text:?}"));
+    fn all<T: std::str::FromStr>(body: &str) -> Vec<T> {
+        body.split_whitespace()
+            .map(|w| {
+                w.parse()
+                    .unwrap_or_else(|_| panic!("bad value {w:?} in {body:?}"))
+            })
+            .collect()
+    }
+    match dtype.trim() {
+        "int64" => Vals::I(all(body)),
+        "uint64" => Vals::U(all(body)),
+        "uint8" => Vals::U8(all(body)),
+        "float64" => Vals::F(all(body)),
+        "bool" => Vals::B(all(body)),
+        other => panic!("unknown dtype {other:?}"),
+    }
+}
+
+/// The cases of a case file under `tests/fixtures`: one per line, fields
+/// split by ` | `, blank lines and `#` comments skipped.
+pub fn case_lines(file: &str) -> Vec<Vec<String>> {
+    let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split(" | ").map(str::to_string).collect())
+        .collect()
+}
