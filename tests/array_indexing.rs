@@ -31,36 +31,6 @@ fn samples() -> Vec<Vals> {
     ]
 }
 
-/// Element `i` as the scalar reply prints it.
-fn scalar_reply(v: &Vals, i: usize) -> String {
-    match v {
-        Vals::I(x) => format!("int64 {}", x[i]),
-        Vals::U(x) => format!("uint64 {}", x[i]),
-        Vals::U8(x) => format!("uint8 {}", x[i]),
-        Vals::F(x) => {
-            let text = match x[i] {
-                y if y.is_nan() => "nan".to_string(),
-                y if y == f64::INFINITY => "inf".to_string(),
-                1e300 => "1e+300".to_string(),
-                y => format!("{y:?}"),
-            };
-            format!("float64 {text}")
-        }
-        Vals::B(x) => format!("bool {}", if x[i] { "True" } else { "False" }),
-    }
-}
-
-/// Element `i` as the client's `format_other` sends a value.
-fn value_text(v: &Vals, i: usize) -> String {
-    match v {
-        Vals::I(x) => x[i].to_string(),
-        Vals::U(x) => x[i].to_string(),
-        Vals::U8(x) => x[i].to_string(),
-        Vals::F(x) => format!("{:.17}", x[i]),
-        Vals::B(x) => if x[i] { "True" } else { "False" }.to_string(),
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Scalar indices
 // ---------------------------------------------------------------------------
@@ -183,17 +153,6 @@ fn int_index_errors_change_nothing() {
 // Slices
 // ---------------------------------------------------------------------------
 
-/// Python's `range(start, stop, stride)`.
-fn py_range(start: i64, stop: i64, stride: i64) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut x = start;
-    while (stride > 0 && x < stop) || (stride < 0 && x > stop) {
-        out.push(x as usize);
-        x += stride;
-    }
-    out
-}
-
 /// `slice(...).indices(10)` of slices the client may send.
 const SLICES: [(i64, i64, i64); 10] = [
     (0, 10, 1),  // [:]
@@ -207,19 +166,6 @@ const SLICES: [(i64, i64, i64); 10] = [
     (3, 3, -1),  // empty backwards
     (0, 10, 20), // one element
 ];
-
-fn slice_args<'a>(name: &'a str, s: &'a [String; 3]) -> Vec<(&'a str, &'a str, &'a str)> {
-    vec![
-        ("array", "str", name),
-        ("starts", "int64", &s[0]),
-        ("stops", "int64", &s[1]),
-        ("strides", "int64", &s[2]),
-    ]
-}
-
-fn texts((a, b, c): (i64, i64, i64)) -> [String; 3] {
-    [a.to_string(), b.to_string(), c.to_string()]
-}
 
 #[test]
 fn slices_follow_python_ranges() {

@@ -16,71 +16,6 @@ const DTYPES: [&str; 5] = ["int64", "uint64", "uint8", "float64", "bool"];
 /// several threads.
 const BIG: usize = 200_003;
 
-/// A deterministic xorshift stream.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
-/// `n` values of `dtype`: duplicates, both signs, every float special.
-fn sample(dtype: &str, n: usize, seed: u64) -> Vals {
-    let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let specials = [
-        f64::NAN,
-        -0.0,
-        0.0,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        -f64::NAN,
-        1.5,
-        -1.5,
-    ];
-    match dtype {
-        "int64" => Vals::I(
-            (0..n)
-                .map(|i| {
-                    let x = r.next();
-                    // A third of the values span the whole range.
-                    if i % 3 == 0 {
-                        x as i64
-                    } else {
-                        (x % 2001) as i64 - 1000
-                    }
-                })
-                .collect(),
-        ),
-        "uint64" => Vals::U(
-            (0..n)
-                .map(|i| {
-                    let x = r.next();
-                    if i % 2 == 0 { x } else { x % 500 }
-                })
-                .collect(),
-        ),
-        "uint8" => Vals::U8((0..n).map(|_| r.next() as u8).collect()),
-        "bool" => Vals::B((0..n).map(|_| r.next() & 1 == 1).collect()),
-        "float64" => Vals::F(
-            (0..n)
-                .map(|i| {
-                    let x = r.next();
-                    if i % 5 == 0 {
-                        specials[(x % 8) as usize]
-                    } else {
-                        ((x % 4001) as f64 - 2000.0) / 8.0
-                    }
-                })
-                .collect(),
-        ),
-        _ => panic!("unknown dtype {dtype}"),
-    }
-}
-
 /// NumPy's sort order for floats.
 fn np_cmp(a: f64, b: f64) -> Ordering {
     match (a.is_nan(), b.is_nan()) {
@@ -173,7 +108,7 @@ fn argsort_and_sort_match_a_stable_sort_for_every_dtype() {
     let c = server.client();
     for dtype in DTYPES {
         for (seed, n) in [0, 1, 2, 17, 1000, BIG].into_iter().enumerate() {
-            let v = sample(dtype, n, seed as u64 + 1);
+            let v = sample(dtype, n, seed as u64 + 1, 1000);
             let want = ref_argsort(&v);
             assert_eq!(argsort_of(&c, &v), ints(&want), "argsort {dtype} n={n}");
             let sorted = sort_of(&c, &v);
@@ -246,8 +181,8 @@ fn coargsort_orders_rows_left_to_right() {
     let server = Server::start();
     let c = server.client();
     let n = BIG;
-    let a = sample("int64", n, 5);
-    let b = sample("float64", n, 6);
+    let a = sample("int64", n, 5, 1000);
+    let b = sample("float64", n, 6, 1000);
     let (Vals::I(av), Vals::F(bv)) = (&a, &b) else {
         panic!()
     };
@@ -291,9 +226,9 @@ fn search_sorted_left_and_right() {
     let server = Server::start();
     let c = server.client();
     for dtype in DTYPES {
-        let v = sample(dtype, BIG, 11);
+        let v = sample(dtype, BIG, 11, 1000);
         let sorted = v.pick(&ref_argsort(&v));
-        let probes = sample(dtype, 5000, 12);
+        let probes = sample(dtype, 5000, 12, 1000);
         let (ns, np) = (put(&c, &sorted), put(&c, &probes));
         for side in ["left", "right"] {
             // Where the probe goes: after every element ordered before it
@@ -373,7 +308,7 @@ fn unique_groups_keys_like_the_original() {
     let server = Server::start();
     let c = server.client();
     for dtype in DTYPES {
-        let v = sample(dtype, BIG, 21);
+        let v = sample(dtype, BIG, 21, 1000);
         let name = put(&c, &v);
         let order = ref_argsort(&v);
         // Group starts in sorted order; all NaNs are one group here.
@@ -516,7 +451,7 @@ fn array_api_unique_functions() {
 
     // Large arrays of every dtype against a sorted set.
     for dtype in DTYPES {
-        let v = sample(dtype, BIG, 31);
+        let v = sample(dtype, BIG, 31, 1000);
         let name = put(&c, &v);
         let order = ref_argsort(&v);
         let starts: Vec<usize> = (0..order.len())
@@ -567,8 +502,8 @@ fn in1d_matches_isin() {
     let server = Server::start();
     let c = server.client();
     for dtype in DTYPES {
-        let a = sample(dtype, BIG, 41);
-        let b = sample(dtype, 3000, 42);
+        let a = sample(dtype, BIG, 41, 1000);
+        let b = sample(dtype, 3000, 42, 1000);
         let (na, nb) = (put(&c, &a), put(&c, &b));
         // Equal in NumPy's sense: NaN never matches.
         let want: Vec<bool> = (0..2000)
@@ -648,8 +583,8 @@ fn set_operations_match_numpy() {
     // Large int64 and uint64 arrays (what the client sends) against BTreeSets.
     for seed in [51u64, 52] {
         let (a, b) = (
-            sample("int64", BIG, seed),
-            sample("int64", 70_000, seed + 10),
+            sample("int64", BIG, seed, 1000),
+            sample("int64", 70_000, seed + 10, 1000),
         );
         let (Vals::I(av), Vals::I(bv)) = (&a, &b) else {
             panic!()
@@ -664,7 +599,10 @@ fn set_operations_match_numpy() {
         assert_eq!(setop(&c, "setdiff1d", &na, &nb, f), v(&sa - &sb));
         assert_eq!(setop(&c, "setxor1d", &na, &nb, f), v(&sa ^ &sb));
     }
-    let (a, b) = (sample("uint64", BIG, 53), sample("uint64", 9000, 54));
+    let (a, b) = (
+        sample("uint64", BIG, 53, 1000),
+        sample("uint64", 9000, 54, 1000),
+    );
     let (Vals::U(av), Vals::U(bv)) = (&a, &b) else {
         panic!()
     };
@@ -733,10 +671,10 @@ fn concatenate_joins_in_order() {
     let c = server.client();
     for dtype in DTYPES {
         let parts = [
-            sample(dtype, BIG, 61),
-            sample(dtype, 0, 62),
-            sample(dtype, 5, 63),
-            sample(dtype, 70_001, 64),
+            sample(dtype, BIG, 61, 1000),
+            sample(dtype, 0, 62, 1000),
+            sample(dtype, 5, 63, 1000),
+            sample(dtype, 70_001, 64, 1000),
         ];
         let names: Vec<String> = parts.iter().map(|p| put(&c, p)).collect();
         let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
@@ -747,7 +685,7 @@ fn concatenate_joins_in_order() {
         let offsets: Vec<String> = offsets.iter().map(|o| o.to_string()).collect();
         let offsets: Vec<&str> = offsets.iter().map(|s| s.as_str()).collect();
         let total: usize = parts.iter().map(|p| p.len()).sum();
-        let mut want = sample(dtype, total, 0);
+        let mut want = sample(dtype, total, 0, 1000);
         let mut at = 0;
         for p in &parts {
             for j in 0..p.len() {
@@ -800,7 +738,7 @@ fn mink_and_maxk_equal_argsort_slices() {
     let server = Server::start();
     let c = server.client();
     for dtype in DTYPES {
-        let v = sample(dtype, BIG, 71);
+        let v = sample(dtype, BIG, 71, 1000);
         let name = put(&c, &v);
         let order = ref_argsort(&v);
         for k in [1, 10, 1000] {
@@ -1013,7 +951,7 @@ fn empty_arrays() {
     let server = Server::start();
     let c = server.client();
     for dtype in DTYPES {
-        let e = sample(dtype, 0, 1);
+        let e = sample(dtype, 0, 1, 1000);
         assert_eq!(argsort_of(&c, &e), Vals::I(vec![]));
         assert!(same(&sort_of(&c, &e), &e));
         let name = put(&c, &e);
@@ -1041,7 +979,7 @@ fn working_memory_counts_against_the_limit() {
     let server = Server::builder().arg("--memMax=4000000").start();
     let c = server.client();
     let n = 100_000;
-    let v = sample("int64", n, 81);
+    let v = sample("int64", n, 81, 1000);
     let name = put(&c, &v);
     let before = (info_all(&c), mem_used(&c, 1, false));
     // The radix sort's working set (32 bytes per element) and the result
@@ -1068,7 +1006,7 @@ fn working_memory_counts_against_the_limit() {
     );
     assert_eq!((info_all(&c), mem_used(&c, 1, false)), before);
     // A smaller array fits, and the working memory is given back.
-    let small = sample("int64", 10_000, 82);
+    let small = sample("int64", 10_000, 82, 1000);
     let sname = put(&c, &small);
     let used = mem_used(&c, 1, false);
     let (perm, _, _) = created(&argsort_reply(&c, &sname));

@@ -57,28 +57,6 @@ fn samples(n: usize) -> Vec<Vals> {
     ]
 }
 
-/// Element `i` as a scalar reply prints it (sample values only).
-fn scalar_reply(v: &Vals, i: usize) -> String {
-    match v {
-        Vals::I(x) => format!("int64 {}", x[i]),
-        Vals::U(x) => format!("uint64 {}", x[i]),
-        Vals::U8(x) => format!("uint8 {}", x[i]),
-        Vals::F(x) => format!("float64 {:?}", x[i]),
-        Vals::B(x) => format!("bool {}", if x[i] { "True" } else { "False" }),
-    }
-}
-
-/// Element `i` as the client sends a value.
-fn value_text(v: &Vals, i: usize) -> String {
-    match v {
-        Vals::I(x) => x[i].to_string(),
-        Vals::U(x) => x[i].to_string(),
-        Vals::U8(x) => x[i].to_string(),
-        Vals::F(x) => format!("{:?}", x[i]),
-        Vals::B(x) => if x[i] { "True" } else { "False" }.to_string(),
-    }
-}
-
 /// Positions near the ends and every possible block boundary at 2 and 3
 /// ranks.
 fn probes(n: usize) -> Vec<usize> {
@@ -160,17 +138,6 @@ fn scalar_indices_reach_the_owner() {
     }
 }
 
-/// Python's `range(start, stop, step)`.
-fn py_range(start: i64, stop: i64, step: i64) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut i = start;
-    while (step > 0 && i < stop) || (step < 0 && i > stop) {
-        out.push(i as usize);
-        i += step;
-    }
-    out
-}
-
 /// Slices as `slice.indices(n)` gives them, for an array of `n`.
 fn slices(n: usize) -> Vec<(i64, i64, i64)> {
     let n = n as i64;
@@ -185,19 +152,6 @@ fn slices(n: usize) -> Vec<(i64, i64, i64)> {
     ];
     s.retain(|(a, b, c)| py_range(*a, *b, *c).iter().all(|p| (*p as i64) < n));
     s
-}
-
-fn slice_args<'a>(name: &'a str, t: &'a [String; 3]) -> Vec<(&'a str, &'a str, &'a str)> {
-    vec![
-        ("array", "str", name),
-        ("starts", "int64", &t[0]),
-        ("stops", "int64", &t[1]),
-        ("strides", "int64", &t[2]),
-    ]
-}
-
-fn texts((a, b, c): (i64, i64, i64)) -> [String; 3] {
-    [a.to_string(), b.to_string(), c.to_string()]
 }
 
 #[test]

@@ -174,3 +174,115 @@ pub fn case_lines(file: &str) -> Vec<Vec<String>> {
         .map(|l| l.split(" | ").map(str::to_string).collect())
         .collect()
 }
+
+/// `n` values of `dtype` from `seed`: many duplicates (integers within
+/// `spread` of zero), both signs, a third of int64 and half of uint64 over
+/// their whole range, and every float special (NaNs of both signs, both
+/// zeros, infinities).
+pub fn sample(dtype: &str, n: usize, seed: u64, spread: u64) -> Vals {
+    let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let specials = [
+        f64::NAN,
+        -0.0,
+        0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -f64::NAN,
+        1.5,
+        -1.5,
+    ];
+    let near = |x: u64, s: u64| (x % (2 * s + 1)) as i64 - s as i64;
+    match dtype {
+        "int64" => Vals::I(
+            (0..n)
+                .map(|i| {
+                    let x = r.next();
+                    if i % 3 == 0 {
+                        x as i64
+                    } else {
+                        near(x, spread)
+                    }
+                })
+                .collect(),
+        ),
+        "uint64" => Vals::U(
+            (0..n)
+                .map(|i| {
+                    let x = r.next();
+                    if i % 2 == 0 { x } else { x % 500 }
+                })
+                .collect(),
+        ),
+        "uint8" => Vals::U8((0..n).map(|_| r.next() as u8).collect()),
+        "bool" => Vals::B((0..n).map(|_| r.next() & 1 == 1).collect()),
+        "float64" => Vals::F(
+            (0..n)
+                .map(|i| {
+                    let x = r.next();
+                    if i % 5 == 0 {
+                        specials[(x % 8) as usize]
+                    } else {
+                        near(x, 2 * spread) as f64 / 8.0
+                    }
+                })
+                .collect(),
+        ),
+        _ => panic!("unknown dtype {dtype}"),
+    }
+}
+
+/// Element `i` as a scalar reply prints it.
+pub fn scalar_reply(v: &Vals, i: usize) -> String {
+    match v {
+        Vals::I(x) => format!("int64 {}", x[i]),
+        Vals::U(x) => format!("uint64 {}", x[i]),
+        Vals::U8(x) => format!("uint8 {}", x[i]),
+        Vals::F(x) => {
+            let text = match x[i] {
+                y if y.is_nan() => "nan".to_string(),
+                y if y == f64::INFINITY => "inf".to_string(),
+                1e300 => "1e+300".to_string(),
+                y => format!("{y:?}"),
+            };
+            format!("float64 {text}")
+        }
+        Vals::B(x) => format!("bool {}", if x[i] { "True" } else { "False" }),
+    }
+}
+
+/// Element `i` as the client's `format_other` sends a value.
+pub fn value_text(v: &Vals, i: usize) -> String {
+    match v {
+        Vals::I(x) => x[i].to_string(),
+        Vals::U(x) => x[i].to_string(),
+        Vals::U8(x) => x[i].to_string(),
+        Vals::F(x) => format!("{:.17}", x[i]),
+        Vals::B(x) => if x[i] { "True" } else { "False" }.to_string(),
+    }
+}
+
+/// Python's `range(start, stop, step)`, as positions.
+pub fn py_range(start: i64, stop: i64, step: i64) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut x = start;
+    while (step > 0 && x < stop) || (step < 0 && x > stop) {
+        out.push(x as usize);
+        x += step;
+    }
+    out
+}
+
+/// The arguments of `[slice]` and `[slice]=` for `(start, stop, stride)`
+/// as texts (see [`texts`]).
+pub fn slice_args<'a>(name: &'a str, s: &'a [String; 3]) -> Vec<(&'a str, &'a str, &'a str)> {
+    vec![
+        ("array", "str", name),
+        ("starts", "int64", &s[0]),
+        ("stops", "int64", &s[1]),
+        ("strides", "int64", &s[2]),
+    ]
+}
+
+pub fn texts((a, b, c): (i64, i64, i64)) -> [String; 3] {
+    [a.to_string(), b.to_string(), c.to_string()]
+}
