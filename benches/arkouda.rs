@@ -29,7 +29,8 @@ mod support;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::Instant;
 
@@ -55,38 +56,47 @@ fn run_numpy(n: usize, sort_n: usize, trials: usize, filter: &str) -> NumPy {
     let python = std::env::var("BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/numpy_kernels.py");
     let t = Instant::now();
-    let out = Command::new(&python)
+    let child = Command::new(&python)
         .arg(script)
         .args([n, sort_n, trials].map(|x| x.to_string()))
         .arg(filter)
         // Not a folder that could shadow numpy.
         .current_dir(std::env::temp_dir())
-        .output();
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
     let mut np = NumPy::default();
-    let out = match out {
-        Ok(o) if o.status.success() => o,
-        Ok(o) => {
-            let err = String::from_utf8_lossy(&o.stderr);
-            np.note = Some(format!(
-                "NumPy skipped: {python} {script} failed: {}",
-                err.trim().lines().last().unwrap_or("")
-            ));
-            return np;
-        }
+    let mut child = match child {
+        Ok(c) => c,
         Err(e) => {
             np.note = Some(format!("NumPy skipped: cannot run {python}: {e}"));
             return np;
         }
     };
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    // Read as it comes, with progress on stderr: NumPy's side takes minutes.
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         if let Some(rest) = line.strip_prefix("#what ") {
             let (k, what) = rest.split_once(' ').unwrap_or((rest, ""));
             np.what.push((k.to_string(), what.to_string()));
         } else if let Some((k, s)) = line.split_once(' ')
             && let Ok(s) = s.trim().parse()
         {
+            eprintln!("numpy: {k} {s:.4} s");
             np.secs.insert(k.to_string(), s);
         }
+    }
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    if !child.wait().is_ok_and(|s| s.success()) {
+        np.note = Some(format!(
+            "NumPy skipped: {python} {script} failed: {}",
+            err.trim().lines().last().unwrap_or("")
+        ));
+        np.secs.clear();
+        return np;
     }
     println!("(NumPy side took {:.0} s)", t.elapsed().as_secs_f64());
     np
@@ -502,7 +512,7 @@ fn in1d(b: &mut Bench, n: usize) -> Res<()> {
             continue;
         }
         let other = b.arange(0, bsize)?;
-        let t = b.time(true, || {
+        let t = b.time(false, || {
             clock(|| {
                 let c = b.created(
                     "in1d",
