@@ -127,11 +127,29 @@ impl Server {
     }
 
     pub fn reply(&self) -> String {
+        self.try_reply()
+            .unwrap_or_else(|msg| panic!("server error: {msg}"))
+    }
+
+    /// The reply's message, or the message of an ERROR reply.
+    pub fn try_reply(&self) -> Result<String, String> {
         let raw = self.sock.recv_bytes(0).expect("reply");
         let v: serde_json::Value = serde_json::from_slice(&raw).expect("JSON reply");
         let msg = v["msg"].as_str().unwrap_or_default().to_string();
-        assert_ne!(v["msgType"], "ERROR", "server error: {msg}");
-        msg
+        if v["msgType"] == "ERROR" {
+            Err(msg)
+        } else {
+            Ok(msg)
+        }
+    }
+
+    /// One command; an ERROR reply is returned, not a panic (for benches
+    /// that go on past a command the server lacks).
+    pub fn try_call(&self, cmd: &str, args: &[(&str, &str, &str)]) -> Result<String, String> {
+        self.sock
+            .send(Self::request(cmd, args, -1), 0)
+            .expect("send");
+        self.try_reply()
     }
 
     /// One command; panics on an ERROR reply (a functional failure).
@@ -231,6 +249,113 @@ pub fn name_of(created: &str) -> String {
         "not a created reply: {created}"
     );
     words.next().expect("name").to_string()
+}
+
+/// Every array name in a reply of one or more `created <name> ...` parts
+/// joined by `+` (`unique`, `randomStrings`); a Strings part's
+/// `created bytes.size <n>` is skipped.
+pub fn names_of(reply: &str) -> Vec<String> {
+    reply
+        .split('+')
+        .filter_map(|part| {
+            let mut w = part.split_whitespace();
+            match (w.next(), w.next()) {
+                (Some("created"), Some("bytes.size")) => None,
+                (Some("created"), Some(name)) => Some(name.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The `bytes.size` of a Strings reply (`created <name> str ...+created
+/// bytes.size <n>`): the bytes of the strings with their NULs, what the
+/// client's `Strings.nbytes` is.
+pub fn strings_nbytes(reply: &str) -> usize {
+    reply
+        .split("bytes.size")
+        .nth(1)
+        .and_then(|r| r.trim().parse().ok())
+        .unwrap_or_else(|| panic!("not a Strings reply: {reply}"))
+}
+
+/// Server flags and environment for `ranks` MPI ranks on this machine (as
+/// benches/dist.rs launches them), or none for one process.
+pub fn ranks_config(ranks: usize) -> (Vec<String>, Vec<(&'static str, &'static str)>) {
+    if ranks <= 1 {
+        return (Vec::new(), Vec::new());
+    }
+    (
+        vec![format!("--numLocales={ranks}")],
+        vec![
+            ("OMPI_ALLOW_RUN_AS_ROOT", "1"),
+            ("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"),
+            ("ARKOUDA_LAUNCHER", "mpirun --bind-to core -np {n}"),
+        ],
+    )
+}
+
+/// The memcpy baseline: buffers of one array's bytes, kept for the whole run.
+pub struct Memcpy {
+    src: Vec<u8>,
+    dst: Vec<u8>,
+}
+
+impl Memcpy {
+    pub fn new(n_bytes: usize) -> Memcpy {
+        Memcpy {
+            src: vec![1u8; n_bytes],
+            dst: vec![2u8; n_bytes],
+        }
+    }
+
+    /// One reading of (one thread, all cores) in bytes read + written per
+    /// second.
+    pub fn readings(&mut self) -> (f64, f64) {
+        let bytes = 2.0 * self.src.len() as f64;
+        let t = Instant::now();
+        self.dst.copy_from_slice(&self.src);
+        let one = bytes / t.elapsed().as_secs_f64();
+        let per = self
+            .src
+            .len()
+            .div_ceil(thread::available_parallelism().map_or(1, |c| c.get()));
+        let t = Instant::now();
+        thread::scope(|s| {
+            for (d, c) in self.dst.chunks_mut(per).zip(self.src.chunks(per)) {
+                s.spawn(move || d.copy_from_slice(c));
+            }
+        });
+        let all = bytes / t.elapsed().as_secs_f64();
+        black_box(&self.dst);
+        (one, all)
+    }
+
+    /// The better of one thread and all cores.
+    pub fn rate(&mut self) -> f64 {
+        let (one, all) = self.readings();
+        one.max(all)
+    }
+}
+
+/// Median seconds of `trials` runs of `f` (each run says its own seconds,
+/// so that it can leave cleanup out), each right after a memcpy reading,
+/// and the median of those readings: a shared VM's bandwidth drifts by tens
+/// of percent within a minute, so kernel and baseline are measured side by
+/// side. One untimed run of `f` comes first, as in [`timed`]. The first
+/// error ends the runs.
+pub fn beside_memcpy<E>(
+    m: &mut Memcpy,
+    trials: usize,
+    mut f: impl FnMut() -> Result<f64, E>,
+) -> Result<(f64, f64), E> {
+    f()?;
+    let (mut secs, mut rates) = (Vec::new(), Vec::new());
+    for _ in 0..trials {
+        rates.push(m.rate());
+        secs.push(f()?);
+    }
+    Ok((median(secs), median(rates)))
 }
 
 /// Set in the environment of the bare peer process:
