@@ -6,11 +6,9 @@
 //! `permute`, `size`; `GroupBy.broadcast`, and `ak.Categorical`'s codes):
 //! each group's value repeated over its segment, in grouped order or, with
 //! `permute`, put back in the original order through the permutation.
-//! And `segmentedReduction` (`values` in grouped order, `segments`, `op`,
-//! `skip_nan`; `GroupBy.count/sum/min/max/mean`) for ops `count`, `sum`,
-//! `min`, `max` and `mean`: each rank reduces the groups starting in its
-//! block of `segments` whole (their values fetched as one range), so every
-//! result, float sums included, is the same at any number of ranks.
+//! And `segmentedReduction` (GroupBy's aggregations): see [`reduce`].
+
+mod reduce;
 
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::sorting::same_kind;
@@ -32,7 +30,7 @@ pub fn register(map: &mut CommandMap) {
     .everywhere();
     map.add(
         "segmentedReduction",
-        handler!(segmented_reduction),
+        handler!(reduce::segmented_reduction),
         Kind::Tracked,
         "ReductionMsg",
     )
@@ -209,177 +207,4 @@ fn segment_end(
         )));
     }
     Ok(end)
-}
-
-/// One reduction of a group's values.
-fn reduce_group(op: &str, v: Group, skip_nan: bool) -> Option<Reduced> {
-    use Group::*;
-    Some(match (op, v) {
-        ("count", Float64(x)) => Reduced::I(x.iter().filter(|f| !f.is_nan()).count() as i64),
-        ("count", _) => Reduced::I(v.len() as i64),
-        ("sum", Int64(x)) => Reduced::I(x.iter().fold(0i64, |a, b| a.wrapping_add(*b))),
-        ("sum", UInt64(x)) => Reduced::U(x.iter().fold(0u64, |a, b| a.wrapping_add(*b))),
-        ("sum", UInt8(x)) => Reduced::U(x.iter().map(|b| u64::from(*b)).sum()),
-        ("sum", Bool(x)) => Reduced::I(x.iter().filter(|b| **b).count() as i64),
-        ("sum", Float64(x)) => Reduced::F(x.iter().filter(|f| !(skip_nan && f.is_nan())).sum()),
-        ("mean", _) => {
-            let (sum, count) = float_sum(v, skip_nan);
-            Reduced::F(sum / count as f64)
-        }
-        ("min" | "max", Float64(x)) => {
-            let max = op == "max";
-            let mut acc = if max {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            };
-            for &f in x {
-                if f.is_nan() {
-                    if skip_nan {
-                        continue;
-                    }
-                    acc = f64::NAN;
-                    break;
-                }
-                acc = if max { acc.max(f) } else { acc.min(f) };
-            }
-            Reduced::F(acc)
-        }
-        ("min", Int64(x)) => Reduced::I(x.iter().copied().min().unwrap_or(i64::MAX)),
-        ("max", Int64(x)) => Reduced::I(x.iter().copied().max().unwrap_or(i64::MIN)),
-        ("min", UInt64(x)) => Reduced::U(x.iter().copied().min().unwrap_or(u64::MAX)),
-        ("max", UInt64(x)) => Reduced::U(x.iter().copied().max().unwrap_or(0)),
-        ("min", UInt8(x)) => Reduced::U8(x.iter().copied().min().unwrap_or(u8::MAX)),
-        ("max", UInt8(x)) => Reduced::U8(x.iter().copied().max().unwrap_or(0)),
-        ("min", Bool(x)) => Reduced::B(x.iter().all(|b| *b)),
-        ("max", Bool(x)) => Reduced::B(x.iter().any(|b| *b)),
-        _ => return None,
-    })
-}
-
-/// One group's values, borrowed.
-#[derive(Clone, Copy)]
-enum Group<'a> {
-    Int64(&'a [i64]),
-    UInt64(&'a [u64]),
-    UInt8(&'a [u8]),
-    Float64(&'a [f64]),
-    Bool(&'a [bool]),
-}
-
-impl Group<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Group::Int64(x) => x.len(),
-            Group::UInt64(x) => x.len(),
-            Group::UInt8(x) => x.len(),
-            Group::Float64(x) => x.len(),
-            Group::Bool(x) => x.len(),
-        }
-    }
-}
-
-/// Elements `r` of `v`.
-fn group_of(v: &ArrayData, r: std::ops::Range<usize>) -> Group<'_> {
-    match v {
-        ArrayData::Int64(x) => Group::Int64(&x[r]),
-        ArrayData::UInt64(x) => Group::UInt64(&x[r]),
-        ArrayData::UInt8(x) => Group::UInt8(&x[r]),
-        ArrayData::Float64(x) => Group::Float64(&x[r]),
-        ArrayData::Bool(x) => Group::Bool(&x[r]),
-    }
-}
-
-/// The values as floats (skipping NaNs when asked): (sum, count).
-fn float_sum(v: Group, skip_nan: bool) -> (f64, usize) {
-    match v {
-        Group::Int64(x) => (x.iter().map(|i| *i as f64).sum(), x.len()),
-        Group::UInt64(x) => (x.iter().map(|i| *i as f64).sum(), x.len()),
-        Group::UInt8(x) => (x.iter().map(|i| f64::from(*i)).sum(), x.len()),
-        Group::Bool(x) => (x.iter().filter(|b| **b).count() as f64, x.len()),
-        Group::Float64(x) => x
-            .iter()
-            .filter(|f| !(skip_nan && f.is_nan()))
-            .fold((0.0, 0), |(s, c), f| (s + f, c + 1)),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Reduced {
-    I(i64),
-    U(u64),
-    U8(u8),
-    F(f64),
-    B(bool),
-}
-
-pub fn segmented_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    let op = args.str("op")?;
-    let skip_nan = args.bool("skip_nan")?;
-    let values = ctx.shared.symbols.get(args.str("values")?)?;
-    let seg_name = args.str("segments")?;
-    let segments = ctx.typed_array(args, "segments", DType::Int64)?;
-    let ArrayData::Int64(starts) = &segments.data else {
-        unreachable!("checked to be int64 above");
-    };
-    if !["count", "sum", "min", "max", "mean"].contains(&op) {
-        return Err(CommandError::NotImplemented(format!(
-            "segmentedReduction {op} is not supported (count, sum, min, max, mean are)"
-        )));
-    }
-    let size = values.size() as i64;
-    let end = segment_end(ctx, seg_name, starts, segments.size(), size)?;
-    // This rank's groups cover values first..end.
-    let first = starts.first().map_or(end, |s| *s) as usize;
-    let want = first..end as usize;
-    let block = ctx.block(values.size());
-    let comm = ctx.comm;
-    let mine = if ctx.ranks() == 1 {
-        None
-    } else {
-        Some(same_kind!(&values.data, v => exchange::fetch_range(comm, &block, v, want.clone())?))
-    };
-    let (vals, base) = match &mine {
-        Some(m) => (m, first),
-        None => (&values.data, 0),
-    };
-    let out: Vec<Reduced> = (0..starts.len())
-        .map(|k| {
-            let s = starts[k] as usize - base;
-            let e = starts.get(k + 1).copied().unwrap_or(end) as usize - base;
-            reduce_group(op, group_of(vals, s..e), skip_nan).expect("op checked above")
-        })
-        .collect();
-    let data = match reduce_group(op, group_of(&values.data, 0..0), skip_nan).expect("op checked") {
-        Reduced::I(_) => ArrayData::Int64(
-            out.iter()
-                .map(|r| if let Reduced::I(x) = r { *x } else { 0 })
-                .collect(),
-        ),
-        Reduced::U(_) => ArrayData::UInt64(
-            out.iter()
-                .map(|r| if let Reduced::U(x) = r { *x } else { 0 })
-                .collect(),
-        ),
-        Reduced::U8(_) => ArrayData::UInt8(
-            out.iter()
-                .map(|r| if let Reduced::U8(x) = r { *x } else { 0 })
-                .collect(),
-        ),
-        Reduced::F(_) => ArrayData::Float64(
-            out.iter()
-                .map(|r| if let Reduced::F(x) = r { *x } else { 0.0 })
-                .collect(),
-        ),
-        Reduced::B(_) => ArrayData::Bool(
-            out.iter()
-                .map(|r| if let Reduced::B(x) = r { *x } else { false })
-                .collect(),
-        ),
-    };
-    let entry = ctx
-        .shared
-        .symbols
-        .new_entry(data.dtype(), vec![segments.size()], |_| data)?;
-    Ok(ctx.created(entry))
 }
