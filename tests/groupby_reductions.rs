@@ -224,3 +224,49 @@ fn table_of_reductions_is_the_same_at_two_and_three_ranks() {
         }
     }
 }
+
+/// `gbbroadcast` with segments that start after 0 (as Arkouda's client
+/// sends for `ak.broadcast` of compressed segments): the elements before
+/// the first segment are 0, as in Arkouda; empty segments are skipped.
+fn broadcast_after_a_gap(c: &Client) {
+    let segs = put(c, &Vals::I(vec![3, 3, 5, 6, 6, 7, 7]));
+    let vals = put(c, &Vals::I((0..7).collect()));
+    let perm = put(c, &Vals::I(vec![9, 1, 0, 5, 7, 2, 8, 4, 3, 6]));
+    let run = |permute: bool| {
+        result_of(
+            c,
+            "gbbroadcast",
+            &[
+                ("permName", "pdarray", &perm),
+                ("segName", "pdarray", &segs),
+                ("valName", "pdarray", &vals),
+                ("permute", "bool", if permute { "True" } else { "False" }),
+                ("size", "int64", "10"),
+            ],
+        )
+    };
+    let grouped = vec![0, 0, 0, 1, 1, 2, 4, 6, 6, 6];
+    assert_eq!(run(false), Vals::I(grouped.clone()));
+    // Element j of the grouped order goes to position perm[j].
+    let perm_v = [9, 1, 0, 5, 7, 2, 8, 4, 3, 6];
+    let mut want = vec![0; 10];
+    for (j, p) in perm_v.iter().enumerate() {
+        want[*p] = grouped[j];
+    }
+    assert_eq!(run(true), Vals::I(want));
+}
+
+#[test]
+fn broadcast_after_a_gap_at_one_rank() {
+    let server = Server::start();
+    broadcast_after_a_gap(&server.client());
+}
+
+#[cfg(feature = "mpi")]
+#[test]
+fn broadcast_after_a_gap_at_two_and_three_ranks() {
+    for ranks in [2, 3] {
+        let server = Server::builder().ranks(ranks).start();
+        broadcast_after_a_gap(&server.client());
+    }
+}

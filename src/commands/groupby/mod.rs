@@ -94,9 +94,10 @@ pub fn size_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 /// Each value of `vals` repeated from its start in `starts` to the next
-/// start (the last one to `end`).
-fn expand<T: Plain>(vals: &[T], starts: &[i64], end: i64) -> Vec<T> {
-    let mut out = Vec::new();
+/// start (the last one to `end`); `lead` zero values first (the elements
+/// before the first segment, which Arkouda's broadcast leaves 0).
+fn expand<T: Plain + Default>(vals: &[T], starts: &[i64], end: i64, lead: usize) -> Vec<T> {
+    let mut out = vec![T::default(); lead];
     for (k, v) in vals.iter().enumerate() {
         let next = starts.get(k + 1).copied().unwrap_or(end);
         out.extend(std::iter::repeat_n(*v, (next - starts[k]).max(0) as usize));
@@ -142,7 +143,12 @@ pub fn broadcast(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     } else {
         None
     };
-    let end = segment_end(ctx, seg_name, starts, segments.size(), size)?;
+    let end = segment_end(ctx, seg_name, starts, segments.size(), size, false)?;
+    // The rank holding the first segment also fills what precedes it.
+    let lead = match starts.first() {
+        Some(s) if ctx.local_range(segments.size()).start == 0 => *s as usize,
+        _ => 0,
+    };
     if let Some(p) = &perm {
         let ArrayData::Int64(pv) = &p.data else {
             unreachable!("checked to be int64 above");
@@ -156,7 +162,8 @@ pub fn broadcast(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let n = size as usize;
     let block = ctx.block(n);
     let comm = ctx.comm;
-    let grouped = same_kind!(&values.data, v => exchange::rebalance(comm, expand(v, starts, end))?);
+    let grouped =
+        same_kind!(&values.data, v => exchange::rebalance(comm, expand(v, starts, end, lead))?);
     let out = match &perm {
         None => grouped,
         Some(p) => {
@@ -181,16 +188,19 @@ pub fn broadcast(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 /// Checks `starts` (this rank's block of segment offsets over `size`
-/// elements) and returns where this rank's last group ends.
+/// elements; the first must be 0 when `from_zero`, else at least 0) and
+/// returns where this rank's last group ends.
 fn segment_end(
     ctx: &Ctx,
     name: &str,
     starts: &[i64],
     n_segments: usize,
     size: i64,
+    from_zero: bool,
 ) -> Result<i64, CommandError> {
     let here = ctx.local_range(n_segments);
-    let mut bad = (here.start == 0 && starts.first().is_some_and(|s| *s != 0))
+    let first_ok = |s: i64| if from_zero { s == 0 } else { s >= 0 };
+    let mut bad = (here.start == 0 && starts.first().is_some_and(|s| !first_ok(*s)))
         || starts.windows(2).any(|w| w[0] > w[1])
         || starts.last().is_some_and(|s| *s > size);
     let end = if ctx.ranks() == 1 {
@@ -202,8 +212,13 @@ fn segment_end(
     };
     bad |= starts.last().is_some_and(|s| *s > end);
     if bad {
+        let from = if from_zero {
+            "from 0"
+        } else {
+            "from at least 0"
+        };
         return Err(CommandError::value(format!(
-            "{name} are not segment offsets of {size} elements: they must rise from 0 to at most {size}"
+            "{name} are not segment offsets of {size} elements: they must rise {from} to at most {size}"
         )));
     }
     Ok(end)

@@ -158,7 +158,7 @@ pub fn segmented_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
     };
     let opts = Opts { op, skip_nan, ddof };
     let size = values.size() as i64;
-    let end = segment_end(ctx, seg_name, starts, segments.size(), size)?;
+    let end = segment_end(ctx, seg_name, starts, segments.size(), size, true)?;
     // This rank's segments cover values first..end: fetch them whole.
     let first = starts.first().map_or(end, |s| *s) as usize;
     let want = first..end as usize;
