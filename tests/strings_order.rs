@@ -229,12 +229,12 @@ fn errors_are_clear_and_change_nothing() {
             &[
                 ("values", "pdarray", &fv),
                 ("segments", "pdarray", &segs),
-                ("op", "str", "median"),
+                ("op", "str", "nosuch"),
                 ("skip_nan", "bool", "True"),
                 ("ddof", "int64", "1"),
             ],
         )
-        .contains("segmentedReduction median is not supported")
+        .contains("segmentedReduction: unknown op nosuch")
     );
     assert!(
         err(

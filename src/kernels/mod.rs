@@ -24,6 +24,7 @@ pub mod elem;
 pub mod math;
 pub mod ord;
 pub mod scan;
+pub mod segmented;
 pub mod select;
 
 use std::mem::MaybeUninit;

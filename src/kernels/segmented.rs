@@ -1,0 +1,480 @@
+//! Segmented reductions: one result per segment (a group's values, whole
+//! and in grouped order) for GroupBy's `segmentedReduction`.
+//!
+//! Each function reduces ONE segment on the calling thread, always in the
+//! same order (left to right, or NumPy's pairwise tree for float sums), so
+//! a result depends only on the segment's values, never on the number of
+//! ranks or threads; [`per_segment`] runs them over many segments on every
+//! core. Float semantics are NumPy's: `skip_nan` gives the `nan*` variant
+//! (`np.nansum`, `np.nanmean`, `np.nanvar`, `np.nanmedian`, ...).
+
+use std::cmp::Ordering;
+use std::ops::{BitAnd, BitOr, BitXor, Not, Range};
+
+use rayon::prelude::*;
+
+use super::{PAR_THRESHOLD, install, threads_for};
+
+/// An element type that can be reduced.
+pub trait Value: Copy + Send + Sync + 'static {
+    fn f64(self) -> f64;
+    fn is_nan(self) -> bool {
+        false
+    }
+    /// A key whose unsigned order is the value order (NaNs last, as one
+    /// value) and which is equal exactly for equal values (-0.0 == 0.0).
+    fn key(self) -> u64;
+    /// What `min` / `max` give for no values: NaN for floats (pandas);
+    /// for the others Arkouda's sentinels, the type's largest / smallest.
+    const EMPTY_MIN: Self;
+    const EMPTY_MAX: Self;
+    /// What `first` and `mode` give for no values: NaN, or the type's zero.
+    const NONE: Self;
+    /// The exact sum of integer values rounded once to float64; `None` for
+    /// floats (summed pairwise instead).
+    fn exact_sum(_v: &[Self]) -> Option<f64> {
+        None
+    }
+}
+
+impl Value for i64 {
+    const EMPTY_MIN: Self = i64::MAX;
+    const EMPTY_MAX: Self = i64::MIN;
+    const NONE: Self = 0;
+    fn exact_sum(v: &[Self]) -> Option<f64> {
+        Some(v.iter().map(|x| i128::from(*x)).sum::<i128>() as f64)
+    }
+    fn f64(self) -> f64 {
+        self as f64
+    }
+    fn key(self) -> u64 {
+        (self as u64) ^ (1 << 63)
+    }
+}
+
+impl Value for u64 {
+    const EMPTY_MIN: Self = u64::MAX;
+    const EMPTY_MAX: Self = 0;
+    const NONE: Self = 0;
+    fn exact_sum(v: &[Self]) -> Option<f64> {
+        Some(v.iter().map(|x| u128::from(*x)).sum::<u128>() as f64)
+    }
+    fn f64(self) -> f64 {
+        self as f64
+    }
+    fn key(self) -> u64 {
+        self
+    }
+}
+
+impl Value for u8 {
+    const EMPTY_MIN: Self = u8::MAX;
+    const EMPTY_MAX: Self = 0;
+    const NONE: Self = 0;
+    fn exact_sum(v: &[Self]) -> Option<f64> {
+        Some(v.iter().map(|x| u64::from(*x)).sum::<u64>() as f64)
+    }
+    fn f64(self) -> f64 {
+        f64::from(self)
+    }
+    fn key(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl Value for bool {
+    const EMPTY_MIN: Self = true;
+    const EMPTY_MAX: Self = false;
+    const NONE: Self = false;
+    fn exact_sum(v: &[Self]) -> Option<f64> {
+        Some(v.iter().filter(|b| **b).count() as f64)
+    }
+    fn f64(self) -> f64 {
+        f64::from(u8::from(self))
+    }
+    fn key(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl Value for f64 {
+    const EMPTY_MIN: Self = f64::NAN;
+    const EMPTY_MAX: Self = f64::NAN;
+    const NONE: Self = f64::NAN;
+    fn f64(self) -> f64 {
+        self
+    }
+    fn is_nan(self) -> bool {
+        f64::is_nan(self)
+    }
+    fn key(self) -> u64 {
+        if self.is_nan() {
+            return u64::MAX;
+        }
+        // +0.0 for -0.0; then the usual flip to an unsigned order.
+        let b = (self + 0.0).to_bits();
+        if b >> 63 == 1 { !b } else { b | (1 << 63) }
+    }
+}
+
+/// `f(k, range)` for every segment k (its values `bounds[k]..bounds[k+1]`
+/// of the slice they index), in order; segments are shared among threads
+/// in runs of about equal element counts, once there are enough elements.
+pub fn per_segment<R: Send>(
+    bounds: &[usize],
+    f: impl Fn(usize, Range<usize>) -> R + Sync,
+) -> Vec<R> {
+    let segs = bounds.len().saturating_sub(1);
+    let seg = |k: usize| f(k, bounds[k]..bounds[k + 1]);
+    let work = bounds.last().map_or(0, |e| e - bounds[0]) + segs;
+    let threads = threads_for(work);
+    if threads == 1 || segs < 2 {
+        return (0..segs).map(seg).collect();
+    }
+    // Runs of segments with about `work / pieces` elements (plus one per
+    // segment, for the empty ones) each.
+    let pieces = (threads * 4).min(segs);
+    let per = work.div_ceil(pieces).max(PAR_THRESHOLD / 16);
+    let mut cuts = vec![0];
+    let mut since = 0;
+    for k in 0..segs {
+        since += bounds[k + 1] - bounds[k] + 1;
+        if since >= per {
+            cuts.push(k + 1);
+            since = 0;
+        }
+    }
+    if *cuts.last().expect("starts with 0") != segs {
+        cuts.push(segs);
+    }
+    let runs: Vec<Vec<R>> = install(|| {
+        cuts.par_windows(2)
+            .map(|w| (w[0]..w[1]).map(seg).collect())
+            .collect()
+    });
+    runs.into_iter().flatten().collect()
+}
+
+/// NumPy's `PW_BLOCKSIZE`: pieces up to this size are summed with eight
+/// accumulators instead of being split further.
+const PW_BLOCK: usize = 128;
+
+/// NumPy's pairwise sum of `f` over `v` (`np.add.reduce` of a contiguous
+/// float64 array, bit for bit): its split points and its eight-way
+/// unrolled blocks.
+pub fn pairwise<T: Copy>(v: &[T], f: &impl Fn(T) -> f64) -> f64 {
+    let n = v.len();
+    if n < 8 {
+        v.iter().fold(0.0, |acc, x| acc + f(*x))
+    } else if n <= PW_BLOCK {
+        let mut r = [0.0; 8];
+        for (r, x) in r.iter_mut().zip(v) {
+            *r = f(*x);
+        }
+        let whole = n - n % 8;
+        for c in v[8..whole].chunks_exact(8) {
+            for (r, x) in r.iter_mut().zip(c) {
+                *r += f(*x);
+            }
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for x in &v[whole..] {
+            res += f(*x);
+        }
+        res
+    } else {
+        let half = n / 2;
+        let (a, b) = v.split_at(half - half % 8);
+        pairwise(a, f) + pairwise(b, f)
+    }
+}
+
+/// The values that are not NaN.
+pub fn count<T: Value>(v: &[T]) -> i64 {
+    v.iter().filter(|x| !x.is_nan()).count() as i64
+}
+
+/// Wrapping integer sum, as NumPy's int64/uint64 sums overflow.
+pub fn sum_wrapping<T: Copy, A: Copy>(v: &[T], zero: A, add: impl Fn(A, T) -> A) -> A {
+    v.iter().fold(zero, |a, x| add(a, *x))
+}
+
+/// `np.sum` (or `np.nansum`) of float64 values.
+pub fn sum_f64(v: &[f64], skip_nan: bool) -> f64 {
+    if skip_nan {
+        pairwise(v, &|x: f64| if x.is_nan() { 0.0 } else { x })
+    } else {
+        pairwise(v, &|x| x)
+    }
+}
+
+/// The product as float64, left to right; NaNs count as 1 when skipped.
+/// Empty: 1.0.
+pub fn prod<T: Value>(v: &[T], skip_nan: bool) -> f64 {
+    v.iter()
+        .filter(|x| !(skip_nan && x.is_nan()))
+        .fold(1.0, |p, x| p * x.f64())
+}
+
+/// Sum and count of the values as float64 (NaNs left out when skipped):
+/// integers summed exactly and rounded once, floats with NumPy's pairwise
+/// sum (`np.nansum` replaces NaNs by 0, so the tree is the same).
+fn float_sum<T: Value>(v: &[T], skip_nan: bool) -> (f64, usize) {
+    if let Some(s) = T::exact_sum(v) {
+        (s, v.len())
+    } else if skip_nan {
+        let nans = v.iter().filter(|x| x.is_nan()).count();
+        let s = pairwise(v, &|x: T| if x.is_nan() { 0.0 } else { x.f64() });
+        (s, v.len() - nans)
+    } else {
+        (pairwise(v, &|x: T| x.f64()), v.len())
+    }
+}
+
+/// The mean; NaN when nothing is left to average (NumPy's 0/0).
+pub fn mean<T: Value>(v: &[T], skip_nan: bool) -> f64 {
+    let (s, n) = float_sum(v, skip_nan);
+    s / n as f64
+}
+
+/// The variance with divisor `count - ddof` (NumPy's two passes: the mean,
+/// then the pairwise sum of squared deviations); NaN when the divisor is
+/// not positive, as pandas and Arkouda give.
+pub fn var<T: Value>(v: &[T], skip_nan: bool, ddof: i64) -> f64 {
+    let (s, n) = float_sum(v, skip_nan);
+    let m = s / n as f64;
+    let sq = if skip_nan {
+        pairwise(v, &|x: T| {
+            if x.is_nan() {
+                0.0
+            } else {
+                let d = x.f64() - m;
+                d * d
+            }
+        })
+    } else {
+        pairwise(v, &|x: T| {
+            let d = x.f64() - m;
+            d * d
+        })
+    };
+    let div = n as i128 - i128::from(ddof);
+    if div > 0 { sq / div as f64 } else { f64::NAN }
+}
+
+/// The order of values by key (NaNs last).
+fn by_key<T: Value>(a: &T, b: &T) -> Ordering {
+    a.key().cmp(&b.key())
+}
+
+/// NumPy's median (mean of the two middle values for an even count); NaN
+/// when empty, or when a NaN is present and not skipped.
+pub fn median<T: Value>(v: &[T], skip_nan: bool) -> f64 {
+    let has_nan = v.iter().any(|x| x.is_nan());
+    if has_nan && !skip_nan {
+        return f64::NAN;
+    }
+    let mut w: Vec<T> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+    let n = w.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let (_, hi, _) = w.select_nth_unstable_by(n / 2, by_key);
+    let hi = hi.f64();
+    if n % 2 == 1 {
+        return hi;
+    }
+    // The lower middle is the largest of the lower half.
+    let lo = w[..n / 2]
+        .iter()
+        .copied()
+        .max_by(by_key)
+        .expect("n >= 2")
+        .f64();
+    (lo + hi) / 2.0
+}
+
+/// Smallest (`max == false`) or largest value; `None` when there is none
+/// (empty, or only skipped NaNs); NaN when a NaN is met and not skipped.
+pub fn extreme<T: Value>(v: &[T], max: bool, skip_nan: bool) -> Option<T> {
+    let mut best: Option<T> = None;
+    for &x in v {
+        if x.is_nan() {
+            if skip_nan {
+                continue;
+            }
+            return Some(x);
+        }
+        let better = match best {
+            None => true,
+            Some(b) if max => x.key() > b.key(),
+            Some(b) => x.key() < b.key(),
+        };
+        if better {
+            best = Some(x);
+        }
+    }
+    best
+}
+
+/// Position of the first smallest (largest) value; a NaN not skipped wins
+/// (NumPy's `argmin`); with only NaNs, the first one. `None` when empty.
+pub fn arg_extreme<T: Value>(v: &[T], max: bool, skip_nan: bool) -> Option<usize> {
+    if !skip_nan && let Some(i) = v.iter().position(|x| x.is_nan()) {
+        return Some(i);
+    }
+    let mut best: Option<(usize, u64)> = None;
+    for (i, x) in v.iter().enumerate() {
+        if x.is_nan() {
+            continue;
+        }
+        let k = x.key();
+        let better = match best {
+            None => true,
+            Some((_, b)) if max => k > b,
+            Some((_, b)) => k < b,
+        };
+        if better {
+            best = Some((i, k));
+        }
+    }
+    best.map(|(i, _)| i)
+        .or(if v.is_empty() { None } else { Some(0) })
+}
+
+/// The sorted keys of the values (NaNs left out when skipped).
+fn sorted_keys<T: Value>(v: &[T], skip_nan: bool) -> Vec<u64> {
+    let mut k: Vec<u64> = v
+        .iter()
+        .filter(|x| !(skip_nan && x.is_nan()))
+        .map(|x| x.key())
+        .collect();
+    k.sort_unstable();
+    k
+}
+
+/// Distinct values (-0.0 and 0.0 are one; NaNs are one value unless
+/// skipped, as pandas' `nunique(dropna=...)`).
+pub fn nunique<T: Value>(v: &[T], skip_nan: bool) -> i64 {
+    let k = sorted_keys(v, skip_nan);
+    (k.len() - k.windows(2).filter(|w| w[0] == w[1]).count()) as i64
+}
+
+/// The most common value; of several, the one that appears first. NaNs
+/// are one value unless skipped. `None` when there is none.
+pub fn mode<T: Value>(v: &[T], skip_nan: bool) -> Option<T> {
+    // (key, first position) sorted: each run of one key starts at its
+    // first occurrence.
+    let mut kp: Vec<(u64, usize)> = v
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| !(skip_nan && x.is_nan()))
+        .map(|(i, x)| (x.key(), i))
+        .collect();
+    kp.sort_unstable();
+    let mut best: Option<(usize, usize)> = None; // (count, first position)
+    let mut i = 0;
+    while i < kp.len() {
+        let j = i + kp[i..].iter().take_while(|p| p.0 == kp[i].0).count();
+        let (n, at) = (j - i, kp[i].1);
+        if best.is_none_or(|(bn, bat)| n > bn || (n == bn && at < bat)) {
+            best = Some((n, at));
+        }
+        i = j;
+    }
+    best.map(|(_, at)| v[at])
+}
+
+/// The first value (the first that is not NaN, when skipping, as pandas'
+/// `first`).
+pub fn first<T: Value>(v: &[T], skip_nan: bool) -> Option<T> {
+    v.iter().copied().find(|x| !(skip_nan && x.is_nan()))
+}
+
+/// Bitwise reductions; an empty segment gives the identity (0 for or and
+/// xor, all ones for and).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BitOp {
+    Or,
+    And,
+    Xor,
+}
+
+pub fn bits<T>(v: &[T], op: BitOp) -> T
+where
+    T: Copy
+        + Default
+        + BitOr<Output = T>
+        + BitAnd<Output = T>
+        + BitXor<Output = T>
+        + Not<Output = T>,
+{
+    match op {
+        BitOp::Or => v.iter().fold(T::default(), |a, x| a | *x),
+        BitOp::And => v.iter().fold(!T::default(), |a, x| a & *x),
+        BitOp::Xor => v.iter().fold(T::default(), |a, x| a ^ *x),
+    }
+}
+
+/// The first `n` (or, `tail`, last `n`) positions of a segment.
+pub fn head_tail(r: Range<usize>, n: usize, tail: bool) -> Range<usize> {
+    let take = r.len().min(n);
+    if tail {
+        r.end - take..r.end
+    } else {
+        r.start..r.start + take
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_order_values() {
+        let f = [
+            f64::NEG_INFINITY,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-300,
+            3.0,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        assert!(f.windows(2).all(|w| w[0].key() <= w[1].key()));
+        assert_eq!((-0.0f64).key(), 0.0f64.key());
+        assert!((-1i64).key() < 0i64.key());
+        assert_eq!((-f64::NAN).key(), f64::NAN.key());
+    }
+
+    #[test]
+    fn per_segment_keeps_order_at_any_size() {
+        let mut bounds = vec![0];
+        for k in 0..50_000 {
+            bounds.push(bounds[k] + k % 5);
+        }
+        let got = per_segment(&bounds, |k, r| (k, r.len()));
+        assert!(
+            got.iter()
+                .enumerate()
+                .all(|(i, (k, l))| i == *k && *l == i % 5)
+        );
+    }
+
+    #[test]
+    fn medians_modes_and_args() {
+        assert_eq!(median(&[3i64, 1, 2, 10], false), 2.5);
+        assert_eq!(median(&[3.0, f64::NAN, 1.0], true), 2.0);
+        assert!(median(&[3.0, f64::NAN], false).is_nan());
+        assert_eq!(mode(&[4i64, 5, 5, 4, 6], false), Some(4));
+        assert_eq!(
+            arg_extreme(&[2.0, f64::NAN, 1.0, 1.0], false, true),
+            Some(2)
+        );
+        assert_eq!(arg_extreme(&[2.0, f64::NAN, 1.0], false, false), Some(1));
+        assert_eq!(nunique(&[0.0, -0.0, f64::NAN, f64::NAN], false), 2);
+        assert_eq!(bits(&[6i64, 3], BitOp::And), 2);
+        assert_eq!(bits::<u64>(&[], BitOp::And), u64::MAX);
+    }
+}
