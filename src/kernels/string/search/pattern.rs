@@ -4,7 +4,7 @@
 
 use regex::bytes::Regex;
 
-use super::{Strs, each, span};
+use super::{Strs, each, literal, span};
 use crate::kernels;
 
 /// `pattern` compiled (Unicode-aware, as Python's `re` on `str`), or why
@@ -81,9 +81,9 @@ pub fn literal(pattern: &str) -> Option<Literal> {
 /// Whether `re` (whose source is `pattern`) matches somewhere in each string.
 pub fn search(s: Strs, re: &Regex, pattern: &str) -> Vec<bool> {
     match literal(pattern) {
-        Some(Literal::Contains(l)) => super::contains_literal(s, &l),
-        Some(Literal::StartsWith(l)) => each(s, |x| x.starts_with(&l)),
-        Some(Literal::EndsWith(l)) => each(s, |x| x.ends_with(&l)),
+        Some(Literal::Contains(l)) => literal::contains(s, &l),
+        Some(Literal::StartsWith(l)) => literal::affix(s, &l, false),
+        Some(Literal::EndsWith(l)) => literal::affix(s, &l, true),
         Some(Literal::Equals(l)) => each(s, |x| x == l.as_slice()),
         None => each(s, |x| re.is_match(x)),
     }
