@@ -195,7 +195,13 @@ fn bench_literals(s: Strs, trials: usize) {
                     Box::new(move || one_thread(n, |o| literal::affix_chunk(s, l, suffix, 0, o))),
                     Box::new(move || {
                         s.iter()
-                            .map(|w| if suffix { w.ends_with(l) } else { w.starts_with(l) })
+                            .map(|w| {
+                                if suffix {
+                                    w.ends_with(l)
+                                } else {
+                                    w.starts_with(l)
+                                }
+                            })
                             .collect()
                     }),
                 )
@@ -206,7 +212,10 @@ fn bench_literals(s: Strs, trials: usize) {
     .collect();
     for (label, ours, pass, each) in &cases {
         let want = each();
-        assert!(ours() == want && pass() == want, "{label}: kernels disagree");
+        assert!(
+            ours() == want && pass() == want,
+            "{label}: kernels disagree"
+        );
         let hits = want.iter().filter(|&&b| b).count();
         let mut t = [Vec::new(), Vec::new(), Vec::new()];
         for _ in 0..trials {

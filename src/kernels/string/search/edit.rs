@@ -151,7 +151,7 @@ pub struct PeelOpts {
 /// order; for a pattern the successive matches.
 fn delimiters(x: &[u8], d: &Delim, finder: Option<&memmem::Finder>) -> Vec<(usize, usize)> {
     match (d, finder) {
-        (Delim::Literal(l), _) if l.is_empty() => {
+        (Delim::Literal([]), _) => {
             // The empty delimiter is at every character boundary, the end
             // included (the original finds it at every byte, NUL included).
             let mut v: Vec<(usize, usize)> = (0..x.len())

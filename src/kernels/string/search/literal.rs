@@ -185,7 +185,17 @@ mod tests {
         let refs: Vec<&str> = words.iter().map(String::as_str).collect();
         let (o, b) = block(&refs);
         let s = Strs::new(&o, &b);
-        for needle in ["ab", "", "b", "w9999", "99990", "é", "abcdefghijk", "w1", "1"] {
+        for needle in [
+            "ab",
+            "",
+            "b",
+            "w9999",
+            "99990",
+            "é",
+            "abcdefghijk",
+            "w1",
+            "1",
+        ] {
             let n = needle.as_bytes();
             let want: Vec<bool> = refs.iter().map(|w| w.contains(needle)).collect();
             assert_eq!(contains(s, n), want, "contains {needle:?}");
