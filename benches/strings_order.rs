@@ -11,10 +11,18 @@
 //! * unique: the dense rank of each string (what `unique` with a Strings key
 //!   sorts by) against a single-threaded sort and dedup of the slices.
 //!
+//! * contains / startswith / endswith of a literal (`segmentedSearch`'s
+//!   kernels, kernels::string::search::literal) on all cores against the best
+//!   single-threaded loops: the very same chunk loop run over all strings on
+//!   the calling thread, and a loop over the strings calling a memmem finder
+//!   (`starts_with` / `ends_with`) per string; the ratio is against the
+//!   faster of the two. The three are timed interleaved in every trial.
+//!
 //! Arkouda's `str-argsort` byte formula is used for the GiB/s figure:
 //! bytes of the strings (NULs included) plus 8 per string of offsets.
 //! Environment: `BENCH_N` (default 10,000,000), `BENCH_TRIALS` (default 3;
-//! the median is reported). Nothing is asserted about time.
+//! the median is reported), `BENCH_PARTS` (comma-separated among argsort,
+//! in1d, unique, contains; default all). Nothing is asserted about time.
 
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -24,6 +32,7 @@ use std::time::Instant;
 
 use arkouda_server::dist::comm::Single;
 use arkouda_server::dist::string_sort;
+use arkouda_server::kernels::string::search::literal;
 use arkouda_server::kernels::string::{Strs, StrsBuilder, order};
 
 fn env(key: &str, default: usize) -> usize {
@@ -122,9 +131,118 @@ fn main() {
         bytes.len()
     );
 
-    // argsort
-    let ours = time(trials, || order::argsort(s));
+    let parts = std::env::var("BENCH_PARTS").unwrap_or_default();
+    let want = |p: &str| parts.is_empty() || parts.split(',').any(|x| x.trim() == p);
+    if want("contains") {
+        bench_literals(s, trials);
+    }
+    if !(want("argsort") || want("in1d") || want("unique")) {
+        return;
+    }
     let slices: Vec<&[u8]> = s.iter().collect();
+    if want("argsort") {
+        bench_argsort(s, &slices, &bytes, gib, trials);
+    }
+    if want("in1d") {
+        bench_in1d(s, n, trials);
+    }
+    if want("unique") {
+        bench_unique(s, &slices, n, trials);
+    }
+}
+
+/// One chunk loop of `literal` over all strings, on the calling thread.
+fn one_thread(n: usize, chunk: impl Fn(&mut [std::mem::MaybeUninit<bool>])) -> Vec<bool> {
+    let mut v = Vec::with_capacity(n);
+    chunk(&mut v.spare_capacity_mut()[..n]);
+    // SAFETY: the chunk loops write every element of their output.
+    unsafe { v.set_len(n) };
+    v
+}
+
+/// contains / startswith / endswith: ours against the best single loop.
+fn bench_literals(s: Strs, trials: usize) {
+    type Kernel<'a> = Box<dyn Fn() -> Vec<bool> + 'a>;
+    let n = s.len();
+    let cases: Vec<(String, Kernel, Kernel, Kernel)> = [
+        ("contains", "xyz"),
+        ("contains", "q"),
+        ("contains", "ab"),
+        ("startswith", "ab"),
+        ("endswith", "yz"),
+        ("startswith", "abcdefghij"),
+    ]
+    .into_iter()
+    .map(|(op, needle)| {
+        let l = needle.as_bytes();
+        let label = format!("{op} {needle:?}");
+        let (ours, pass, each): (Kernel, Kernel, Kernel) = match op {
+            "contains" => (
+                Box::new(move || literal::contains(s, l)),
+                Box::new(move || {
+                    let f = memchr::memmem::Finder::new(l);
+                    one_thread(n, |o| literal::contains_chunk(s, &f, 0, o))
+                }),
+                Box::new(move || {
+                    let f = memchr::memmem::Finder::new(l);
+                    s.iter().map(|w| f.find(w).is_some()).collect()
+                }),
+            ),
+            _ => {
+                let suffix = op == "endswith";
+                (
+                    Box::new(move || literal::affix(s, l, suffix)),
+                    Box::new(move || one_thread(n, |o| literal::affix_chunk(s, l, suffix, 0, o))),
+                    Box::new(move || {
+                        s.iter()
+                            .map(|w| {
+                                if suffix {
+                                    w.ends_with(l)
+                                } else {
+                                    w.starts_with(l)
+                                }
+                            })
+                            .collect()
+                    }),
+                )
+            }
+        };
+        (label, ours, pass, each)
+    })
+    .collect();
+    for (label, ours, pass, each) in &cases {
+        let want = each();
+        assert!(
+            ours() == want && pass() == want,
+            "{label}: kernels disagree"
+        );
+        let hits = want.iter().filter(|&&b| b).count();
+        let mut t = [Vec::new(), Vec::new(), Vec::new()];
+        for _ in 0..trials {
+            for (k, f) in [ours, pass, each].into_iter().enumerate() {
+                let start = Instant::now();
+                black_box(f());
+                t[k].push(start.elapsed().as_secs_f64());
+            }
+        }
+        let [ours_t, pass_t, each_t] = t.map(|mut v| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        });
+        let best = pass_t.min(each_t);
+        println!(
+            "{label:<24} ({hits} hits): ours {:.2} ms; one thread: same loop {:.2} ms, per-string loop {:.2} ms: ratio {:.2}x the best",
+            ours_t * 1e3,
+            pass_t * 1e3,
+            each_t * 1e3,
+            best / ours_t
+        );
+    }
+}
+
+fn bench_argsort(s: Strs, slices: &[&[u8]], bytes: &[u8], gib: f64, trials: usize) {
+    let n = s.len();
+    let ours = time(trials, || order::argsort(s));
     let single = time(trials, || {
         let mut p: Vec<u32> = (0..n as u32).collect();
         p.sort_unstable_by(|&a, &b| slices[a as usize].cmp(slices[b as usize]));
@@ -135,7 +253,7 @@ fn main() {
         gib / ours,
         single / ours
     );
-    match numpy_argsort(&bytes, trials) {
+    match numpy_argsort(bytes, trials) {
         Some((quick, stable)) => println!(
             "argsort: numpy quicksort {quick:.3} s: ratio {:.2}x; numpy stable {stable:.3} s: ratio {:.2}x",
             quick / ours,
@@ -143,7 +261,9 @@ fn main() {
         ),
         None => println!("argsort: numpy not available"),
     }
+}
 
+fn bench_in1d(s: Strs, n: usize, trials: usize) {
     // in1d: every string of s probed against the other half of a second set.
     let (o2, b2) = random_strings(n / 2, 7);
     let other = Strs::new(&o2, &b2);
@@ -156,14 +276,16 @@ fn main() {
         "in1d: ours {ours:.3} s; single-threaded HashSet loop {single:.3} s: ratio {:.2}x",
         single / ours
     );
+}
 
+fn bench_unique(s: Strs, slices: &[&[u8]], n: usize, trials: usize) {
     // unique: dense ranks (the key `unique` sorts a Strings column by).
     let comm = Single::default();
     let ours = time(trials, || {
         string_sort::ranks(&comm, s, n).expect("one rank")
     });
     let single = time(trials, || {
-        let mut v = slices.clone();
+        let mut v = slices.to_vec();
         v.sort_unstable();
         v.dedup();
         v.len()

@@ -453,7 +453,6 @@ pub fn bad_requests(c: &Client, s: &str, arr: &str) -> Vec<(String, Reply)> {
             ),
         ),
         ("peel times", peel("0", "False", ".")),
-        ("peel empty", peel("1", "False", "")),
         ("peel empty match", peel("1", "True", "x*")),
         ("peel bad pattern", peel("1", "True", "[")),
         (
@@ -593,10 +592,6 @@ fn errors_are_clear_and_change_nothing() {
             "UnknownSymbolError: unknown symbol: id_nope",
         ),
         ("peel times", "ValueError: times must be >= 1, not 0"),
-        (
-            "peel empty",
-            "ValueError: cannot peel with an empty delimiter",
-        ),
         (
             "peel empty match",
             "ValueError: cannot peel with pattern 'x*', which matches the empty string",

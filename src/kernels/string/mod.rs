@@ -11,6 +11,8 @@ pub mod search;
 use std::mem::MaybeUninit;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 /// A read-only block of strings.
 #[derive(Clone, Copy, Debug)]
 pub struct Strs<'a> {
@@ -171,7 +173,7 @@ pub fn for_each_nul(bytes: &[u8], mut f: impl FnMut(usize)) {
 }
 
 /// How many NULs `bytes` holds (16 bytes a step, as [`for_each_nul`]).
-fn count_nuls(bytes: &[u8]) -> usize {
+pub(crate) fn count_nuls(bytes: &[u8]) -> usize {
     let mut chunks = bytes.chunks_exact(16);
     let mut n = 0;
     for c in &mut chunks {
@@ -241,12 +243,7 @@ pub fn build(mut lens: Vec<u64>, write: impl Fn(usize, &mut [u8]) + Sync) -> (Ve
     if pieces.len() <= 1 {
         pieces.into_iter().for_each(run);
     } else {
-        std::thread::scope(|s| {
-            for p in pieces {
-                let run = &run;
-                s.spawn(move || run(p));
-            }
-        });
+        super::install(|| pieces.into_par_iter().for_each(run));
     }
     (offsets, bytes)
 }
@@ -330,11 +327,7 @@ pub fn copy_with_offsets(src: &[u8]) -> Result<(Vec<u64>, Vec<u8>), Unterminated
         if jobs.len() == 1 {
             jobs.into_iter().for_each(job);
         } else {
-            std::thread::scope(|s| {
-                for j in jobs {
-                    s.spawn(move || job(j));
-                }
-            });
+            super::install(|| jobs.into_par_iter().for_each(job));
         }
     }
     // SAFETY: every slot was written above (the slices cover both buffers).

@@ -12,8 +12,8 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::thread;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 use super::Strs;
@@ -101,13 +101,17 @@ fn refine_all(s: Strs, items: &mut [Item], depth: usize) {
         cuts.push(p);
     }
     cuts.push(n);
-    thread::scope(|sc| {
-        let mut rest = items;
-        for w in cuts.windows(2) {
-            let (piece, r) = rest.split_at_mut(w[1] - w[0]);
-            rest = r;
-            sc.spawn(move || refine_runs(s, piece, depth));
-        }
+    let mut pieces = Vec::with_capacity(threads);
+    let mut rest = items;
+    for w in cuts.windows(2) {
+        let (piece, r) = rest.split_at_mut(w[1] - w[0]);
+        rest = r;
+        pieces.push(piece);
+    }
+    kernels::install(|| {
+        pieces
+            .into_par_iter()
+            .for_each(|piece| refine_runs(s, piece, depth))
     });
 }
 
@@ -211,23 +215,19 @@ pub fn member(a: Strs, b: Strs, invert: bool) -> Vec<bool> {
         }));
         vec![set]
     } else {
-        thread::scope(|sc| {
-            let hs: Vec<_> = (0..parts)
+        let hb = &hb;
+        kernels::install(|| {
+            (0..parts)
+                .into_par_iter()
                 .map(|p| {
-                    let hb = &hb;
-                    sc.spawn(move || {
-                        let mut set = HashSet::with_capacity_and_hasher(b.len() / parts, Pass);
-                        for (i, &h) in hb.iter().enumerate() {
-                            if part(h) == p {
-                                set.insert(Keyed { h, s: b.get(i) });
-                            }
+                    let mut set = HashSet::with_capacity_and_hasher(b.len() / parts, Pass);
+                    for (i, &h) in hb.iter().enumerate() {
+                        if part(h) == p {
+                            set.insert(Keyed { h, s: b.get(i) });
                         }
-                        set
-                    })
+                    }
+                    set
                 })
-                .collect();
-            hs.into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         })
     };

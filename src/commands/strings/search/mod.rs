@@ -200,9 +200,6 @@ pub fn peel(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     } else {
         None
     };
-    if delim.is_empty() {
-        return Err(CommandError::value("cannot peel with an empty delimiter"));
-    }
     let s = strings_arg(args, ctx, "obj")?;
     let d = match &re {
         Some(re) => Delim::Regex(re),

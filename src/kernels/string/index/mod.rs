@@ -6,6 +6,8 @@
 pub mod cast;
 pub mod random;
 
+use rayon::prelude::*;
+
 use super::Strs;
 use crate::kernels;
 
@@ -45,11 +47,11 @@ pub fn positions(mask: &[bool]) -> Vec<usize> {
             fill(c, d);
         }
     } else {
-        std::thread::scope(|s| {
-            for (c, d) in slots.into_iter().enumerate() {
-                let fill = &fill;
-                s.spawn(move || fill(c, d));
-            }
+        kernels::install(|| {
+            slots
+                .into_par_iter()
+                .enumerate()
+                .for_each(|(c, d)| fill(c, d))
         });
     }
     out

@@ -151,6 +151,16 @@ pub struct PeelOpts {
 /// order; for a pattern the successive matches.
 fn delimiters(x: &[u8], d: &Delim, finder: Option<&memmem::Finder>) -> Vec<(usize, usize)> {
     match (d, finder) {
+        (Delim::Literal([]), _) => {
+            // The empty delimiter is at every character boundary, the end
+            // included (the original finds it at every byte, NUL included).
+            let mut v: Vec<(usize, usize)> = (0..x.len())
+                .filter(|&i| x[i] & 0xC0 != 0x80)
+                .map(|i| (i, i))
+                .collect();
+            v.push((x.len(), x.len()));
+            v
+        }
         (Delim::Literal(l), Some(f)) => {
             let mut v = Vec::new();
             let mut pos = 0;

@@ -5,6 +5,7 @@
 pub mod case;
 pub mod codec;
 pub mod edit;
+pub mod literal;
 pub mod pattern;
 
 use std::ops::Range;
@@ -116,107 +117,16 @@ pub fn join(mut outs: Vec<Out>) -> (Vec<u64>, Vec<u8>) {
     (offsets, bytes)
 }
 
-/// Whether each string contains `needle`: one `memmem` pass over the
-/// chunk's bytes (a match never spans a NUL, as `needle` has none), each
-/// hit placed in its string by walking the offsets forward.
-pub fn contains_literal(s: Strs, needle: &[u8]) -> Vec<bool> {
-    if needle.is_empty() || needle.contains(&0) {
-        return vec![needle.is_empty(); s.len()];
-    }
-    let finder = memchr::memmem::Finder::new(needle);
-    kernels::build(s.len(), |start, chunk| {
-        for o in chunk.iter_mut() {
-            o.write(false);
-        }
-        let offs = &s.offsets[start..start + chunk.len()];
-        let sp = span(&s, &(start..start + chunk.len()));
-        let mut i = 0;
-        for p in finder.find_iter(&s.bytes[sp.clone()]) {
-            let at = (sp.start + p) as u64;
-            while i + 1 < offs.len() && offs[i + 1] <= at {
-                i += 1;
-            }
-            chunk[i].write(true);
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::string::StrsBuilder;
-
-    fn block(words: &[&str]) -> (Vec<u64>, Vec<u8>) {
-        let mut b = StrsBuilder::default();
-        for w in words {
-            b.push(w.as_bytes());
-        }
-        b.finish()
-    }
+    use crate::kernels::string::testing::block;
 
     #[test]
-    fn contains_literal_jumps_strings() {
-        let words = ["abab", "", "xab", "a", "b", "ba", "abc", "aab"];
-        let (o, b) = block(&words);
-        let s = Strs::new(&o, &b);
-        let want: Vec<bool> = words.iter().map(|w| w.contains("ab")).collect();
-        assert_eq!(contains_literal(s, b"ab"), want);
-        assert_eq!(contains_literal(s, b""), vec![true; words.len()]);
-        // Large enough for several chunks.
+    fn map_copies_every_string() {
         let many: Vec<String> = (0..200_000).map(|i| format!("w{}", i % 1000)).collect();
-        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
-        let (o, b) = block(&refs);
-        let got = contains_literal(Strs::new(&o, &b), b"99");
-        let want: Vec<bool> = refs.iter().map(|w| w.contains("99")).collect();
-        assert_eq!(got, want);
+        let (o, b) = block(&many);
         let (o2, b2) = map(Strs::new(&o, &b), |x, out| out.extend_from_slice(x));
         assert_eq!((o2, b2), (o, b));
-    }
-
-    /// `contains` of a literal at 10^7 strings of 1-16 bytes against
-    /// single-threaded loops (a memmem finder per string; the same one-pass
-    /// algorithm on one thread); prints the times. Run with `--release -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn contains_speed() {
-        let mut b = StrsBuilder::default();
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut word = Vec::new();
-        for _ in 0..10_000_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let len = 1 + (x % 16) as usize;
-            word.clear();
-            word.extend((0..len).map(|k| b'a' + ((x >> (4 * k % 60)) % 26) as u8));
-            b.push(&word);
-        }
-        let (o, bytes) = b.finish();
-        let s = Strs::new(&o, &bytes);
-        for needle in [&b"xyz"[..], b"q", b"ab"] {
-            let t = std::time::Instant::now();
-            let f = memchr::memmem::Finder::new(needle);
-            let single: Vec<bool> = s.iter().map(|w| f.find(w).is_some()).collect();
-            let t1 = t.elapsed();
-            // The same one-pass algorithm on one thread: the best loop.
-            crate::kernels::set_threads(1);
-            let t = std::time::Instant::now();
-            let one = contains_literal(s, needle);
-            let t3 = t.elapsed();
-            crate::kernels::set_threads(
-                std::thread::available_parallelism().map_or(1, |c| c.get()),
-            );
-            let t = std::time::Instant::now();
-            let ours = contains_literal(s, needle);
-            let t2 = t.elapsed();
-            assert_eq!(ours, single);
-            assert_eq!(one, single);
-            println!(
-                "needle {:?}: memmem per string {t1:?}, one pass on 1 thread {t3:?}, contains_literal {t2:?}, ratios {:.2} {:.2}",
-                String::from_utf8_lossy(needle),
-                t1.as_secs_f64() / t2.as_secs_f64(),
-                t3.as_secs_f64() / t2.as_secs_f64()
-            );
-        }
     }
 }
