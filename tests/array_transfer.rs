@@ -60,10 +60,12 @@ fn transfers_make_no_extra_full_copy() {
     );
     let back = to_ndarray(&c, "int64", &name);
     assert!(back == payload);
-    // The array exists already; the download adds one payload, not two.
-    let grew = peak_rss(server.pid()) - after_upload;
+    // The array exists already and the reply frame is its own memory: the
+    // download adds no copy. (The kernel's resident counts are approximate,
+    // so the peak read now may even be a little below the one before.)
+    let grew = peak_rss(server.pid()).saturating_sub(after_upload);
     assert!(
-        grew < size * 3 / 2,
+        grew < size / 2,
         "download of {size} bytes raised peak memory by {grew}"
     );
 }

@@ -8,8 +8,10 @@
 //! elements are received straight into its typed vector, and a download
 //! sends each block's own memory into rank 0's frame (on little-endian
 //! machines the elements' bytes are the wire's; bool uploads still go
-//! through bytes, as any nonzero byte is true). With one rank
-//! neither copies the payload.
+//! through bytes, as any nonzero byte is true). With one rank an upload is
+//! one parallel copy from the request's frame into the array (ZeroMQ owns
+//! the frame's memory, so the array cannot adopt it), and a download copies
+//! nothing: the reply frame is the array's memory (`Reply::shared`).
 
 use std::sync::Arc;
 
