@@ -8,16 +8,20 @@
 //! elements are received straight into its typed vector, and a download
 //! sends each block's own memory into rank 0's frame (on little-endian
 //! machines the elements' bytes are the wire's; bool uploads still go
-//! through bytes, as any nonzero byte is true). With one rank
-//! neither copies the payload.
+//! through bytes, as any nonzero byte is true). With one rank an upload is
+//! one parallel copy from the request's frame into the array (ZeroMQ owns
+//! the frame's memory, so the array cannot adopt it), and a download copies
+//! nothing: the reply frame is the array's memory (`Reply::shared`).
+
+use std::sync::Arc;
 
 use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::protocol::args::{parse_bool, parse_int};
-use crate::protocol::{Args, Reply};
-use crate::symbol_table::{ArrayData, DType};
+use crate::protocol::{Args, Frame, Reply};
+use crate::symbol_table::{ArrayData, ArrayEntry, DType};
 
 /// Ranks registered (and advertised by getRegistrationConfig).
 pub const RANKS: [usize; 1] = [1];
@@ -207,7 +211,7 @@ pub fn array(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = signature(ctx)?;
     let entry = ctx.typed_array(args, "array", dtype)?;
-    if ctx.ranks() == 1 || cfg!(target_endian = "big") {
+    if cfg!(target_endian = "big") {
         let mine = entry.data.to_le_bytes();
         if ctx.ranks() == 1 {
             return Ok(Reply::binary(mine));
@@ -215,15 +219,27 @@ pub fn tondarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         let all = exchange::gather_to(ctx.comm, 0, &mine)?;
         return Ok(Reply::binary(all.unwrap_or_default()));
     }
-    // The elements' bytes are their little-endian bytes (bool: 0 or 1), so
-    // they go from the block to rank 0's frame in one copy.
-    let mine = match &entry.data {
-        ArrayData::Int64(v) => exchange::bytes_of(v),
-        ArrayData::UInt64(v) => exchange::bytes_of(v),
-        ArrayData::UInt8(v) => exchange::bytes_of(v),
-        ArrayData::Float64(v) => exchange::bytes_of(v),
-        ArrayData::Bool(v) => exchange::bytes_of(v),
-    };
-    let all = exchange::gather_to(ctx.comm, 0, mine)?;
+    if ctx.ranks() == 1 {
+        // The frame is the array's own memory, held until it is sent.
+        return Ok(Reply::shared(Elements(entry)));
+    }
+    // Each block goes from its memory to rank 0's frame in one copy.
+    let all = exchange::gather_to(ctx.comm, 0, Elements(entry).bytes())?;
     Ok(Reply::binary(all.unwrap_or_default()))
+}
+
+/// An array's elements as their wire bytes, which on little-endian machines
+/// they are in memory (bool: 0 or 1).
+struct Elements(Arc<ArrayEntry>);
+
+impl Frame for Elements {
+    fn bytes(&self) -> &[u8] {
+        match &self.0.data {
+            ArrayData::Int64(v) => exchange::bytes_of(v),
+            ArrayData::UInt64(v) => exchange::bytes_of(v),
+            ArrayData::UInt8(v) => exchange::bytes_of(v),
+            ArrayData::Float64(v) => exchange::bytes_of(v),
+            ArrayData::Bool(v) => exchange::bytes_of(v),
+        }
+    }
 }

@@ -7,6 +7,7 @@
 //! metrics, panics and turning errors into exactly one reply.
 
 pub mod command;
+mod frame;
 pub mod http;
 pub mod metrics;
 pub mod status;
@@ -128,7 +129,7 @@ impl Daemon {
     }
 
     /// Serves until the context is terminated or a command asks for shutdown.
-    pub fn run(mut self, socket: zmq::Socket, shared: Arc<Shared>) {
+    pub fn run(mut self, mut socket: zmq::Socket, shared: Arc<Shared>) {
         log::info!(
             "{:?} daemon serving on port {}",
             self.daemon_type,
@@ -166,10 +167,11 @@ impl Daemon {
                 (Ok(r), false) => r.user.as_str(),
                 (Err(b), false) => b.user.as_deref().unwrap_or("Unknown"),
             };
-            let sent = match &mut reply.body {
-                Body::Text(msg) if binary => socket.send(encode_binary_error(msg), 0),
-                Body::Text(msg) => socket.send(encode_json(msg, reply.msg_type, user), 0),
-                Body::Binary(data) => socket.send(std::mem::replace(data, zmq::Message::new()), 0),
+            let sent = match std::mem::replace(&mut reply.body, Body::Text(String::new())) {
+                Body::Text(msg) if binary => socket.send(encode_binary_error(&msg), 0),
+                Body::Text(msg) => socket.send(encode_json(&msg, reply.msg_type, user), 0),
+                Body::Binary(data) => socket.send(data, 0),
+                Body::Shared(owner) => frame::send(&mut socket, owner),
             };
             drop(in_flight);
             // Gives back freed arrays nobody reused for a while.

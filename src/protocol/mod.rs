@@ -6,7 +6,7 @@ pub mod reply;
 pub mod request;
 
 pub use args::{Args, Param};
-pub use reply::{After, Body, MsgType, Reply};
+pub use reply::{After, Body, Frame, MsgType, Reply};
 pub use request::{BadRequest, Request};
 
 /// The suffix of frame 1 that announces a binary payload in frame 2.

@@ -22,6 +22,17 @@ pub enum Body {
     Text(String),
     /// Sent as one raw frame, without an envelope (e.g. `tondarray`).
     Binary(zmq::Message),
+    /// As `Binary`, but the frame is memory the server keeps anyway (an
+    /// array in the table): ZeroMQ sends it from where it lies and lets the
+    /// owner go once the bytes are out, so a download copies nothing.
+    Shared(Box<dyn Frame>),
+}
+
+/// Memory a reply frame is sent from without a copy. The bytes must not
+/// change while the owner lives (the table's arrays change only through
+/// copy-on-write when someone else holds them).
+pub trait Frame: Send + Sync + 'static {
+    fn bytes(&self) -> &[u8];
 }
 
 /// What the daemon must do once the reply has gone out.
@@ -66,6 +77,15 @@ impl Reply {
             after: After::Continue,
         }
     }
+    /// A raw frame sent from `owner`'s memory (see [`Body::Shared`]).
+    pub fn shared(owner: impl Frame) -> Self {
+        Reply {
+            msg_type: MsgType::Normal,
+            body: Body::Shared(Box::new(owner)),
+            anonymous: false,
+            after: After::Continue,
+        }
+    }
     pub fn anonymous(mut self) -> Self {
         self.anonymous = true;
         self
@@ -81,7 +101,7 @@ impl Reply {
     pub fn text_msg(&self) -> Option<&str> {
         match &self.body {
             Body::Text(t) => Some(t),
-            Body::Binary(_) => None,
+            Body::Binary(_) | Body::Shared(_) => None,
         }
     }
 }
