@@ -96,7 +96,8 @@ fn fill_of_large_arrays_through_the_cache() {
     let n = 3 * (2 << 20) + 5;
     for &r in RANKS {
         let s = server(r);
-        let c = s.client();
+        // Downloads of 50 MB from debug builds on a loaded machine.
+        let c = Client::connect_timeout(s.port, 120_000);
         for (dtype, first, second) in [VALUES[0], VALUES[3]] {
             let a = create(&c, dtype, n);
             set(&c, dtype, &a, first);
