@@ -15,6 +15,15 @@
 //! block unused for [`MAX_IDLE`] is returned to the system at the next
 //! large allocation or free, or at [`trim`]. Sizes are rounded up to 2 MiB
 //! so that arrays of one length but different element types can share.
+//!
+//! Large blocks are mapped here rather than by malloc: 2 MiB aligned and
+//! advised `MADV_HUGEPAGE` (THP runs in `madvise` mode on the target VMs;
+//! NumPy gives its large arrays the same advice). A fresh array then takes
+//! one fault per 2 MiB instead of per 4 KiB (measured on the 2-core VM:
+//! filling a fresh 800 MB block went from 0.6 s to 0.15 s), and random
+//! access over it (gather, scatter) misses the TLB far less. Where the
+//! kernel has no huge page to give, the block is ordinary pages: contents
+//! never depend on the advice.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,6 +36,7 @@ pub const MIN_BLOCK: usize = 16 << 20;
 pub const SLOTS: usize = 8;
 /// A cached block unused for this long is given back.
 pub const MAX_IDLE: Duration = Duration::from_secs(10);
+/// The huge page size, and the grain of large blocks' sizes and alignment.
 const GRAIN: usize = 2 << 20;
 
 static LIMIT: AtomicUsize = AtomicUsize::new(0);
@@ -134,27 +144,92 @@ impl Cache {
 /// Frees blocks outside the cache's lock.
 fn release(blocks: [Option<Block>; SLOTS + 1]) {
     for b in blocks.into_iter().flatten() {
-        // SAFETY: every cached block came from `System.alloc` with this
-        // layout and is referenced by nothing else.
-        unsafe { System.dealloc(b.ptr, b.layout) };
+        // SAFETY: every cached block came from `map` with this layout and
+        // is referenced by nothing else.
+        unsafe { unmap(b.ptr, b.layout) };
     }
 }
 
-/// The layout large blocks are really allocated with.
+/// The layout large blocks are really allocated with (`None`: a block for
+/// the system allocator).
 fn rounded(layout: Layout) -> Option<Layout> {
-    if layout.size() < MIN_BLOCK {
+    if layout.size() < MIN_BLOCK || layout.align() > GRAIN {
         return None;
     }
     let size = layout.size().checked_next_multiple_of(GRAIN)?;
     Layout::from_size_align(size, layout.align()).ok()
 }
 
+/// Whether an allocation of `layout` would now be served from the cache
+/// (already mapped, so writing it takes no page faults).
+pub fn is_cached(layout: Layout) -> bool {
+    rounded(layout).is_some_and(|big| {
+        lock()
+            .slots
+            .iter()
+            .any(|s| s.is_some_and(|b| b.layout == big))
+    })
+}
+
+/// A fresh zeroed mapping of `layout` (a multiple of [`GRAIN`]), aligned
+/// to [`GRAIN`] and advised to use huge pages; null when out of memory.
+fn map(layout: Layout) -> *mut u8 {
+    let size = layout.size();
+    let Some(len) = size.checked_add(GRAIN) else {
+        return std::ptr::null_mut();
+    };
+    // SAFETY: an anonymous private mapping at an address of the kernel's
+    // choosing touches no existing memory.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return std::ptr::null_mut();
+    }
+    // Map one grain more and give back the ends, so that the block starts
+    // on a huge page boundary (mmap only aligns to 4 KiB).
+    let p = p.cast::<u8>();
+    let head = p.align_offset(GRAIN);
+    let tail = len - head - size;
+    // SAFETY: `p + head .. p + head + size` lies inside the mapping; the
+    // unmapped ends are the rest of it, referenced by nothing.
+    unsafe {
+        if head > 0 {
+            libc::munmap(p.cast(), head);
+        }
+        if tail > 0 {
+            libc::munmap(p.add(head + size).cast(), tail);
+        }
+        let start = p.add(head);
+        // Advice only: a refusal (THP off) leaves ordinary pages.
+        libc::madvise(start.cast(), size, libc::MADV_HUGEPAGE);
+        start
+    }
+}
+
+/// Gives a block from [`map`] back to the system.
+///
+/// # Safety
+/// `ptr` came from `map(layout)` and nothing refers to it any more.
+unsafe fn unmap(ptr: *mut u8, layout: Layout) {
+    // SAFETY: as the caller guarantees, the whole mapping is ours to drop.
+    unsafe { libc::munmap(ptr.cast(), layout.size()) };
+}
+
 /// The system allocator, with large freed blocks kept for reuse.
 pub struct CachingAlloc;
 
-// SAFETY: every block handed out is either fresh from `System` or a cached
-// block of the same rounded layout that was freed and is referenced by
-// nothing else; blocks go back to `System` with the layout they came with.
+// SAFETY: every block handed out is either fresh (from `System`, or from
+// `map` for large layouts) or a cached block of the same rounded layout
+// that was freed and is referenced by nothing else; blocks go back to where
+// they came from with the layout they came with.
 unsafe impl GlobalAlloc for CachingAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let Some(big) = rounded(layout) else {
@@ -166,11 +241,7 @@ unsafe impl GlobalAlloc for CachingAlloc {
             (cache.take(big), cache.take_stale(Instant::now()))
         };
         release(stale);
-        match hit {
-            Some(ptr) => ptr,
-            // SAFETY: `big` is a valid, non-zero layout.
-            None => unsafe { System.alloc(big) },
-        }
+        hit.unwrap_or_else(|| map(big))
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -195,9 +266,9 @@ unsafe impl GlobalAlloc for CachingAlloc {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         match rounded(layout) {
             // Fresh mappings are zero already, and cheaper than clearing a
-            // cached block when only part of the array gets written.
-            // SAFETY: `big` is a valid, non-zero layout.
-            Some(big) => unsafe { System.alloc_zeroed(big) },
+            // cached block when only part of the array gets written (NumPy's
+            // `zeros` is as lazy: calloc).
+            Some(big) => map(big),
             // SAFETY: forwarded unchanged.
             None => unsafe { System.alloc_zeroed(layout) },
         }
@@ -276,5 +347,29 @@ mod tests {
         }
         set_limit(0);
         assert_eq!(cached_bytes(), 0, "a zero limit empties the cache");
+
+        // Large blocks: huge page aligned, zeroed when asked, their bytes
+        // kept across a move (the advice changes no contents).
+        // SAFETY: valid layouts; every block is freed with its layout.
+        unsafe {
+            let l = Layout::from_size_align(MIN_BLOCK + 24, 8).unwrap();
+            let z = a.alloc_zeroed(l);
+            assert_eq!(z as usize % GRAIN, 0);
+            let words = std::slice::from_raw_parts_mut(z.cast::<u64>(), l.size() / 8);
+            assert!(words.iter().all(|w| *w == 0));
+            for (i, w) in words.iter_mut().enumerate() {
+                *w = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            }
+            let grown = a.realloc(z, l, 3 * MIN_BLOCK);
+            let words = std::slice::from_raw_parts(grown.cast::<u64>(), l.size() / 8);
+            let mut kept = words.iter().enumerate();
+            assert!(kept.all(|(i, w)| *w == (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+            let big = Layout::from_size_align(3 * MIN_BLOCK, 8).unwrap();
+            let small = a.realloc(grown, big, 64);
+            let first = std::slice::from_raw_parts(small.cast::<u64>(), 8);
+            assert_eq!(first[7], 7u64.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            a.dealloc(small, Layout::from_size_align(64, 8).unwrap());
+            assert!(!is_cached(l));
+        }
     }
 }

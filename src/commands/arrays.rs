@@ -19,6 +19,7 @@ use super::{CommandMap, Ctx, Kind, check_dtype};
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
+use crate::kernels::select::fill_vec;
 use crate::protocol::args::{parse_bool, parse_int};
 use crate::protocol::{Args, Frame, Reply};
 use crate::symbol_table::{ArrayData, ArrayEntry, DType};
@@ -102,7 +103,8 @@ pub fn create(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 /// Sets every element to `val` (how `ones` and `full` fill a new array), in
-/// place: filling must not need twice the array's memory.
+/// place or in a cached freed block (`select::fill_vec`): filling must not
+/// need memory the process does not already hold.
 pub fn set(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let (dtype, _) = signature(ctx)?;
     let name = args.str("array")?;
@@ -122,16 +124,17 @@ fn fill(data: &mut ArrayData, val: &str) -> Result<(), CommandError> {
     };
     let int = || parse_int(val).or_else(|| parse_bool(val).map(i64::from));
     match data {
-        ArrayData::Int64(v) => v.fill(int().ok_or_else(|| bad("int(64)"))?),
+        ArrayData::Int64(v) => fill_vec(v, int().ok_or_else(|| bad("int(64)"))?),
         ArrayData::UInt64(v) => {
             let x = val
                 .trim()
                 .parse::<u64>()
                 .ok()
                 .or_else(|| int().and_then(|i| u64::try_from(i).ok()));
-            v.fill(x.ok_or_else(|| bad("uint(64)"))?)
+            fill_vec(v, x.ok_or_else(|| bad("uint(64)"))?)
         }
-        ArrayData::UInt8(v) => v.fill(
+        ArrayData::UInt8(v) => fill_vec(
+            v,
             int()
                 .and_then(|i| u8::try_from(i).ok())
                 .ok_or_else(|| bad("uint(8)"))?,
@@ -142,9 +145,9 @@ fn fill(data: &mut ArrayData, val: &str) -> Result<(), CommandError> {
                 .parse::<f64>()
                 .ok()
                 .or_else(|| parse_bool(val).map(|b| b as u8 as f64));
-            v.fill(x.ok_or_else(|| bad("real(64)"))?)
+            fill_vec(v, x.ok_or_else(|| bad("real(64)"))?)
         }
-        ArrayData::Bool(v) => v.fill(parse_bool(val).ok_or_else(|| bad("bool"))?),
+        ArrayData::Bool(v) => fill_vec(v, parse_bool(val).ok_or_else(|| bad("bool"))?),
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ use std::mem::MaybeUninit;
 use rayon::prelude::*;
 
 use super as kernels;
+use super::Plain;
 use super::elem::{BLOCK, Elem, Side, load};
 
 /// The positions a slice selects: `start + k * stride` for `k < len`.
@@ -264,12 +265,37 @@ pub fn reverse<T: Copy + Send + Sync>(v: &[T]) -> Vec<T> {
 }
 
 /// `n` copies of `x`.
-pub fn splat<T: Copy + Send + Sync>(x: T, n: usize) -> Vec<T> {
-    kernels::build(n, |_, chunk: &mut [MaybeUninit<T>]| {
-        for o in chunk {
-            o.write(x);
-        }
-    })
+pub fn splat<T: Plain + Send + Sync>(x: T, n: usize) -> Vec<T> {
+    let stream = kernels::streams::<T>(n);
+    kernels::build(n, |_, chunk| kernels::write_each(chunk, stream, |_| x))
+}
+
+/// Sets every element of `v` to `x`, on every core for large slices.
+pub fn fill<T: Plain + Send + Sync>(v: &mut [T], x: T) {
+    let stream = kernels::streams::<T>(v.len());
+    kernels::for_chunks(v, |_, chunk| {
+        // SAFETY: `T` is `Copy` (no drop to skip) and every element is
+        // written again below, so viewing the chunk as uninitialised
+        // loses nothing.
+        let out = unsafe { &mut *(chunk as *mut [T] as *mut [MaybeUninit<T>]) };
+        kernels::write_each(out, stream, |_| x);
+    });
+}
+
+/// Sets every element of `v` to `x`. When a freed block of the same size
+/// is cached (mapped and warm), `v` moves into it instead: `ak.ones` and
+/// `ak.full` send `create` (zeros, lazily mapped like NumPy's) then this,
+/// and writing a fresh mapping in place costs a page fault per page
+/// (measured: 3x the time of the write itself). The process already holds
+/// the cached block, so the move needs no memory it does not have; `v`'s
+/// old block is freed (into the cache).
+pub fn fill_vec<T: Plain + Send + Sync>(v: &mut Vec<T>, x: T) {
+    let warm = std::alloc::Layout::array::<T>(v.len()).is_ok_and(crate::alloc::is_cached);
+    if warm {
+        *v = splat(x, v.len());
+    } else {
+        fill(v, x);
+    }
 }
 
 #[cfg(test)]
