@@ -1,8 +1,6 @@
-//! Aggregation kernels: folds of a slice on all cores (sums, products,
-//! any/all), minimum and maximum, the index of the first best element,
-//! sortedness, and NumPy's pairwise float sum in NumPy's order.
+//! NumPy's pairwise float sum (`np.sum`), bit for bit.
 //!
-//! NumPy's `np.sum` is bit for bit reproduced: its pairwise summation, with
+//! NumPy's `np.sum` is reproduced exactly: its pairwise summation, with
 //! the same split points; non-float64 input is converted in blocks of 8192
 //! elements (NumPy's buffer size) whose pairwise sums are added in turn.
 //! The top of the tree, or the run of blocks, is shared out among threads
@@ -10,95 +8,7 @@
 
 use rayon::prelude::*;
 
-use super::{fold_chunks, install, threads_for};
-
-/// Folds `v` per chunk with `f` from `init`, then combines the chunk results.
-pub fn fold<T: Copy + Sync, R: Copy + Send + Sync>(
-    v: &[T],
-    init: R,
-    f: impl Fn(R, T) -> R + Sync,
-    combine: impl Fn(R, R) -> R,
-) -> R {
-    fold_chunks(v, |c| c.iter().fold(init, |acc, x| f(acc, *x)))
-        .into_iter()
-        .fold(init, combine)
-}
-
-/// Smallest (`max == false`) or largest element; `None` when empty.
-pub fn extreme<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<T> {
-    let best = |a: Option<T>, b: Option<T>| match (a, b) {
-        (Some(x), Some(y)) => Some(if max { x.max(y) } else { x.min(y) }),
-        (x, None) => x,
-        (None, y) => y,
-    };
-    fold(v, None, |acc, x| best(acc, Some(x)), best)
-}
-
-/// Float minimum or maximum: `None` when empty (or, skipping NaNs, when
-/// there is nothing else); NaN when a NaN is met and not skipped.
-pub fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
-    let best = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(x), Some(y)) if x.is_nan() || y.is_nan() => Some(f64::NAN),
-        (Some(x), Some(y)) => Some(if max { x.max(y) } else { x.min(y) }),
-        (x, None) => x,
-        (None, y) => y,
-    };
-    fold(
-        v,
-        None,
-        |acc, x| {
-            if skip_nan && x.is_nan() {
-                acc
-            } else {
-                best(acc, Some(x))
-            }
-        },
-        best,
-    )
-}
-
-/// Index of the first element that no later one beats; `better(a, b)` says
-/// whether `a` beats the best so far, `b`. `None` when empty.
-pub fn arg_best<T: Copy + Send + Sync>(
-    v: &[T],
-    better: &(impl Fn(T, T) -> bool + Sync),
-) -> Option<usize> {
-    let first_best = |c: &[T]| {
-        let mut best: Option<(usize, T)> = None;
-        for (i, x) in c.iter().enumerate() {
-            if best.is_none_or(|(_, b)| better(*x, b)) {
-                best = Some((i, *x));
-            }
-        }
-        (c.len(), best)
-    };
-    let mut offset = 0;
-    let mut best: Option<(usize, T)> = None;
-    // Chunks come in order, so a tie keeps the earlier chunk's index.
-    for (len, found) in fold_chunks(v, first_best) {
-        if let Some((i, x)) = found
-            && best.is_none_or(|(_, b)| better(x, b))
-        {
-            best = Some((offset + i, x));
-        }
-        offset += len;
-    }
-    best.map(|(i, _)| i)
-}
-
-/// Whether `le` holds for every neighbouring pair; chunks are checked in
-/// parallel and then joined at their seams.
-pub fn sorted_by<T: Copy + Send + Sync>(v: &[T], le: impl Fn(T, T) -> bool + Sync) -> bool {
-    let parts = fold_chunks(v, |c| {
-        let inside = c.windows(2).all(|w| le(w[0], w[1]));
-        (inside, c.first().copied(), c.last().copied())
-    });
-    parts.iter().all(|p| p.0)
-        && parts.windows(2).all(|w| match (w[0].2, w[1].1) {
-            (Some(a), Some(b)) => le(a, b),
-            _ => true,
-        })
-}
+use crate::kernels::{install, threads_for};
 
 /// NumPy's `PW_BLOCKSIZE`: pieces up to this size are summed with eight
 /// accumulators instead of being split further.
