@@ -182,18 +182,14 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
         (ArrayData::Int64(v), Red::Prod) => int(over_ranks(ctx, int_prod(v), i64::wrapping_mul)?),
         (ArrayData::Int64(v), _) => int(ext(ctx, v, max)?.ok_or_else(empty)?),
         (ArrayData::UInt64(v), Red::Sum) => uint(over_ranks(ctx, int_sum(v), u64::wrapping_add)?),
-        (ArrayData::UInt64(v), Red::Prod) => {
-            uint(over_ranks(ctx, int_prod(v), u64::wrapping_mul)?)
-        }
+        (ArrayData::UInt64(v), Red::Prod) => uint(over_ranks(ctx, int_prod(v), u64::wrapping_mul)?),
         (ArrayData::UInt64(v), _) => uint(ext(ctx, v, max)?.ok_or_else(empty)?),
         (ArrayData::UInt8(v), Red::Sum) => uint(over_ranks(ctx, sum_u8(v), u64::wrapping_add)?),
         (ArrayData::UInt8(v), Red::Prod) => uint(over_ranks(ctx, u8_prod(v), u64::wrapping_mul)?),
         (ArrayData::UInt8(v), _) => format!("uint8 {}", ext(ctx, v, max)?.ok_or_else(empty)?),
-        (ArrayData::Bool(v), Red::Sum) => int(over_ranks(
-            ctx,
-            count_true(v) as i64,
-            i64::wrapping_add,
-        )?),
+        (ArrayData::Bool(v), Red::Sum) => {
+            int(over_ranks(ctx, count_true(v) as i64, i64::wrapping_add)?)
+        }
         (ArrayData::Bool(v), Red::Prod) => int(over_ranks(ctx, bool_all(v), and)? as i64),
         (ArrayData::Bool(v), _) => {
             if global_empty {

@@ -62,9 +62,11 @@ fn lanes<T: Copy, R: Copy, const L: usize>(
 
 /// Wrapping sum of an int64 or uint64 slice.
 pub fn int_sum<T: Wrap>(v: &[T]) -> T {
-    fold_chunks(v, |c| wide(|| lanes::<T, T, 16>(c, T::ZERO, T::add, T::add)))
-        .into_iter()
-        .fold(T::ZERO, T::add)
+    fold_chunks(v, |c| {
+        wide(|| lanes::<T, T, 16>(c, T::ZERO, T::add, T::add))
+    })
+    .into_iter()
+    .fold(T::ZERO, T::add)
 }
 
 /// Wrapping product of an int64 or uint64 slice (exact in any order: the
@@ -189,18 +191,22 @@ pub fn all_nonzero<T: Copy + Sync>(v: &[T], nz: impl Fn(T) -> bool + Sync) -> bo
 pub fn sum_bound_i64(v: &[i64]) -> (i64, u64) {
     let f = |(s, o): (i64, u64), x: i64| (s.wrapping_add(x), o | x.unsigned_abs());
     let join = |(s, o): (i64, u64), (t, p): (i64, u64)| (s.wrapping_add(t), o | p);
-    fold_chunks(v, |c| wide(|| lanes::<i64, (i64, u64), 8>(c, (0, 0), f, join)))
-        .into_iter()
-        .fold((0, 0), join)
+    fold_chunks(v, |c| {
+        wide(|| lanes::<i64, (i64, u64), 8>(c, (0, 0), f, join))
+    })
+    .into_iter()
+    .fold((0, 0), join)
 }
 
 /// As [`sum_bound_i64`] for uint64.
 pub fn sum_bound_u64(v: &[u64]) -> (u64, u64) {
     let f = |(s, o): (u64, u64), x: u64| (s.wrapping_add(x), o | x);
     let join = |(s, o): (u64, u64), (t, p): (u64, u64)| (s.wrapping_add(t), o | p);
-    fold_chunks(v, |c| wide(|| lanes::<u64, (u64, u64), 8>(c, (0, 0), f, join)))
-        .into_iter()
-        .fold((0, 0), join)
+    fold_chunks(v, |c| {
+        wide(|| lanes::<u64, (u64, u64), 8>(c, (0, 0), f, join))
+    })
+    .into_iter()
+    .fold((0, 0), join)
 }
 
 #[cfg(test)]
@@ -220,9 +226,14 @@ mod tests {
             let t: Vec<bool> = w.iter().map(|x| x % 3 == 0).collect();
             assert_eq!(int_sum(&i), i.iter().fold(0i64, |a, x| a.wrapping_add(*x)));
             assert_eq!(int_sum(&w), w.iter().fold(0u64, |a, x| a.wrapping_add(*x)));
-            assert_eq!(int_prod(&odd), odd.iter().fold(1u64, |a, x| a.wrapping_mul(*x)));
+            assert_eq!(
+                int_prod(&odd),
+                odd.iter().fold(1u64, |a, x| a.wrapping_mul(*x))
+            );
             assert_eq!(int_prod(&i), i.iter().fold(1i64, |a, x| a.wrapping_mul(*x)));
-            let p = b.iter().fold(1u64, |a, x| a.wrapping_mul(u64::from(*x) | 1));
+            let p = b
+                .iter()
+                .fold(1u64, |a, x| a.wrapping_mul(u64::from(*x) | 1));
             let b1: Vec<u8> = b.iter().map(|x| x | 1).collect();
             assert_eq!(u8_prod(&b1), p);
             assert_eq!(sum_u8(&b), b.iter().map(|x| u64::from(*x)).sum::<u64>());

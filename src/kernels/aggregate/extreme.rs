@@ -135,7 +135,10 @@ pub fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
     if nans > 0 && !skip_nan {
         return Some(f64::NAN);
     }
-    parts.into_iter().map(|p| p.0).reduce(|a, b| pick_f64(max, a, b))
+    parts
+        .into_iter()
+        .map(|p| p.0)
+        .reduce(|a, b| pick_f64(max, a, b))
 }
 
 /// NaN test for any `PartialOrd` type (always false for integers, where it
