@@ -1,5 +1,8 @@
 """NumPy's single thread on the reductions of benches/reduce.rs.
 
+Arrays are written whole (np.full, not calloc'd np.zeros, whose untouched
+pages all read one shared zero page and so look faster than memory).
+
 Usage: python3 numpy_reduce.py N TRIALS. Builds arrays shaped as the bench
 builds them (random non-zero values, all zeros, all true, a float64 array
 with a NaN near the end) and prints one line per case:
@@ -30,12 +33,12 @@ def main():
     # Values as the bench's: below 2^20 and non-zero.
     words = rng.integers(1, 1 << 20, n, dtype=np.int64)
     arrays = {
-        "int64": (words, np.zeros(n, np.int64)),
-        "uint64": (words.astype(np.uint64), np.zeros(n, np.uint64)),
-        "uint8": ((words % 255 + 1).astype(np.uint8), np.zeros(n, np.uint8)),
+        "int64": (words, np.full(n, 0, np.int64)),
+        "uint64": (words.astype(np.uint64), np.full(n, 0, np.uint64)),
+        "uint8": ((words % 255 + 1).astype(np.uint8), np.full(n, 0, np.uint8)),
     }
     floats = words / 1024.0
-    arrays["float64"] = (floats, np.zeros(n))
+    arrays["float64"] = (floats, np.full(n, 0.0))
     del words
     for dtype, (r, z) in arrays.items():
         cases = {
@@ -75,8 +78,8 @@ def main():
         print(f"numpy {op} float64+nan {median_time(f, trials):.6f}", flush=True)
     del nan, floats
     r = rng.integers(0, 2, n).astype(bool)
-    z = np.zeros(n, bool)
-    o = np.ones(n, bool)
+    z = np.full(n, False)
+    o = np.full(n, True)
     cases = {
         "sum": lambda: np.sum(r),
         "prod": lambda: np.prod(o),

@@ -143,7 +143,10 @@ struct Arrays {
 }
 
 fn arrays(s: &Server, label: &'static str, n: usize, ops: &[String]) -> Arrays {
-    let words = random_words(n, 0x5eed, 1 << 20);
+    let words: Vec<u64> = random_words(n, 0x5eed, (1 << 20) - 1)
+        .into_iter()
+        .map(|w| w + 1)
+        .collect();
     let (dtype, itemsize) = match label {
         "float64+nan" => ("float64", 8),
         "uint8" | "bool" => (label, 1),

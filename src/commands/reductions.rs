@@ -7,8 +7,12 @@
 //! Result types are NumPy's: sum and product of bool or int64 give int64
 //! and of uint64 or uint8 give uint64 (wrapping on overflow, as NumPy);
 //! min and max keep the type (a NaN wins unless `skipNan`; an empty array
-//! is an error); any and all give bool (NaN counts as true). With `skipNan`,
-//! NaNs are left out of float sums, products, minima and maxima.
+//! is an error; of -0.0 and 0.0 a min gives -0.0 and a max 0.0, where
+//! NumPy's pick depends on its SIMD lanes); any and all give bool (NaN
+//! counts as true). With `skipNan`, NaNs are left out of float sums,
+//! products, minima and maxima. A float product is multiplied in lanes
+//! (`kernels::aggregate::float_prod`), not one element after another as
+//! NumPy does, so its last bits may differ from NumPy's.
 //!
 //! argmin and argmax give the first index of the extreme value, as NumPy:
 //! the first NaN when there is one, the first false (argmin) or true (argmax)

@@ -9,6 +9,11 @@
 //! added in turn. The top of the tree, or the run of blocks, is shared out
 //! among threads without changing the order of the additions.
 //!
+//! The mean of a bool, uint8, or int64/uint64 array whose values are small
+//! enough (`n * max|x| < 2^53`) is its exact integer sum over `n`, found in
+//! one integer pass: every partial sum NumPy forms is then an integer a
+//! float64 holds exactly, so NumPy's result is that one, in any order.
+//!
 //! var is two-pass, as NumPy's: the mean first, then the sum of squared
 //! deviations from it, divided by `max(n - ddof, 0)` (so `ddof >= n` gives
 //! inf or NaN, as NumPy does with a warning). An empty array gives NaN.

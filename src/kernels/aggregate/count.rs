@@ -18,8 +18,8 @@ pub fn bytes_of(v: &[bool]) -> &[u8] {
 pub trait Wrap: Copy + Send + Sync {
     const ZERO: Self;
     const ONE: Self;
-    fn add(self, o: Self) -> Self;
-    fn mul(self, o: Self) -> Self;
+    fn wadd(self, o: Self) -> Self;
+    fn wmul(self, o: Self) -> Self;
 }
 
 macro_rules! wrap {
@@ -28,11 +28,11 @@ macro_rules! wrap {
             const ZERO: Self = 0;
             const ONE: Self = 1;
             #[inline(always)]
-            fn add(self, o: Self) -> Self {
+            fn wadd(self, o: Self) -> Self {
                 self.wrapping_add(o)
             }
             #[inline(always)]
-            fn mul(self, o: Self) -> Self {
+            fn wmul(self, o: Self) -> Self {
                 self.wrapping_mul(o)
             }
         }
@@ -63,18 +63,20 @@ fn lanes<T: Copy, R: Copy, const L: usize>(
 /// Wrapping sum of an int64 or uint64 slice.
 pub fn int_sum<T: Wrap>(v: &[T]) -> T {
     fold_chunks(v, |c| {
-        wide(|| lanes::<T, T, 16>(c, T::ZERO, T::add, T::add))
+        wide(|| lanes::<T, T, 16>(c, T::ZERO, T::wadd, T::wadd))
     })
     .into_iter()
-    .fold(T::ZERO, T::add)
+    .fold(T::ZERO, T::wadd)
 }
 
 /// Wrapping product of an int64 or uint64 slice (exact in any order: the
 /// product modulo 2^64).
 pub fn int_prod<T: Wrap>(v: &[T]) -> T {
-    fold_chunks(v, |c| wide(|| lanes::<T, T, 16>(c, T::ONE, T::mul, T::mul)))
-        .into_iter()
-        .fold(T::ONE, T::mul)
+    fold_chunks(v, |c| {
+        wide(|| lanes::<T, T, 16>(c, T::ONE, T::wmul, T::wmul))
+    })
+    .into_iter()
+    .fold(T::ONE, T::wmul)
 }
 
 /// Wrapping uint64 product of a uint8 slice (NumPy's `prod` of uint8).
