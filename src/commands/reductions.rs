@@ -7,8 +7,12 @@
 //! Result types are NumPy's: sum and product of bool or int64 give int64
 //! and of uint64 or uint8 give uint64 (wrapping on overflow, as NumPy);
 //! min and max keep the type (a NaN wins unless `skipNan`; an empty array
-//! is an error); any and all give bool (NaN counts as true). With `skipNan`,
-//! NaNs are left out of float sums, products, minima and maxima.
+//! is an error; of -0.0 and 0.0 a min gives -0.0 and a max 0.0, where
+//! NumPy's pick depends on its SIMD lanes); any and all give bool (NaN
+//! counts as true). With `skipNan`, NaNs are left out of float sums,
+//! products, minima and maxima. A float product is multiplied in lanes
+//! (`kernels::aggregate::float_prod`), not one element after another as
+//! NumPy does, so its last bits may differ from NumPy's.
 //!
 //! argmin and argmax give the first index of the extreme value, as NumPy:
 //! the first NaN when there is one, the first false (argmin) or true (argmax)
@@ -27,7 +31,11 @@ use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels::Plain;
-use crate::kernels::aggregate::{arg_best, extreme, extreme_f64, fold, np_sum, sorted_by};
+use crate::kernels::aggregate::{
+    all_nonzero, any_nonzero, arg_extreme, arg_extreme_bool, bytes_of, count_true, extreme,
+    extreme_f64, first_byte, float_prod, int_prod, int_sum, np_sum, pick_f64, sorted_by, sum_u8,
+    u8_prod,
+};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -136,8 +144,6 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
     let uint = |x: u64| format!("uint64 {x}");
     let boolean = |b: bool| format!("bool {}", if b { "True" } else { "False" });
     let real = |x: f64| format!("float64 {}", format_real(x));
-    let any = |v: &[bool]| fold(v, false, |a, x| a | x, |a, b| a | b);
-    let all = |v: &[bool]| fold(v, true, |a, x| a & x, |a, b| a & b);
     let or = |a: bool, b: bool| a | b;
     let and = |a: bool, b: bool| a & b;
     fn ext<T: Plain + Ord + Send + Sync>(
@@ -148,82 +154,55 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
         let best = move |a: T, b: T| if max { a.max(b) } else { a.min(b) };
         over_ranks_opt(ctx, extreme(v, max), best)
     }
+    // any: some element non-zero; all: none zero (NaN counts as non-zero).
+    fn any_all<T: Copy + Sync>(v: &[T], any: bool, nz: impl Fn(T) -> bool + Sync) -> bool {
+        if any {
+            any_nonzero(v, nz)
+        } else {
+            all_nonzero(v, nz)
+        }
+    }
+    let bool_any = |v: &[bool]| first_byte(bytes_of(v), 1).is_some();
+    let bool_all = |v: &[bool]| first_byte(bytes_of(v), 0).is_none();
     let msg = match (&entry.data, red) {
         (_, Red::Any) | (_, Red::All) => {
-            let found = match (&entry.data, red) {
-                (ArrayData::Bool(v), Red::Any) => any(v),
-                (ArrayData::Bool(v), _) => all(v),
-                (ArrayData::Int64(v), Red::Any) => {
-                    fold(v, false, |a, x| a | (x != 0), |a, b| a | b)
-                }
-                (ArrayData::Int64(v), _) => fold(v, true, |a, x| a & (x != 0), |a, b| a & b),
-                (ArrayData::UInt64(v), Red::Any) => {
-                    fold(v, false, |a, x| a | (x != 0), |a, b| a | b)
-                }
-                (ArrayData::UInt64(v), _) => fold(v, true, |a, x| a & (x != 0), |a, b| a & b),
-                (ArrayData::UInt8(v), Red::Any) => {
-                    fold(v, false, |a, x| a | (x != 0), |a, b| a | b)
-                }
-                (ArrayData::UInt8(v), _) => fold(v, true, |a, x| a & (x != 0), |a, b| a & b),
-                (ArrayData::Float64(v), Red::Any) => {
-                    fold(v, false, |a, x| a | (x != 0.0), |a, b| a | b)
-                }
-                (ArrayData::Float64(v), _) => fold(v, true, |a, x| a & (x != 0.0), |a, b| a & b),
+            let is_any = red == Red::Any;
+            let found = match &entry.data {
+                ArrayData::Bool(v) if is_any => bool_any(v),
+                ArrayData::Bool(v) => bool_all(v),
+                ArrayData::Int64(v) => any_all(v, is_any, |x| x != 0),
+                ArrayData::UInt64(v) => any_all(v, is_any, |x| x != 0),
+                ArrayData::UInt8(v) => any_all(v, is_any, |x| x != 0),
+                ArrayData::Float64(v) => any_all(v, is_any, |x| x != 0.0),
             };
-            let found = if red == Red::Any {
+            let found = if is_any {
                 over_ranks(ctx, found, or)?
             } else {
                 over_ranks(ctx, found, and)?
             };
             boolean(found)
         }
-        (ArrayData::Int64(v), Red::Sum) => int(over_ranks(
-            ctx,
-            fold(v, 0, i64::wrapping_add, i64::wrapping_add),
-            i64::wrapping_add,
-        )?),
-        (ArrayData::Int64(v), Red::Prod) => int(over_ranks(
-            ctx,
-            fold(v, 1, i64::wrapping_mul, i64::wrapping_mul),
-            i64::wrapping_mul,
-        )?),
+        (ArrayData::Int64(v), Red::Sum) => int(over_ranks(ctx, int_sum(v), i64::wrapping_add)?),
+        (ArrayData::Int64(v), Red::Prod) => int(over_ranks(ctx, int_prod(v), i64::wrapping_mul)?),
         (ArrayData::Int64(v), _) => int(ext(ctx, v, max)?.ok_or_else(empty)?),
-        (ArrayData::UInt64(v), Red::Sum) => uint(over_ranks(
-            ctx,
-            fold(v, 0, u64::wrapping_add, u64::wrapping_add),
-            u64::wrapping_add,
-        )?),
-        (ArrayData::UInt64(v), Red::Prod) => uint(over_ranks(
-            ctx,
-            fold(v, 1, u64::wrapping_mul, u64::wrapping_mul),
-            u64::wrapping_mul,
-        )?),
+        (ArrayData::UInt64(v), Red::Sum) => uint(over_ranks(ctx, int_sum(v), u64::wrapping_add)?),
+        (ArrayData::UInt64(v), Red::Prod) => uint(over_ranks(ctx, int_prod(v), u64::wrapping_mul)?),
         (ArrayData::UInt64(v), _) => uint(ext(ctx, v, max)?.ok_or_else(empty)?),
-        (ArrayData::UInt8(v), Red::Sum) => uint(over_ranks(
-            ctx,
-            fold(v, 0, |a, x| a.wrapping_add(x.into()), u64::wrapping_add),
-            u64::wrapping_add,
-        )?),
-        (ArrayData::UInt8(v), Red::Prod) => uint(over_ranks(
-            ctx,
-            fold(v, 1, |a, x| a.wrapping_mul(x.into()), u64::wrapping_mul),
-            u64::wrapping_mul,
-        )?),
+        (ArrayData::UInt8(v), Red::Sum) => uint(over_ranks(ctx, sum_u8(v), u64::wrapping_add)?),
+        (ArrayData::UInt8(v), Red::Prod) => uint(over_ranks(ctx, u8_prod(v), u64::wrapping_mul)?),
         (ArrayData::UInt8(v), _) => format!("uint8 {}", ext(ctx, v, max)?.ok_or_else(empty)?),
-        (ArrayData::Bool(v), Red::Sum) => int(over_ranks(
-            ctx,
-            fold(v, 0, |a, x| a + x as i64, |a, b| a + b),
-            i64::wrapping_add,
-        )?),
-        (ArrayData::Bool(v), Red::Prod) => int(over_ranks(ctx, all(v), and)? as i64),
+        (ArrayData::Bool(v), Red::Sum) => {
+            int(over_ranks(ctx, count_true(v) as i64, i64::wrapping_add)?)
+        }
+        (ArrayData::Bool(v), Red::Prod) => int(over_ranks(ctx, bool_all(v), and)? as i64),
         (ArrayData::Bool(v), _) => {
             if global_empty {
                 return Err(empty());
             }
             boolean(if max {
-                over_ranks(ctx, any(v), or)?
+                over_ranks(ctx, bool_any(v), or)?
             } else {
-                over_ranks(ctx, all(v), and)?
+                over_ranks(ctx, bool_all(v), and)?
             })
         }
         // NumPy's pairwise order, so `a.sum()` equals `np.sum` (and
@@ -236,24 +215,12 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
             };
             real(over_ranks(ctx, local, |a, b| a + b)?)
         }
-        (ArrayData::Float64(v), Red::Prod) => real(over_ranks(
-            ctx,
-            fold(
-                v,
-                1.0,
-                move |a, x| if skip_nan && x.is_nan() { a } else { a * x },
-                |a, b| a * b,
-            ),
-            |a, b| a * b,
-        )?),
+        (ArrayData::Float64(v), Red::Prod) => {
+            real(over_ranks(ctx, float_prod(v, skip_nan), |a, b| a * b)?)
+        }
         (ArrayData::Float64(v), _) => {
             let local = extreme_f64(v, max, skip_nan);
-            let best = move |x: f64, y: f64| match () {
-                _ if x.is_nan() || y.is_nan() => f64::NAN,
-                _ if max => x.max(y),
-                _ => x.min(y),
-            };
-            match over_ranks_opt(ctx, local, best)? {
+            match over_ranks_opt(ctx, local, move |x, y| pick_f64(max, x, y))? {
                 Some(x) => real(x),
                 None if global_empty => return Err(empty()),
                 None => real(f64::NAN),
@@ -264,24 +231,25 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
 }
 
 pub fn argmin_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    arg_extreme(args, ctx, false)
+    arg_extreme_all(args, ctx, false)
 }
 pub fn argmax_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
-    arg_extreme(args, ctx, true)
+    arg_extreme_all(args, ctx, true)
 }
 
 /// The first global index of the best element of the whole array, `v`
-/// being this rank's block, which starts at global index `offset`. Each
-/// rank's first best and its value are gathered, then the ranks are
-/// searched in order with the same `better`, so a tie keeps the earlier
-/// rank's index, exactly as one pass over the whole array would.
+/// being this rank's block, which starts at global index `offset`, and
+/// `found` the first index of its best element. Each rank's first best and
+/// its value are gathered, then the ranks are searched in order with
+/// `better`, so a tie keeps the earlier rank's index, exactly as one pass
+/// over the whole array would.
 fn arg_over_ranks<T: Plain + Send + Sync>(
     ctx: &Ctx,
     v: &[T],
     offset: usize,
-    better: impl Fn(T, T) -> bool + Sync,
+    found: Option<usize>,
+    better: impl Fn(T, T) -> bool,
 ) -> Result<Option<usize>, CommandError> {
-    let found = arg_best(v, &better);
     if ctx.ranks() == 1 {
         return Ok(found);
     }
@@ -302,7 +270,7 @@ fn arg_over_ranks<T: Plain + Send + Sync>(
     Ok(best.map(|(i, _)| i as usize))
 }
 
-fn arg_extreme(args: &Args, ctx: &Ctx, max: bool) -> Result<Reply, CommandError> {
+fn arg_extreme_all(args: &Args, ctx: &Ctx, max: bool) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
     let entry = ctx.typed_array(args, "x", dtype)?;
     let offset = ctx.local_range(entry.size()).start;
@@ -312,23 +280,28 @@ fn arg_extreme(args: &Args, ctx: &Ctx, max: bool) -> Result<Reply, CommandError>
         offset: usize,
         max: bool,
     ) -> Result<Option<usize>, CommandError> {
+        let found = arg_extreme(v, max);
         if max {
-            arg_over_ranks(ctx, v, offset, |a, b| a > b)
+            arg_over_ranks(ctx, v, offset, found, |a, b| a > b)
         } else {
-            arg_over_ranks(ctx, v, offset, |a, b| a < b)
+            arg_over_ranks(ctx, v, offset, found, |a, b| a < b)
         }
     }
     let found = match &entry.data {
         ArrayData::Int64(v) => ord(ctx, v, offset, max)?,
         ArrayData::UInt64(v) => ord(ctx, v, offset, max)?,
         ArrayData::UInt8(v) => ord(ctx, v, offset, max)?,
-        ArrayData::Bool(v) => ord(ctx, v, offset, max)?,
-        // A NaN beats every number, and nothing beats it.
-        ArrayData::Float64(v) if max => {
-            arg_over_ranks(ctx, v, offset, |a, b| a > b || (a.is_nan() && !b.is_nan()))?
+        ArrayData::Bool(v) => {
+            let found = arg_extreme_bool(v, max);
+            arg_over_ranks(ctx, v, offset, found, move |a, b| a != b && a == max)?
         }
+        // A NaN beats every number, and nothing beats it.
         ArrayData::Float64(v) => {
-            arg_over_ranks(ctx, v, offset, |a, b| a < b || (a.is_nan() && !b.is_nan()))?
+            let found = arg_extreme(v, max);
+            let better = move |a: f64, b: f64| {
+                (if max { a > b } else { a < b }) || (a.is_nan() && !b.is_nan())
+            };
+            arg_over_ranks(ctx, v, offset, found, better)?
         }
     };
     let what = if max { "argmax" } else { "argmin" };

@@ -9,6 +9,11 @@
 //! added in turn. The top of the tree, or the run of blocks, is shared out
 //! among threads without changing the order of the additions.
 //!
+//! The mean of a bool, uint8, or int64/uint64 array whose values are small
+//! enough (`n * max|x| < 2^53`) is its exact integer sum over `n`, found in
+//! one integer pass: every partial sum NumPy forms is then an integer a
+//! float64 holds exactly, so NumPy's result is that one, in any order.
+//!
 //! var is two-pass, as NumPy's: the mean first, then the sum of squared
 //! deviations from it, divided by `max(n - ddof, 0)` (so `ddof >= n` gives
 //! inf or NaN, as NumPy does with a warning). An empty array gives NaN.
@@ -27,7 +32,7 @@ use crate::commands::symbols::format_real;
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::aggregate::np_sum;
+use crate::kernels::aggregate::{count_true, np_sum, sum_bound_i64, sum_bound_u64, sum_u8};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -57,18 +62,24 @@ fn sum_over_ranks(ctx: &Ctx, x: f64) -> Result<f64, CommandError> {
 }
 
 /// The two passes over the array whose block is `v` (of `n` elements in
-/// all), each element read as `f` gives it. Each pass sums the block in
-/// NumPy's order, then adds the block sums in rank order.
+/// all), each element read as `f` gives it. The mean is `exact` when the
+/// caller knows it (see [`exact_int_sum`]), else each rank sums its block
+/// in NumPy's order and the block sums are added in rank order. The second
+/// pass sums squared deviations in NumPy's order likewise.
 fn moments<T: Copy + Sync>(
     ctx: &Ctx,
     v: &[T],
     n: usize,
     f: impl Fn(T) -> f64 + Sync,
-    blocked: bool,
+    exact: Option<f64>,
     ddof: Option<f64>,
 ) -> Result<Moments, CommandError> {
     let n = n as f64;
-    let mean = sum_over_ranks(ctx, np_sum(v, &f, blocked))? / n;
+    let sum = match exact {
+        Some(s) => s,
+        None => sum_over_ranks(ctx, np_sum(v, &f, true))?,
+    };
+    let mean = sum / n;
     // The deviations are a float64 array in NumPy, summed as one tree.
     let var = match ddof {
         None => None,
@@ -85,6 +96,49 @@ fn moments<T: Copy + Sync>(
         }
     };
     Ok(Moments { mean, var })
+}
+
+/// The sum of an integer array as NumPy's float64 mean computes it, when
+/// that is the exact sum: the array's `n` elements are all at most `bound`
+/// in magnitude and `n * bound < 2^53`, so every element and every partial
+/// sum NumPy forms (in any order) is an integer a float64 holds exactly.
+/// `sum` is the exact sum (it cannot wrap under that bound). `None` when
+/// the bound does not hold: the caller then sums in NumPy's order.
+fn exact_int_sum(sum: i128, bound: u64, n: usize) -> Option<f64> {
+    // Every |x| is below the next power of two above the OR of them all.
+    let below = if bound == 0 {
+        0
+    } else {
+        u128::MAX >> (128 - (64 - bound.leading_zeros()))
+    };
+    (below * (n as u128) < 1 << 53).then_some(sum as f64)
+}
+
+/// The global exact sum of an int64 array whose block is `v`, if
+/// [`exact_int_sum`] applies (decided on gathered values, so alike on
+/// every rank).
+fn exact_i64(ctx: &Ctx, v: &[i64], n: usize) -> Result<Option<f64>, CommandError> {
+    let (sum, bound) = sum_bound_i64(v);
+    let all = exchange::allgather_vec(ctx.comm, &[sum as u64, bound])?;
+    let sum = all.iter().fold(0i64, |a, p| a.wrapping_add(p[0] as i64));
+    let bound = all.iter().fold(0, |a, p| a | p[1]);
+    Ok(exact_int_sum(sum.into(), bound, n))
+}
+
+/// As [`exact_i64`] for uint64.
+fn exact_u64(ctx: &Ctx, v: &[u64], n: usize) -> Result<Option<f64>, CommandError> {
+    let (sum, bound) = sum_bound_u64(v);
+    let all = exchange::allgather_vec(ctx.comm, &[sum, bound])?;
+    let sum = all.iter().fold(0u64, |a, p| a.wrapping_add(p[0]));
+    let bound = all.iter().fold(0, |a, p| a | p[1]);
+    Ok(exact_int_sum(sum.into(), bound, n))
+}
+
+/// The global sum of bytes (uint8 or bool) `local` summed on each rank:
+/// exact as NumPy's float sum while `255 * n < 2^53`.
+fn exact_bytes(ctx: &Ctx, local: u64, n: usize) -> Result<Option<f64>, CommandError> {
+    let sum: u64 = exchange::allgather(ctx.comm, local)?.into_iter().sum();
+    Ok(exact_int_sum(sum.into(), 255, n))
 }
 
 /// `np.nanmean` / `np.nanvar` of a float64 array whose block is `v`.
@@ -152,11 +206,27 @@ fn stat(args: &Args, ctx: &Ctx, which: Stat) -> Result<Reply, CommandError> {
     let n = entry.size();
     let m = match &entry.data {
         ArrayData::Float64(v) if skip_nan => nan_moments(ctx, v, ddof)?,
-        ArrayData::Float64(v) => moments(ctx, v, n, |x| x, false, ddof)?,
-        ArrayData::Int64(v) => moments(ctx, v, n, |x| x as f64, true, ddof)?,
-        ArrayData::UInt64(v) => moments(ctx, v, n, |x| x as f64, true, ddof)?,
-        ArrayData::UInt8(v) => moments(ctx, v, n, f64::from, true, ddof)?,
-        ArrayData::Bool(v) => moments(ctx, v, n, |x| f64::from(u8::from(x)), true, ddof)?,
+        ArrayData::Float64(v) => {
+            // One pairwise tree, as NumPy sums a float64 array.
+            let sum = sum_over_ranks(ctx, np_sum(v, |x| x, false))?;
+            moments(ctx, v, n, |x| x, Some(sum), ddof)?
+        }
+        ArrayData::Int64(v) => {
+            let exact = exact_i64(ctx, v, n)?;
+            moments(ctx, v, n, |x| x as f64, exact, ddof)?
+        }
+        ArrayData::UInt64(v) => {
+            let exact = exact_u64(ctx, v, n)?;
+            moments(ctx, v, n, |x| x as f64, exact, ddof)?
+        }
+        ArrayData::UInt8(v) => {
+            let exact = exact_bytes(ctx, sum_u8(v), n)?;
+            moments(ctx, v, n, f64::from, exact, ddof)?
+        }
+        ArrayData::Bool(v) => {
+            let exact = exact_bytes(ctx, count_true(v), n)?;
+            moments(ctx, v, n, |x| f64::from(u8::from(x)), exact, ddof)?
+        }
     };
     let x = match (which, m.var) {
         (Stat::Var, Some(var)) => var,

@@ -1,0 +1,272 @@
+//! Sums, products and counts in lane loops, any/all with an early stop,
+//! byte searches, and the exact integer sums behind integer means.
+
+use super::{fold_chunks, wide};
+
+/// Elements per block of the any/all loops: the search stops at the end of
+/// the first block that decides it.
+const HIT_BLOCK: usize = 4096;
+
+/// A bool slice as its bytes (each 0 or 1).
+pub fn bytes_of(v: &[bool]) -> &[u8] {
+    // SAFETY: bool is one byte, 0 or 1, with u8's alignment; the slice is
+    // borrowed for the same lifetime and only read.
+    unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), v.len()) }
+}
+
+/// Integers with wrapping sums and products.
+pub trait Wrap: Copy + Send + Sync {
+    const ZERO: Self;
+    const ONE: Self;
+    fn wadd(self, o: Self) -> Self;
+    fn wmul(self, o: Self) -> Self;
+}
+
+macro_rules! wrap {
+    ($($t:ty),*) => {$(
+        impl Wrap for $t {
+            const ZERO: Self = 0;
+            const ONE: Self = 1;
+            #[inline(always)]
+            fn wadd(self, o: Self) -> Self {
+                self.wrapping_add(o)
+            }
+            #[inline(always)]
+            fn wmul(self, o: Self) -> Self {
+                self.wrapping_mul(o)
+            }
+        }
+    )*};
+}
+wrap!(i64, u64);
+
+/// `f` folded into `L` lanes of `R` from `init` (each lane takes every L-th
+/// element), then the lanes and the tail into one value with `join`.
+#[inline(always)]
+fn lanes<T: Copy, R: Copy, const L: usize>(
+    v: &[T],
+    init: R,
+    f: impl Fn(R, T) -> R,
+    join: impl Fn(R, R) -> R,
+) -> R {
+    let (rows, rest) = v.as_chunks::<L>();
+    let mut acc = [init; L];
+    for row in rows {
+        for (a, x) in acc.iter_mut().zip(row) {
+            *a = f(*a, *x);
+        }
+    }
+    let r = acc.into_iter().fold(init, &join);
+    rest.iter().fold(r, |a, x| f(a, *x))
+}
+
+/// Wrapping sum of an int64 or uint64 slice.
+pub fn int_sum<T: Wrap>(v: &[T]) -> T {
+    fold_chunks(v, |c| {
+        wide(|| lanes::<T, T, 16>(c, T::ZERO, T::wadd, T::wadd))
+    })
+    .into_iter()
+    .fold(T::ZERO, T::wadd)
+}
+
+/// Wrapping product of an int64 or uint64 slice (exact in any order: the
+/// product modulo 2^64).
+pub fn int_prod<T: Wrap>(v: &[T]) -> T {
+    fold_chunks(v, |c| {
+        wide(|| lanes::<T, T, 16>(c, T::ONE, T::wmul, T::wmul))
+    })
+    .into_iter()
+    .fold(T::ONE, T::wmul)
+}
+
+/// Wrapping uint64 product of a uint8 slice (NumPy's `prod` of uint8).
+pub fn u8_prod(v: &[u8]) -> u64 {
+    fold_chunks(v, |c| {
+        wide(|| lanes::<u8, u64, 16>(c, 1, |a, x| a.wrapping_mul(x.into()), u64::wrapping_mul))
+    })
+    .into_iter()
+    .fold(1, u64::wrapping_mul)
+}
+
+/// Float product in lanes: each thread's chunk multiplied in 8 lanes (the
+/// lanes then in order, then the tail), the chunk products in order; NaNs
+/// count as 1 with `skip_nan`. NumPy multiplies one element after another,
+/// a chain that no vector unit can shorten; this order is faster and may
+/// differ from NumPy's in the last bits (as may a product at several ranks).
+pub fn float_prod(v: &[f64], skip_nan: bool) -> f64 {
+    let part = |c: &[f64]| {
+        wide(|| {
+            if skip_nan {
+                let f = |a: f64, x: f64| a * if x.is_nan() { 1.0 } else { x };
+                lanes::<f64, f64, 8>(c, 1.0, f, |a, b| a * b)
+            } else {
+                lanes::<f64, f64, 8>(c, 1.0, |a, x| a * x, |a, b| a * b)
+            }
+        })
+    };
+    fold_chunks(v, part).into_iter().fold(1.0, |a, b| a * b)
+}
+
+/// The sum of bytes up to 255 each: byte lanes add up to 257 rows before
+/// they could overflow 16 bits, so rows are added into u16 lanes in runs of
+/// 256 and each run into the total.
+#[inline(always)]
+fn byte_sum(v: &[u8]) -> u64 {
+    const L: usize = 64;
+    let mut total = 0u64;
+    for run in v.chunks(256 * L) {
+        let (rows, rest) = run.as_chunks::<L>();
+        let mut acc = [0u16; L];
+        for row in rows {
+            for (a, x) in acc.iter_mut().zip(row) {
+                *a += u16::from(*x);
+            }
+        }
+        total += acc.iter().map(|a| u64::from(*a)).sum::<u64>();
+        total += rest.iter().map(|x| u64::from(*x)).sum::<u64>();
+    }
+    total
+}
+
+/// The sum of a uint8 slice (exact: at most 255 * len).
+pub fn sum_u8(v: &[u8]) -> u64 {
+    fold_chunks(v, |c| wide(|| byte_sum(c))).into_iter().sum()
+}
+
+/// How many elements are true.
+pub fn count_true(v: &[bool]) -> u64 {
+    sum_u8(bytes_of(v))
+}
+
+/// The first index of `byte` in `v` (a memchr on each thread's chunk).
+pub fn first_byte(v: &[u8], byte: u8) -> Option<usize> {
+    let parts = fold_chunks(v, |c| (c.len(), memchr::memchr(byte, c)));
+    let mut offset = 0;
+    for (len, found) in parts {
+        if let Some(i) = found {
+            return Some(offset + i);
+        }
+        offset += len;
+    }
+    None
+}
+
+/// Whether `hit` holds for some element: in blocks, each tested whole with
+/// a lane loop, stopping after the first block with a hit.
+#[inline(always)]
+fn any_hit<T: Copy, const L: usize>(v: &[T], hit: &impl Fn(T) -> bool) -> bool {
+    v.chunks(HIT_BLOCK).any(|b| {
+        let (rows, rest) = b.as_chunks::<L>();
+        let mut acc = [false; L];
+        for row in rows {
+            for (a, x) in acc.iter_mut().zip(row) {
+                *a |= hit(*x);
+            }
+        }
+        acc.iter().any(|a| *a) || rest.iter().any(|x| hit(*x))
+    })
+}
+
+fn any_par<T: Copy + Sync>(v: &[T], hit: impl Fn(T) -> bool + Sync) -> bool {
+    let part = |c: &[T]| {
+        wide(|| match size_of::<T>() {
+            1 => any_hit::<T, 64>(c, &hit),
+            _ => any_hit::<T, 16>(c, &hit),
+        })
+    };
+    fold_chunks(v, part).into_iter().any(|h| h)
+}
+
+/// Whether some element is non-zero by `nz` (bool arrays: a byte search).
+pub fn any_nonzero<T: Copy + Sync>(v: &[T], nz: impl Fn(T) -> bool + Sync) -> bool {
+    any_par(v, nz)
+}
+
+/// Whether every element is non-zero by `nz`.
+pub fn all_nonzero<T: Copy + Sync>(v: &[T], nz: impl Fn(T) -> bool + Sync) -> bool {
+    !any_par(v, |x| !nz(x))
+}
+
+/// Wrapping sum of an int64 slice and the OR of the magnitudes of its
+/// elements: every |x| is below the OR's next power of two, which bounds
+/// every partial sum in any order.
+pub fn sum_bound_i64(v: &[i64]) -> (i64, u64) {
+    let f = |(s, o): (i64, u64), x: i64| (s.wrapping_add(x), o | x.unsigned_abs());
+    let join = |(s, o): (i64, u64), (t, p): (i64, u64)| (s.wrapping_add(t), o | p);
+    fold_chunks(v, |c| {
+        wide(|| lanes::<i64, (i64, u64), 8>(c, (0, 0), f, join))
+    })
+    .into_iter()
+    .fold((0, 0), join)
+}
+
+/// As [`sum_bound_i64`] for uint64.
+pub fn sum_bound_u64(v: &[u64]) -> (u64, u64) {
+    let f = |(s, o): (u64, u64), x: u64| (s.wrapping_add(x), o | x);
+    let join = |(s, o): (u64, u64), (t, p): (u64, u64)| (s.wrapping_add(t), o | p);
+    fold_chunks(v, |c| {
+        wide(|| lanes::<u64, (u64, u64), 8>(c, (0, 0), f, join))
+    })
+    .into_iter()
+    .fold((0, 0), join)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_words;
+    use super::*;
+
+    const LENS: [usize; 12] = [0, 1, 7, 8, 9, 15, 16, 17, 33, 16_385, 70_001, 300_007];
+
+    #[test]
+    fn lane_sums_and_products_match_a_scalar_loop() {
+        for n in LENS {
+            let w = test_words(n, n as u64 + 3);
+            let i: Vec<i64> = w.iter().map(|x| *x as i64).collect();
+            let odd: Vec<u64> = w.iter().map(|x| x | 1).collect();
+            let b: Vec<u8> = w.iter().map(|x| *x as u8).collect();
+            let t: Vec<bool> = w.iter().map(|x| x % 3 == 0).collect();
+            assert_eq!(int_sum(&i), i.iter().fold(0i64, |a, x| a.wrapping_add(*x)));
+            assert_eq!(int_sum(&w), w.iter().fold(0u64, |a, x| a.wrapping_add(*x)));
+            assert_eq!(
+                int_prod(&odd),
+                odd.iter().fold(1u64, |a, x| a.wrapping_mul(*x))
+            );
+            assert_eq!(int_prod(&i), i.iter().fold(1i64, |a, x| a.wrapping_mul(*x)));
+            let p = b
+                .iter()
+                .fold(1u64, |a, x| a.wrapping_mul(u64::from(*x) | 1));
+            let b1: Vec<u8> = b.iter().map(|x| x | 1).collect();
+            assert_eq!(u8_prod(&b1), p);
+            assert_eq!(sum_u8(&b), b.iter().map(|x| u64::from(*x)).sum::<u64>());
+            assert_eq!(count_true(&t), t.iter().filter(|x| **x).count() as u64);
+            let small: Vec<i64> = w.iter().map(|x| (*x as i64) >> 40).collect();
+            let (s, o) = sum_bound_i64(&small);
+            assert_eq!(s, small.iter().sum::<i64>());
+            assert_eq!(o, small.iter().fold(0, |a, x| a | x.unsigned_abs()));
+            let (s, o) = sum_bound_u64(&w);
+            assert_eq!(s, w.iter().fold(0u64, |a, x| a.wrapping_add(*x)));
+            assert_eq!(o, w.iter().fold(0, |a, x| a | x));
+            for at in [0, n / 2, n.saturating_sub(1)] {
+                let mut z = odd.clone();
+                if n > 0 {
+                    z[at] = 0;
+                }
+                assert_eq!(all_nonzero(&z, |x| x != 0), z.iter().all(|x| *x != 0));
+                assert_eq!(any_nonzero(&z, |x| x == 0), z.contains(&0));
+                let f: Vec<f64> = z.iter().map(|x| *x as f64).collect();
+                assert_eq!(all_nonzero(&f, |x| x != 0.0), f.iter().all(|x| *x != 0.0));
+                let bt: Vec<u8> = z.iter().map(|x| u8::from(*x != 0)).collect();
+                assert_eq!(first_byte(&bt, 0), bt.iter().position(|x| *x == 0));
+            }
+        }
+    }
+
+    #[test]
+    fn float_product_skips_nans() {
+        let v = [2.0, f64::NAN, 3.0, 0.5, 4.0, 1.0, 1.0, 1.0, 1.0, 2.0];
+        assert_eq!(float_prod(&v, true), 24.0);
+        assert!(float_prod(&v, false).is_nan());
+        assert_eq!(float_prod(&[], false), 1.0);
+    }
+}
