@@ -104,7 +104,15 @@ pub fn float_prod(v: &[f64], skip_nan: bool) -> f64 {
             }
         })
     };
-    fold_chunks(v, part).into_iter().fold(1.0, |a, b| a * b)
+    let p = fold_chunks(v, part).into_iter().fold(1.0, |a, b| a * b);
+    // Reordering can meet 0 * inf where NumPy's chain never does (a zero
+    // times a product that only overflows later): a NaN from NaN-free
+    // input is redone in NumPy's order, so it is never a made-up NaN.
+    if p.is_nan() && (skip_nan || !v.iter().any(|x| x.is_nan())) {
+        let keep = |x: &&f64| !(skip_nan && x.is_nan());
+        return v.iter().filter(keep).fold(1.0, |a, x| a * x);
+    }
+    p
 }
 
 /// The sum of bytes up to 255 each: byte lanes add up to 257 rows before
@@ -268,5 +276,12 @@ mod tests {
         assert_eq!(float_prod(&v, true), 24.0);
         assert!(float_prod(&v, false).is_nan());
         assert_eq!(float_prod(&[], false), 1.0);
+        // A zero before an overflow: NumPy's chain gives 0, never NaN.
+        let mut big = vec![1e300; 40];
+        big[0] = 0.0;
+        assert_eq!(float_prod(&big, false), 0.0);
+        big[5] = f64::NAN;
+        assert_eq!(float_prod(&big, true), 0.0);
+        assert!(float_prod(&big, false).is_nan());
     }
 }
