@@ -35,7 +35,7 @@ use crate::commands::concatenate::concat;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
-use crate::kernels::ord::{NAN_KEY, Scatter, coargsort_keys, key_i64, radix_sort, sorted_items};
+use crate::kernels::ord::{NAN_KEY, Scatter, coargsort_keys, key_i64, sorted_items};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -165,11 +165,7 @@ fn unique_sorted(data: &ArrayData) -> ArrayData {
 /// exact integers (as NumPy's `isin` does) rather than as float64.
 fn member(a: &ArrayData, b: &ArrayData, invert: bool) -> Vec<bool> {
     let (probes, space, nan) = member_keys(a, b);
-    let space = radix_sort(space, |x| *x);
-    kernels::map(&probes, |k| {
-        let found = !(nan && k == NAN_KEY) && space.binary_search(&k).is_ok();
-        found != invert
-    })
+    kernels::member::member(&probes, &space, nan.then_some(NAN_KEY), invert)
 }
 
 /// The keys `member` compares: `a`'s (the probes), `b`'s (the space), and
