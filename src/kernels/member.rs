@@ -237,12 +237,12 @@ mod tests {
             assert_eq!(member(probes, space, skip, invert), want);
             let set = HashSet::of(space, skip);
             assert_eq!(probe(probes, skip, invert, |k| set.contains(k)), want);
-            if let Some((lo, hi)) = span(space, skip) {
-                if hi - lo < 1 << 26 {
-                    let mut t = Table::new(lo, hi);
-                    t.insert_all(space, skip);
-                    assert_eq!(probe(probes, skip, invert, |k| t.contains(k)), want);
-                }
+            if let Some((lo, hi)) = span(space, skip)
+                && hi - lo < 1 << 26
+            {
+                let mut t = Table::new(lo, hi);
+                t.insert_all(space, skip);
+                assert_eq!(probe(probes, skip, invert, |k| t.contains(k)), want);
             }
         }
     }
