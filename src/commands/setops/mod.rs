@@ -332,7 +332,12 @@ pub fn in1d(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let a = ctx.shared.symbols.get(args.str("pda1")?)?;
     let b = ctx.shared.symbols.get(args.str("pda2")?)?;
     let invert = args.bool("invert")?;
-    let _scratch = scratch(ctx, ((a.local_len() + b.local_len()) * 8) as u64)?;
+    // Keys of both, then a bitset (at most a byte per key of both, over all
+    // ranks, and its 128 KiB floor) or a hash set (up to 32 bytes a key of b).
+    let keys = (a.local_len() + b.local_len()) * 8;
+    let table = a.size() + b.size() + (kernels::member::TABLE_FLOOR / 8) as usize;
+    let hash = b.local_len() * 32;
+    let _scratch = scratch(ctx, (keys + table.max(hash)) as u64)?;
     if ctx.ranks() > 1 {
         let found = dist::member(ctx, &a.data, &b.data, invert)?;
         return Ok(ctx.created(new_block(ctx, a.size(), ArrayData::Bool(found))?));
