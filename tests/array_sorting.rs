@@ -1025,3 +1025,15 @@ fn argsort_reply(c: &Client, name: &str) -> Reply {
         ],
     )
 }
+
+#[test]
+fn in1d_bitset_and_hash_paths() {
+    let server = Server::start();
+    let c = server.client();
+    for (a, b, want) in setops::in1d_path_cases(BIG) {
+        let (na, nb) = (put(&c, &a), put(&c, &b));
+        assert_eq!(in1d(&c, &na, &nb, false), Vals::B(want.clone()));
+        let inverted: Vec<bool> = want.iter().map(|x| !x).collect();
+        assert_eq!(in1d(&c, &na, &nb, true), Vals::B(inverted));
+    }
+}

@@ -485,6 +485,13 @@ fn in1d_and_set_operations_at_any_rank_count() {
             let want: Vec<bool> = av.iter().map(|x| *x >= 0 && sb.contains(x)).collect();
             assert_eq!(in1d(log, &na, &nub, "False"), Vals::B(want));
         }
+        // Both ways of the server: a bitset over b's range, a hash set.
+        for (a, b, want) in setops::in1d_path_cases(BIG) {
+            let (na, nb) = (up(c, &a), up(c, &b));
+            assert_eq!(in1d(log, &na, &nb, "False"), Vals::B(want.clone()));
+            let inverted: Vec<bool> = want.iter().map(|x| !x).collect();
+            assert_eq!(in1d(log, &na, &nb, "True"), Vals::B(inverted));
+        }
         // Floats with NaN and signed zeros: a NaN is never a member; the
         // results must only agree across rank counts.
         for (n, m) in [(5, 3), (BIG, 3001)] {

@@ -22,6 +22,7 @@ pub mod arith;
 pub mod cast;
 pub mod elem;
 pub mod math;
+pub mod member;
 pub mod ord;
 pub mod scan;
 pub mod segmented;

@@ -7,6 +7,7 @@
 //! file uses every helper.
 #![allow(dead_code)]
 
+pub mod setops;
 pub mod strs;
 pub mod vals;
 

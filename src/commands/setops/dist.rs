@@ -18,6 +18,7 @@ use crate::dist::exchange;
 use crate::dist::sort::{Item, ends, items_of, neighbours, route, sort_items};
 use crate::error::CommandError;
 use crate::kernels;
+use crate::kernels::member;
 use crate::protocol::Reply;
 use crate::symbol_table::{ArrayData, ArrayEntry};
 
@@ -215,22 +216,51 @@ pub(crate) fn unique_of_keys(
 }
 
 /// Whether each element of this rank's block of `a` is in the distributed
-/// `b` (not, with `invert`): `b`'s keys are sorted over the ranks and each
-/// probe asks the rank whose range it falls in.
+/// `b` (not, with `invert`). When `b`'s keys span a small range (over all
+/// ranks), every rank sets the bits of its keys in a bitset of that range
+/// and the ranks OR theirs together, so each probes locally; otherwise
+/// `b`'s keys are sorted over the ranks and each probe asks the rank whose
+/// range it falls in, which answers from a hash set of its keys.
 pub(super) fn member(ctx: &Ctx, a: &ArrayData, b: &ArrayData, invert: bool) -> R<Vec<bool>> {
     let (probes, space, nan) = member_keys(a, b);
-    let (before, _) = exchange::exscan_sum(ctx.comm, space.len() as u64)?;
+    let skip = nan.then_some(NAN_KEY);
+    let (_, na) = exchange::exscan_sum(ctx.comm, probes.len() as u64)?;
+    let (before, nb) = exchange::exscan_sum(ctx.comm, space.len() as u64)?;
+    let span = kernels::install(|| member::span(&space, skip));
+    let (has, lo, hi) = span.map_or((0, u64::MAX, 0), |(lo, hi)| (1, lo, hi));
+    let spans = exchange::allgather_vec(ctx.comm, &[has, lo, hi])?;
+    let spans = spans.iter().filter(|s| s[0] == 1);
+    let lo = spans.clone().map(|s| s[1]).min();
+    let hi = spans.map(|s| s[2]).max();
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return Ok(vec![invert; probes.len()]);
+    };
+    let limit = member::table_limit(na as usize, nb as usize, ctx.ranks());
+    if hi - lo < limit {
+        let mut table = member::Table::new(lo, hi);
+        kernels::install(|| table.insert_all(&space, skip));
+        drop(space);
+        let all = exchange::allgather_vec(ctx.comm, table.words())?;
+        for (r, words) in all.iter().enumerate() {
+            if r != ctx.comm.rank() {
+                table.merge(words);
+            }
+        }
+        drop(all);
+        return Ok(kernels::install(|| {
+            member::probe(&probes, skip, invert, |k| table.contains(k))
+        }));
+    }
     let sorted = sort_items(ctx.comm, items_of(&space, before as usize))?;
     drop(space);
     let keys = kernels::map(&sorted, |x| x.key);
     drop(sorted);
-    let found = route(ctx.comm, &keys, &probes, false, false, |k| {
-        keys.binary_search(&k).is_ok()
-    })?;
+    let set = kernels::install(|| member::HashSet::of(&keys, None));
+    let found = route(ctx.comm, &keys, &probes, false, false, |k| set.contains(k))?;
     Ok(probes
         .iter()
         .zip(found)
-        .map(|(&k, f)| (f && !(nan && k == NAN_KEY)) != invert)
+        .map(|(&k, f)| (f && Some(k) != skip) != invert)
         .collect())
 }
 

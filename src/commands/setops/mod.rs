@@ -35,7 +35,7 @@ use crate::commands::concatenate::concat;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
-use crate::kernels::ord::{NAN_KEY, Scatter, coargsort_keys, key_i64, radix_sort, sorted_items};
+use crate::kernels::ord::{NAN_KEY, Scatter, coargsort_keys, key_i64, sorted_items};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -165,11 +165,7 @@ fn unique_sorted(data: &ArrayData) -> ArrayData {
 /// exact integers (as NumPy's `isin` does) rather than as float64.
 fn member(a: &ArrayData, b: &ArrayData, invert: bool) -> Vec<bool> {
     let (probes, space, nan) = member_keys(a, b);
-    let space = radix_sort(space, |x| *x);
-    kernels::map(&probes, |k| {
-        let found = !(nan && k == NAN_KEY) && space.binary_search(&k).is_ok();
-        found != invert
-    })
+    kernels::member::member(&probes, &space, nan.then_some(NAN_KEY), invert)
 }
 
 /// The keys `member` compares: `a`'s (the probes), `b`'s (the space), and
@@ -336,7 +332,12 @@ pub fn in1d(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let a = ctx.shared.symbols.get(args.str("pda1")?)?;
     let b = ctx.shared.symbols.get(args.str("pda2")?)?;
     let invert = args.bool("invert")?;
-    let _scratch = scratch(ctx, ((a.local_len() + b.local_len()) * 8) as u64)?;
+    // Keys of both, then a bitset (at most a byte per key of both, over all
+    // ranks, and its 128 KiB floor) or a hash set (up to 32 bytes a key of b).
+    let keys = (a.local_len() + b.local_len()) * 8;
+    let table = a.size() + b.size() + (kernels::member::TABLE_FLOOR / 8) as usize;
+    let hash = b.local_len() * 32;
+    let _scratch = scratch(ctx, (keys + table.max(hash)) as u64)?;
     if ctx.ranks() > 1 {
         let found = dist::member(ctx, &a.data, &b.data, invert)?;
         return Ok(ctx.created(new_block(ctx, a.size(), ArrayData::Bool(found))?));
