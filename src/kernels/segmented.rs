@@ -13,6 +13,7 @@ use std::ops::{BitAnd, BitOr, BitXor, Not, Range};
 
 use rayon::prelude::*;
 
+use super::aggregate::pairwise;
 use super::{PAR_THRESHOLD, install, threads_for};
 
 /// An element type that can be reduced.
@@ -153,40 +154,6 @@ pub fn per_segment<R: Send>(
             .collect()
     });
     runs.into_iter().flatten().collect()
-}
-
-/// NumPy's `PW_BLOCKSIZE`: pieces up to this size are summed with eight
-/// accumulators instead of being split further.
-const PW_BLOCK: usize = 128;
-
-/// NumPy's pairwise sum of `f` over `v` (`np.add.reduce` of a contiguous
-/// float64 array, bit for bit): its split points and its eight-way
-/// unrolled blocks.
-pub fn pairwise<T: Copy>(v: &[T], f: &impl Fn(T) -> f64) -> f64 {
-    let n = v.len();
-    if n < 8 {
-        v.iter().fold(0.0, |acc, x| acc + f(*x))
-    } else if n <= PW_BLOCK {
-        let mut r = [0.0; 8];
-        for (r, x) in r.iter_mut().zip(v) {
-            *r = f(*x);
-        }
-        let whole = n - n % 8;
-        for c in v[8..whole].chunks_exact(8) {
-            for (r, x) in r.iter_mut().zip(c) {
-                *r += f(*x);
-            }
-        }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for x in &v[whole..] {
-            res += f(*x);
-        }
-        res
-    } else {
-        let half = n / 2;
-        let (a, b) = v.split_at(half - half % 8);
-        pairwise(a, f) + pairwise(b, f)
-    }
 }
 
 /// The values that are not NaN.

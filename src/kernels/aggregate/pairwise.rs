@@ -19,7 +19,7 @@ const BUFSIZE: usize = 8192;
 /// NumPy's `pairwise_sum` of `f` over `v`, compiled for AVX2 when the CPU
 /// has it (the leaves' eight accumulators are then two vectors, and the
 /// conversions of a leaf vector instructions).
-fn pairwise<T: Copy>(v: &[T], f: &impl Fn(T) -> f64) -> f64 {
+pub(crate) fn pairwise<T: Copy>(v: &[T], f: &impl Fn(T) -> f64) -> f64 {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2, checked just above.
