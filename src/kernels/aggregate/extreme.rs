@@ -101,9 +101,12 @@ fn best_and_nans<const MAX: bool>(v: &[f64]) -> (f64, usize) {
     let (rows, rest) = v.as_chunks::<L>();
     let mut acc = [init; L];
     let mut nans = [0u64; L];
+    // Plain compares in the lanes (one vector min/max each); the sign of a
+    // zero best is settled afterwards, which keeps the loop at memory speed.
     for row in rows {
         for ((a, n), x) in acc.iter_mut().zip(&mut nans).zip(row) {
-            *a = pick_number::<MAX>(*a, *x);
+            let better = if MAX { *x > *a } else { *x < *a };
+            *a = if better { *x } else { *a };
             *n += u64::from(x.is_nan());
         }
     }
@@ -112,6 +115,13 @@ fn best_and_nans<const MAX: bool>(v: &[f64]) -> (f64, usize) {
     for x in rest {
         best = pick_number::<MAX>(best, *x);
         nan += usize::from(x.is_nan());
+    }
+    if best == 0.0 {
+        // -0.0 wins a min and 0.0 a max when both are there.
+        let want = if MAX { 0.0f64 } else { -0.0f64 };
+        if v.iter().any(|x| x.to_bits() == want.to_bits()) {
+            best = want;
+        }
     }
     (best, nan)
 }
