@@ -448,29 +448,40 @@ pub(super) fn multi_key(b: &mut Bench, n: usize) -> Res<()> {
             .map(|j| b.randint(n / k, "0", "4294967296", 100 + j as u64))
             .collect::<Res<Vec<_>>>()?;
         let bytes = 8.0 * (k * (n / k)) as f64;
-        if b.want(&names[0]) {
-            let t = b.time(false, || {
-                clock(|| coargsort(b, &keys, "pdarray")).map(|(t, _)| t)
-            });
-            b.row(&names[0], n, bytes, t, None);
-        }
-        if b.want(&names[1]) {
-            let t = b.time(false, || {
-                clock(|| {
-                    for x in groupby(b, &keys, "pdarray", false)? {
-                        b.delete(&x);
-                    }
-                    Ok(())
-                })
-                .map(|(t, _)| t)
-            });
-            b.row(&names[1], n, bytes, t, None);
-        }
-        for x in &keys {
-            b.delete(x);
-        }
+        coargsort_and_groupby(b, &names, n, bytes, &keys, "pdarray");
     }
     Ok(())
+}
+
+/// The rows `names[0]` (coargsort of `keys`) and `names[1]` (a GroupBy of
+/// them) for `bytes`, then the keys deleted.
+pub(super) fn coargsort_and_groupby(
+    b: &mut Bench,
+    names: &[String],
+    n: usize,
+    bytes: f64,
+    keys: &[String],
+    ty: &str,
+) {
+    if b.want(&names[0]) {
+        let t = b.time(false, || clock(|| coargsort(b, keys, ty)).map(|(t, _)| t));
+        b.row(&names[0], n, bytes, t, None);
+    }
+    if b.want(&names[1]) {
+        let t = b.time(false, || {
+            clock(|| {
+                for x in groupby(b, keys, ty, false)? {
+                    b.delete(&x);
+                }
+                Ok(())
+            })
+            .map(|(t, _)| t)
+        });
+        b.row(&names[1], n, bytes, t, None);
+    }
+    for x in keys {
+        b.delete(x);
+    }
 }
 
 /// setops.py: intersect1d, union1d, setxor1d, setdiff1d of two random int64

@@ -55,27 +55,7 @@ pub(super) fn str_multi(b: &mut Bench, n: usize) -> Res<()> {
             .collect::<Res<Vec<_>>>()?;
         let bytes = made.iter().map(|m| m.1).sum::<usize>() as f64;
         let keys: Vec<String> = made.into_iter().map(|m| m.0).collect();
-        if b.want(&names[0]) {
-            let t = b.time(false, || {
-                clock(|| coargsort(b, &keys, "Strings")).map(|(t, _)| t)
-            });
-            b.row(&names[0], n, bytes, t, None);
-        }
-        if b.want(&names[1]) {
-            let t = b.time(false, || {
-                clock(|| {
-                    for x in groupby(b, &keys, "Strings", false)? {
-                        b.delete(&x);
-                    }
-                    Ok(())
-                })
-                .map(|(t, _)| t)
-            });
-            b.row(&names[1], n, bytes, t, None);
-        }
-        for x in &keys {
-            b.delete(x);
-        }
+        coargsort_and_groupby(b, &names, n, bytes, &keys, "Strings");
     }
     Ok(())
 }
