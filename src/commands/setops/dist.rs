@@ -199,12 +199,27 @@ pub(crate) fn unique_of_keys(
         _ => rows.iter().any(|k| k[i] != k[i - 1]),
     });
     drop(rows);
-    let firsts: Vec<i64> = starts.iter().map(|s| perm[*s]).collect();
+    let firsts = starts.iter().map(|s| perm[*s]).collect();
+    let groups = return_groups.then(|| {
+        let segments = starts.iter().map(|s| (range.start + s) as i64).collect();
+        (perm, segments)
+    });
+    groups_reply(ctx, n, firsts, groups)
+}
+
+/// `unique`'s reply: the first index of each group (this rank's piece),
+/// and with `groups` (the permutation's block of `n` and this rank's group
+/// starts) the `perm+segments+firsts` triple.
+pub(crate) fn groups_reply(
+    ctx: &Ctx,
+    n: usize,
+    firsts: Vec<i64>,
+    groups: Option<(Vec<i64>, Vec<i64>)>,
+) -> R<Reply> {
     let firsts = new_pieces(ctx, ArrayData::Int64(firsts))?;
-    if !return_groups {
+    let Some((perm, segments)) = groups else {
         return Ok(Reply::normal(store(ctx, firsts)));
-    }
-    let segments: Vec<i64> = starts.iter().map(|s| (range.start + s) as i64).collect();
+    };
     let perm = new_block(ctx, n, ArrayData::Int64(perm))?;
     let segments = new_pieces(ctx, ArrayData::Int64(segments))?;
     let msg = [perm, segments, firsts]

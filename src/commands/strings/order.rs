@@ -17,7 +17,7 @@
 //! [`crate::dist::string_sort`], and membership routes strings by hash.
 
 use super::super::sorting::{
-    coargsort_dist, key_lists, new_block, new_pieces, scratch, sort_keys, sort_scratch, store,
+    coargsort_dist, key_lists, new_block, scratch, sort_keys, sort_scratch, store,
 };
 use crate::commands::{CommandMap, Ctx, Kind};
 use crate::dist::{exchange, string_sort};
@@ -253,19 +253,14 @@ fn unique_strings(ctx: &Ctx, s: &StringsEntry, return_groups: bool) -> Result<Re
         let (pos0, _) = exchange::exscan_sum(ctx.comm, sorted.idx.len() as u64)?;
         (sorted.idx, pos0 as usize, starts)
     };
-    let firsts: Vec<i64> = starts.iter().map(|&i| perm[i] as i64).collect();
-    let firsts = new_pieces(ctx, ArrayData::Int64(firsts))?;
-    if !return_groups {
-        return Ok(Reply::normal(store(ctx, firsts)));
-    }
-    let segments: Vec<i64> = starts.iter().map(|&i| (pos0 + i) as i64).collect();
-    let perm = exchange::rebalance(ctx.comm, kernels::map(&perm, |p| p as i64))?;
-    let perm = new_block(ctx, n, ArrayData::Int64(perm))?;
-    let segments = new_pieces(ctx, ArrayData::Int64(segments))?;
-    let msg = [perm, segments, firsts]
-        .into_iter()
-        .map(|e| store(ctx, e))
-        .collect::<Vec<_>>()
-        .join("+");
-    Ok(Reply::normal(msg))
+    let firsts = starts.iter().map(|&i| perm[i] as i64).collect();
+    let groups = if return_groups {
+        let segments = starts.iter().map(|&i| (pos0 + i) as i64).collect();
+        // The sorted pieces differ in length from the blocks.
+        let perm = exchange::rebalance(ctx.comm, kernels::map(&perm, |p| p as i64))?;
+        Some((perm, segments))
+    } else {
+        None
+    };
+    super::super::setops::groups_reply(ctx, n, firsts, groups)
 }
