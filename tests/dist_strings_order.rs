@@ -27,6 +27,12 @@ fn results_match_references_at_every_rank_count() {
                 check_broadcast(&c, &w, &format!("n={n} ranks={ranks}"));
             }
         }
+        // Short strings: the packed grouping keys.
+        for max in [8, 15] {
+            let w = short_words(20_001, max, max);
+            check_all(&c, &w, &w[..40], &format!("short {max} ranks={ranks}"));
+            check_broadcast(&c, &w, &format!("short {max} ranks={ranks}"));
+        }
         // One string repeated throughout: the splitters must still spread it.
         let same = vec!["one string, longer than sixteen".to_string(); 70_001];
         check_all(&c, &same, &same[..2], &format!("all equal ranks={ranks}"));

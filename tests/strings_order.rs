@@ -79,6 +79,12 @@ fn generated_cases_match_references() {
         .map(|i| format!("0123456789abcdefghij{}", (i * 37) % 101))
         .collect();
     check_all(&c, &tails, &tails[..50], "long tails");
+    // Short strings: packed into one number (up to 8 bytes) or two.
+    for max in [8, 15] {
+        let w = short_words(3000, max, max);
+        check_all(&c, &w, &w[..40], &format!("short {max}"));
+        check_broadcast(&c, &w, &format!("short {max}"));
+    }
 }
 
 #[test]

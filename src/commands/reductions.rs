@@ -6,8 +6,9 @@
 //!
 //! Result types are NumPy's: sum and product of bool or int64 give int64
 //! and of uint64 or uint8 give uint64 (wrapping on overflow, as NumPy);
-//! min and max keep the type (a NaN wins unless `skipNan`; an empty array
-//! is an error; of -0.0 and 0.0 a min gives -0.0 and a max 0.0, where
+//! min and max keep the type (a NaN wins unless `skipNan`; of an empty
+//! array they give the type's largest and smallest values, as the original
+//! server does where NumPy refuses; of -0.0 and 0.0 a min gives -0.0 and a max 0.0, where
 //! NumPy's pick depends on its SIMD lanes); any and all give bool (NaN
 //! counts as true). With `skipNan`, NaNs are left out of float sums,
 //! products, minima and maxima. A float product is multiplied in lanes
@@ -127,17 +128,11 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
         false
     };
     let entry = ctx.typed_array(args, "x", dtype)?;
-    let empty = || {
-        let what = if red == Red::Max {
-            "maximum"
-        } else {
-            "minimum"
-        };
-        CommandError::value(format!(
-            "zero-size array to reduction operation {what} which has no identity"
-        ))
-    };
-    // Decided on the global size, so every rank fails alike.
+    // An empty array's min is the type's largest value and its max the
+    // smallest, as in the original server (its reductions start from those
+    // identities; the client relies on it, e.g. copying an empty
+    // Categorical checks `codes.min() < 0`). NumPy refuses instead.
+    // Decided on the global size, so every rank answers alike.
     let global_empty = entry.size() == 0;
     let max = red == Red::Max;
     let int = |x: i64| format!("int64 {x}");
@@ -184,27 +179,30 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
         }
         (ArrayData::Int64(v), Red::Sum) => int(over_ranks(ctx, int_sum(v), i64::wrapping_add)?),
         (ArrayData::Int64(v), Red::Prod) => int(over_ranks(ctx, int_prod(v), i64::wrapping_mul)?),
-        (ArrayData::Int64(v), _) => int(ext(ctx, v, max)?.ok_or_else(empty)?),
+        (ArrayData::Int64(v), _) => {
+            int(ext(ctx, v, max)?.unwrap_or(if max { i64::MIN } else { i64::MAX }))
+        }
         (ArrayData::UInt64(v), Red::Sum) => uint(over_ranks(ctx, int_sum(v), u64::wrapping_add)?),
         (ArrayData::UInt64(v), Red::Prod) => uint(over_ranks(ctx, int_prod(v), u64::wrapping_mul)?),
-        (ArrayData::UInt64(v), _) => uint(ext(ctx, v, max)?.ok_or_else(empty)?),
+        (ArrayData::UInt64(v), _) => {
+            uint(ext(ctx, v, max)?.unwrap_or(if max { 0 } else { u64::MAX }))
+        }
         (ArrayData::UInt8(v), Red::Sum) => uint(over_ranks(ctx, sum_u8(v), u64::wrapping_add)?),
         (ArrayData::UInt8(v), Red::Prod) => uint(over_ranks(ctx, u8_prod(v), u64::wrapping_mul)?),
-        (ArrayData::UInt8(v), _) => format!("uint8 {}", ext(ctx, v, max)?.ok_or_else(empty)?),
+        (ArrayData::UInt8(v), _) => {
+            let x = ext(ctx, v, max)?.unwrap_or(if max { 0 } else { u8::MAX });
+            format!("uint8 {x}")
+        }
         (ArrayData::Bool(v), Red::Sum) => {
             int(over_ranks(ctx, count_true(v) as i64, i64::wrapping_add)?)
         }
         (ArrayData::Bool(v), Red::Prod) => int(over_ranks(ctx, bool_all(v), and)? as i64),
-        (ArrayData::Bool(v), _) => {
-            if global_empty {
-                return Err(empty());
-            }
-            boolean(if max {
-                over_ranks(ctx, bool_any(v), or)?
-            } else {
-                over_ranks(ctx, bool_all(v), and)?
-            })
-        }
+        // Empty: all() is True (min) and any() False (max), the identities.
+        (ArrayData::Bool(v), _) => boolean(if max {
+            over_ranks(ctx, bool_any(v), or)?
+        } else {
+            over_ranks(ctx, bool_all(v), and)?
+        }),
         // NumPy's pairwise order, so `a.sum()` equals `np.sum` (and
         // `np.nansum`, which sums with NaNs replaced by 0) bit for bit.
         (ArrayData::Float64(v), Red::Sum) => {
@@ -222,7 +220,7 @@ fn reduce(args: &Args, ctx: &Ctx, red: Red) -> Result<Reply, CommandError> {
             let local = extreme_f64(v, max, skip_nan);
             match over_ranks_opt(ctx, local, move |x, y| pick_f64(max, x, y))? {
                 Some(x) => real(x),
-                None if global_empty => return Err(empty()),
+                None if global_empty => real(if max { -f64::MAX } else { f64::MAX }),
                 None => real(f64::NAN),
             }
         }

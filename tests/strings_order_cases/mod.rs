@@ -1,6 +1,7 @@
 //! Shared by strings_order.rs and dist_strings_order.rs: the order family's
 //! commands on generated strings, each checked against values computed here
-//! (std's sort, hash sets, XXH3-128 from the xxhash crate).
+//! (std's sort, hash sets, SipHash-2-4 from the siphasher crate, and the
+//! original server's grouping order written out again below).
 
 use std::collections::HashSet;
 
@@ -52,6 +53,63 @@ pub fn ref_argsort(w: &[String]) -> Vec<usize> {
     p
 }
 
+/// `n` strings of at most `max` lowercase letters (many repeated), for the
+/// packed grouping keys of strings shorter than 16 bytes.
+pub fn short_words(n: usize, seed: u64, max: u64) -> Vec<String> {
+    let mut r = Rng(seed | 1);
+    (0..n)
+        .map(|_| {
+            let x = r.next();
+            let len = x % (max + 1);
+            (0..len)
+                .map(|k| (b'a' + ((x >> (8 + 2 * k)) % 3) as u8) as char)
+                .collect()
+        })
+        .collect()
+}
+
+/// SipHash-2-4-128, key bytes 0..16, of the string and its NUL, each half
+/// of the output read big-endian: the original server's string hash.
+pub fn sip(s: &str) -> [u64; 2] {
+    use siphasher::sip128::{Hasher128, SipHasher24};
+    use std::hash::Hasher;
+    let key: Vec<u8> = (0..16).collect();
+    let mut h = SipHasher24::new_with_key(&key.try_into().unwrap());
+    h.write(s.as_bytes());
+    h.write(&[0]);
+    let b = h.finish128().as_bytes();
+    [
+        u64::from_be_bytes(b[..8].try_into().unwrap()),
+        u64::from_be_bytes(b[8..].try_into().unwrap()),
+    ]
+}
+
+/// The original server's order of the groups of one Strings key: strings
+/// all shorter than 16 bytes by their bytes as big-endian numbers (whole
+/// when none is longer than 8, else first half and rest), else by hash.
+pub fn ref_group_order(w: &[String]) -> Vec<usize> {
+    let num = |b: &[u8]| b.iter().fold(0u64, |n, &x| n * 256 + x as u64);
+    let longest = w.iter().map(String::len).max().unwrap_or(0);
+    let key = |s: &String| -> [u64; 2] {
+        let b = s.as_bytes();
+        match longest {
+            0..=8 => [num(b), 0],
+            9..=15 => [num(&b[..b.len() / 2]), num(&b[b.len() / 2..])],
+            _ => sip(s),
+        }
+    };
+    let mut p: Vec<usize> = (0..w.len()).collect();
+    p.sort_by_key(|&i| key(&w[i]));
+    p
+}
+
+/// The original's `segmentedGroup` permutation: stable by hash.
+fn ref_hash_order(w: &[String]) -> Vec<usize> {
+    let mut p: Vec<usize> = (0..w.len()).collect();
+    p.sort_by_key(|&i| sip(&w[i]));
+    p
+}
+
 /// Runs every command of the family on `w` (and `probes` for in1d) and
 /// checks each result.
 pub fn check_all(c: &Client, w: &[String], probes: &[String], what: &str) {
@@ -71,8 +129,8 @@ pub fn check_all(c: &Client, w: &[String], probes: &[String], what: &str) {
         "segmentedGroup",
         &[("objType", "str", "Strings"), ("obj", "str", &name)],
     );
-    assert_eq!(grp, ints(&order), "group {what}");
-    // segmentedHash: XXH3-128, high word first.
+    assert_eq!(grp, ints(&ref_hash_order(w)), "group {what}");
+    // segmentedHash: the original's SipHash, first half first.
     let msg = c
         .cmd(
             "segmentedHash",
@@ -83,18 +141,15 @@ pub fn check_all(c: &Client, w: &[String], probes: &[String], what: &str) {
     assert!(msg.contains(" uint64 "), "{msg}");
     let h = created_names(&msg);
     let (hi, lo) = (get(c, "uint64", &h[0]), get(c, "uint64", &h[1]));
-    let want: Vec<u128> = w
-        .iter()
-        .map(|s| xxhash_rust::xxh3::xxh3_128(s.as_bytes()))
-        .collect();
+    let want: Vec<[u64; 2]> = w.iter().map(|s| sip(s)).collect();
     assert_eq!(
         hi,
-        Vals::U(want.iter().map(|x| (x >> 64) as u64).collect()),
+        Vals::U(want.iter().map(|x| x[0]).collect()),
         "hash {what}"
     );
     assert_eq!(
         lo,
-        Vals::U(want.iter().map(|x| *x as u64).collect()),
+        Vals::U(want.iter().map(|x| x[1]).collect()),
         "hash {what}"
     );
     // segmentedIn1d both ways round.
@@ -116,7 +171,9 @@ pub fn check_all(c: &Client, w: &[String], probes: &[String], what: &str) {
         let want: Vec<bool> = prefs.iter().map(|p| set.contains(p) != invert).collect();
         assert_eq!(got, Vals::B(want), "in1d invert={invert} {what}");
     }
-    // unique with groups, then GroupBy.size through sizeReduction.
+    // unique with groups (in the original's group order), then
+    // GroupBy.size through sizeReduction.
+    let order = ref_group_order(w);
     let starts: Vec<usize> = (0..n)
         .filter(|&i| i == 0 || w[order[i]] != w[order[i - 1]])
         .collect();
@@ -203,13 +260,15 @@ pub fn check_broadcast(c: &Client, w: &[String], what: &str) {
         )
         .normal(),
     );
-    let order = ref_argsort(w);
-    let mut distinct: Vec<&String> = w.iter().collect();
-    distinct.sort();
+    let order = ref_group_order(w);
+    // The distinct strings in group order, and each one's group number.
+    let mut distinct: Vec<&String> = order.iter().map(|&i| &w[i]).collect();
     distinct.dedup();
+    let group: std::collections::HashMap<&String, usize> =
+        distinct.iter().enumerate().map(|(g, s)| (*s, g)).collect();
     let vals: Vec<i64> = (0..distinct.len() as i64).map(|g| g * 10 + 1).collect();
     let vname = put(c, &Vals::I(vals.clone()));
-    let group_of = |s: &String| vals[distinct.binary_search(&s).unwrap()];
+    let group_of = |s: &String| vals[group[s]];
     let n = w.len().to_string();
     for permute in [false, true] {
         let got = result_of(

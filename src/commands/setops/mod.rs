@@ -24,7 +24,7 @@
 
 mod dist;
 
-pub(crate) use dist::{groups_reply, unique_of_keys};
+pub(crate) use dist::unique_of_keys;
 
 use super::sorting::{
     Domain, gather, key_arrays, keys_in, new_array, new_block, same_kind, scratch, sort_data,

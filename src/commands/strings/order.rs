@@ -1,17 +1,21 @@
 //! Ordering and deduplicating strings:
 //!
-//! * `segmentedHash` (`objType`, `obj`): XXH3-128 of each string as two
-//!   uint64 arrays, `created <high>+created <low>`. A string's hash depends on
-//!   its bytes only, so it is the same at any number of ranks.
-//! * `argsortStrings` (`name`, `algoName`) and `segmentedGroup` (`objType`,
-//!   `obj`): the stable byte-wise lexicographic sorting permutation (a
-//!   grouping permutation is any that makes equal strings adjacent; the
-//!   sorting one is, and it does not depend on the rank count).
+//! * `segmentedHash` (`objType`, `obj`): the original server's SipHash-128
+//!   of each string as two uint64 arrays, `created <first>+created <second>`
+//!   (the same values as the original's, at any number of ranks).
+//! * `argsortStrings` (`name`, `algoName`): the stable byte-wise
+//!   lexicographic sorting permutation.
+//! * `segmentedGroup` (`objType`, `obj`): the original's grouping
+//!   permutation, the stable sort of the hashes.
 //! * `segmentedIn1d` (`objType`, `obj`, `otherType`, `other`, `invert`).
-//! * `unique` and `coargsort` whose keys include Strings (their handlers in
-//!   setops and sorting hand over here): each Strings key becomes the number
-//!   of distinct strings below each string, an order-preserving `u64` key, so
-//!   strings sort lexicographically among numeric keys.
+//! * `unique` of one Strings key: groups in the original's order (packed
+//!   bytes of short strings, else hashes: `order::GroupKeys`), so
+//!   Categorical categories and GroupBy keys come out as the original's.
+//! * `unique` and `coargsort` of several keys among which Strings (their
+//!   handlers in setops and sorting hand over here): each Strings key
+//!   becomes the number of distinct strings below each string, an
+//!   order-preserving `u64` key, so strings sort lexicographically among
+//!   numeric keys (the original packs or hashes these too; not matched yet).
 //!
 //! With several ranks the sorts are the sample sort of
 //! [`crate::dist::string_sort`], and membership routes strings by hash.
@@ -114,10 +118,18 @@ pub fn argsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     permutation_reply(ctx, &s)
 }
 
+/// `segmentedGroup`: the original's grouping permutation, which sorts the
+/// strings' hashes ([`order::hash128`]), stable among equal ones.
 pub fn group(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     check_obj_type(args, "objType", ctx)?;
     let s = ctx.strings(args, "obj")?;
-    permutation_reply(ctx, &s)
+    let _scratch = scratch(
+        ctx,
+        sort_scratch(s.local_len()).saturating_add(16 * s.local_len() as u64),
+    )?;
+    let (a, b) = order::hash128(s.view());
+    let perm = coargsort_dist(ctx, &[a, b], s.size)?;
+    Ok(ctx.created(new_block(ctx, s.size, ArrayData::Int64(perm))?))
 }
 
 pub fn in1d(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
@@ -232,35 +244,24 @@ pub fn unique(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     super::super::setops::unique_of_keys(ctx, keys, n, return_groups, assume_sorted)
 }
 
-/// `unique` of one Strings key: the groups come straight from the sorted
-/// strings (no second sort of dense ranks).
+/// The key columns that order one Strings key's groups as the original
+/// server orders them ([`order::GroupKeys`]), this rank's block of each.
+fn original_group_keys(ctx: &Ctx, s: &StringsEntry) -> R<Vec<Vec<u64>>> {
+    let (longest, inner_nul) = order::longest_and_inner_nul(s.view());
+    // Both in one word: the length doubled, its low bit the NUL flag.
+    let all = exchange::allgather(ctx.comm, (longest as u64) << 1 | u64::from(inner_nul))?;
+    let longest = (all.iter().max().unwrap_or(&0) >> 1) as usize;
+    let inner_nul = all.iter().any(|x| x & 1 != 0);
+    Ok(order::GroupKeys::for_strings(longest, inner_nul).columns(s.view()))
+}
+
+/// `unique` of one Strings key, its groups in the original server's order
+/// (what Categorical's categories and GroupBy's unique keys come out in).
 fn unique_strings(ctx: &Ctx, s: &StringsEntry, return_groups: bool) -> Result<Reply, CommandError> {
-    let _scratch = scratch(ctx, sort_memory(s))?;
-    let n = s.size;
-    // This rank's piece of the permutation, where it starts globally, and
-    // the positions in it where groups start.
-    let (perm, pos0, starts) = if ctx.ranks() == 1 {
-        let v = s.view();
-        let perm = order::argsort(v);
-        let starts: Vec<usize> = (0..perm.len())
-            .filter(|&i| i == 0 || v.get(perm[i] as usize) != v.get(perm[i - 1] as usize))
-            .collect();
-        (perm, 0, starts)
-    } else {
-        let start = ctx.local_range(n).start;
-        let sorted = string_sort::sort(ctx.comm, s.view(), start)?;
-        let starts = string_sort::run_starts(ctx.comm, sorted.view())?;
-        let (pos0, _) = exchange::exscan_sum(ctx.comm, sorted.idx.len() as u64)?;
-        (sorted.idx, pos0 as usize, starts)
-    };
-    let firsts = starts.iter().map(|&i| perm[i] as i64).collect();
-    let groups = if return_groups {
-        let segments = starts.iter().map(|&i| (pos0 + i) as i64).collect();
-        // The sorted pieces differ in length from the blocks.
-        let perm = exchange::rebalance(ctx.comm, kernels::map(&perm, |p| p as i64))?;
-        Some((perm, segments))
-    } else {
-        None
-    };
-    super::super::setops::groups_reply(ctx, n, firsts, groups)
+    let _scratch = scratch(
+        ctx,
+        sort_scratch(s.local_len()).saturating_add(16 * s.local_len() as u64),
+    )?;
+    let keys = original_group_keys(ctx, s)?;
+    super::super::setops::unique_of_keys(ctx, keys, s.size, return_groups, false)
 }

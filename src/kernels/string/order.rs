@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::Strs;
 use crate::dist::sort::Item;
@@ -35,16 +35,91 @@ pub fn prefix(s: &[u8], depth: usize) -> u64 {
     }
 }
 
-/// The 128-bit XXH3 of each string: (high words, low words).
+/// The original server's hash of each string, as `segmentedHash` returns
+/// it: SipHash-2-4 with 128-bit output, key bytes 0..16, over the string's
+/// bytes and its NUL, each half of the 16 output bytes read big-endian
+/// (first half, second half). The values are the original's, so hashes
+/// users keep or compare agree across the two servers, and grouping by
+/// them orders groups as the original does.
 pub fn hash128(s: Strs) -> (Vec<u64>, Vec<u64>) {
-    let h: Vec<u128> = kernels::build(s.len(), |start, chunk| {
+    let h: Vec<[u64; 2]> = kernels::build(s.len(), |start, chunk| {
         for (k, o) in chunk.iter_mut().enumerate() {
-            o.write(xxh3_128(s.get(start + k)));
+            o.write(sip128(s.with_nul(start + k)));
         }
     });
-    let hi = kernels::map(&h, |x| (x >> 64) as u64);
-    let lo = kernels::map(&h, |x| x as u64);
-    (hi, lo)
+    (kernels::map(&h, |x| x[0]), kernels::map(&h, |x| x[1]))
+}
+
+/// SipHash-2-4-128 of `b` as the original reports it (see [`hash128`]).
+pub fn sip128(b: &[u8]) -> [u64; 2] {
+    use siphasher::sip128::{Hasher128, SipHasher24};
+    use std::hash::Hasher;
+    const KEY: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    let mut h = SipHasher24::new_with_key(&KEY);
+    h.write(b);
+    let out = h.finish128().as_bytes();
+    let half = |r: std::ops::Range<usize>| u64::from_be_bytes(out[r].try_into().expect("8 bytes"));
+    [half(0..8), half(8..16)]
+}
+
+/// How the original server orders the groups of one Strings key (in
+/// `unique`, so in GroupBy and Categorical): by key columns it derives from
+/// the strings, sorted as unsigned integers. Strings all shorter than 16
+/// bytes are packed: each string's bytes read as one big-endian number
+/// (right-aligned, so a shorter string is a smaller number) when none is
+/// longer than 8 bytes, else its first `len / 2` bytes and its other bytes
+/// as two such numbers. Longer strings are ordered by [`hash128`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupKeys {
+    Packed1,
+    Packed2,
+    Hashed,
+}
+
+impl GroupKeys {
+    /// The keys for strings whose longest has `max_len` bytes. Packing is
+    /// one-to-one only for strings without NULs inside (text from
+    /// `decode` to UTF-16 has them), so those are hashed instead.
+    pub fn for_strings(max_len: usize, inner_nul: bool) -> Self {
+        match max_len {
+            _ if inner_nul => GroupKeys::Hashed,
+            0..=8 => GroupKeys::Packed1,
+            9..=15 => GroupKeys::Packed2,
+            _ => GroupKeys::Hashed,
+        }
+    }
+
+    /// The key columns of `s`.
+    pub fn columns(self, s: Strs) -> Vec<Vec<u64>> {
+        let packed = |b: &[u8]| b.iter().fold(0u64, |n, &x| (n << 8) | u64::from(x));
+        match self {
+            GroupKeys::Packed1 => vec![kernels::tabulate(s.len(), 0, |i| packed(s.get(i)))],
+            GroupKeys::Packed2 => {
+                let halves: Vec<[u64; 2]> = kernels::tabulate(s.len(), 0, |i| {
+                    let b = s.get(i);
+                    let (x, y) = b.split_at(b.len() / 2);
+                    [packed(x), packed(y)]
+                });
+                vec![
+                    kernels::map(&halves, |h| h[0]),
+                    kernels::map(&halves, |h| h[1]),
+                ]
+            }
+            GroupKeys::Hashed => {
+                let (a, b) = hash128(s);
+                vec![a, b]
+            }
+        }
+    }
+}
+
+/// The longest string of `s` (bytes, NUL not counted) and whether any
+/// holds a NUL before its end.
+pub fn longest_and_inner_nul(s: Strs) -> (usize, bool) {
+    let longest = kernels::map_ranges(s.len(), |r| r.map(|i| s.get(i).len()).max().unwrap_or(0));
+    let longest = longest.into_iter().max().unwrap_or(0);
+    // Every string ends in one NUL; any more are inside strings.
+    (longest, super::count_nuls(s.bytes) > s.len())
 }
 
 /// The 64-bit XXH3 of each string (routing and hash sets).
@@ -245,6 +320,51 @@ pub fn member(a: Strs, b: Strs, invert: bool) -> Vec<bool> {
 mod tests {
     use super::*;
     use crate::kernels::string::StrsBuilder;
+
+    /// SipHash-2-4-128's reference vectors (key bytes 0..16, message
+    /// bytes 0..i), each half read big-endian as the original does.
+    #[test]
+    fn sip128_gives_the_reference_vectors() {
+        let vectors: [[u64; 2]; 4] = [
+            [0xa381_7f04_ba25_a8e6, 0x6df6_7214_c755_0293],
+            [0xda87_c1d8_6b99_af44, 0x3476_5911_9b22_fc45],
+            [0x8177_228d_a4a4_5dc7, 0xfca3_8bde_f60a_ffe4],
+            [0x9c70_b60c_5267_a94e, 0x5f33_b6b0_2985_ed51],
+        ];
+        for (i, want) in vectors.iter().enumerate() {
+            let msg: Vec<u8> = (0..i as u8).collect();
+            assert_eq!(sip128(&msg), *want, "vector {i}");
+        }
+        // A string is hashed with its NUL: "" is the message [0].
+        let (o, b) = block(&[Vec::new()]);
+        assert_eq!(
+            hash128(Strs::new(&o, &b)),
+            (vec![vectors[1][0]], vec![vectors[1][1]])
+        );
+    }
+
+    #[test]
+    fn group_keys_pack_short_strings_and_hash_the_rest() {
+        assert_eq!(GroupKeys::for_strings(0, false), GroupKeys::Packed1);
+        assert_eq!(GroupKeys::for_strings(8, false), GroupKeys::Packed1);
+        assert_eq!(GroupKeys::for_strings(9, false), GroupKeys::Packed2);
+        assert_eq!(GroupKeys::for_strings(15, false), GroupKeys::Packed2);
+        assert_eq!(GroupKeys::for_strings(16, false), GroupKeys::Hashed);
+        assert_eq!(GroupKeys::for_strings(3, true), GroupKeys::Hashed);
+        let (o, b) = block(&[b"ab".to_vec(), b"abcde".to_vec(), Vec::new()]);
+        let s = Strs::new(&o, &b);
+        assert_eq!(
+            GroupKeys::Packed1.columns(s),
+            vec![vec![0x6162, 0x61_6263_6465, 0]]
+        );
+        assert_eq!(
+            GroupKeys::Packed2.columns(s),
+            vec![vec![0x61, 0x6162, 0], vec![0x62, 0x63_6465, 0]]
+        );
+        assert_eq!(longest_and_inner_nul(s), (5, false));
+        let (o, b) = block(&[b"a\0b".to_vec()]);
+        assert_eq!(longest_and_inner_nul(Strs::new(&o, &b)), (3, true));
+    }
 
     fn block(words: &[Vec<u8>]) -> (Vec<u64>, Vec<u8>) {
         let mut b = StrsBuilder::default();
