@@ -91,19 +91,22 @@ fn arg<T: Copy>(v: &[T], better: impl Fn(T, T) -> bool) -> Option<usize> {
 /// reply for `v` (None where the reply is an error, checked against the
 /// 1-rank text instead).
 fn expected(v: &Vals, skip_nan: bool) -> Vec<(&'static str, Option<String>)> {
+    /// `empty`: the min and max of no values (the original server's
+    /// identities: the type's largest and smallest values).
     fn ord<T: Copy + Ord + std::fmt::Display>(
         v: &[T],
         ty: &str,
         sum: String,
         prod: String,
         nz: impl Fn(T) -> bool,
+        empty: (T, T),
     ) -> Vec<(&'static str, Option<String>)> {
-        let text = |x: Option<T>| x.map(|x| format!("{ty} {x}"));
+        let text = |x: T| Some(format!("{ty} {x}"));
         vec![
             ("sum", Some(sum)),
             ("prod", Some(prod)),
-            ("min", text(v.iter().copied().min())),
-            ("max", text(v.iter().copied().max())),
+            ("min", text(v.iter().copied().min().unwrap_or(empty.0))),
+            ("max", text(v.iter().copied().max().unwrap_or(empty.1))),
             ("any", Some(b(v.iter().any(|x| nz(*x))))),
             ("all", Some(b(v.iter().all(|x| nz(*x))))),
             ("argmin", arg(v, |a, b| a < b).map(|i| format!("int64 {i}"))),
@@ -118,6 +121,7 @@ fn expected(v: &Vals, skip_nan: bool) -> Vec<(&'static str, Option<String>)> {
             format!("int64 {}", x.iter().fold(0i64, |a, y| a.wrapping_add(*y))),
             format!("int64 {}", x.iter().fold(1i64, |a, y| a.wrapping_mul(*y))),
             |y| y != 0,
+            (i64::MAX, i64::MIN),
         ),
         Vals::U(x) => ord(
             x,
@@ -125,6 +129,7 @@ fn expected(v: &Vals, skip_nan: bool) -> Vec<(&'static str, Option<String>)> {
             format!("uint64 {}", x.iter().fold(0u64, |a, y| a.wrapping_add(*y))),
             format!("uint64 {}", x.iter().fold(1u64, |a, y| a.wrapping_mul(*y))),
             |y| y != 0,
+            (u64::MAX, 0),
         ),
         Vals::U8(x) => ord(
             x,
@@ -135,6 +140,7 @@ fn expected(v: &Vals, skip_nan: bool) -> Vec<(&'static str, Option<String>)> {
                 x.iter().fold(1u64, |a, y| a.wrapping_mul(*y as u64))
             ),
             |y| y != 0,
+            (u8::MAX, 0),
         ),
         Vals::B(x) => {
             let mut e = ord(
@@ -143,10 +149,10 @@ fn expected(v: &Vals, skip_nan: bool) -> Vec<(&'static str, Option<String>)> {
                 format!("int64 {}", x.iter().filter(|y| **y).count()),
                 format!("int64 {}", x.iter().all(|y| *y) as i64),
                 |y| y,
+                (true, false),
             );
-            let t = |o: Option<bool>| o.map(b);
-            e[2].1 = t(x.iter().copied().min());
-            e[3].1 = t(x.iter().copied().max());
+            e[2].1 = Some(b(x.iter().copied().min().unwrap_or(true)));
+            e[3].1 = Some(b(x.iter().copied().max().unwrap_or(false)));
             e
         }
         Vals::F(x) => {
@@ -158,7 +164,7 @@ fn expected(v: &Vals, skip_nan: bool) -> Vec<(&'static str, Option<String>)> {
             let nan = kept.iter().any(|y| y.is_nan());
             let ext = |max: bool| {
                 if x.is_empty() {
-                    None
+                    Some(real(if max { -f64::MAX } else { f64::MAX }))
                 } else if nan || kept.is_empty() {
                     Some(real(f64::NAN))
                 } else {
