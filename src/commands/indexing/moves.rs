@@ -83,32 +83,66 @@ pub(crate) fn fetch_steps(ctx: &Ctx, data: &ArrayData, n: usize, want: Steps) ->
     Ok(same_kind!(data, v => steps_of(ctx, v, here.start, &wants)?))
 }
 
+/// This rank's piece of every rank's progression travels to that rank,
+/// except its own piece, which is copied straight from its block into
+/// place (for most slices nearly all of the result: `a[:-1]`, `a[::2]`),
+/// rather than packed, exchanged and unpacked.
 fn steps_of<T: Plain>(ctx: &Ctx, local: &[T], lo: usize, wants: &[Steps]) -> R<Vec<T>> {
     let hi = lo + local.len();
+    let me = ctx.comm.rank();
+    let piece = |w: &Steps, out: &mut Vec<T>| {
+        let sl = w.slice();
+        let ks = sl.ks_within(lo, hi);
+        if ks.is_empty() {
+            return;
+        }
+        if w.step == 1 {
+            let at = sl.at(ks.start) - lo;
+            out.extend_from_slice(&local[at..at + ks.len()]);
+        } else {
+            out.extend(ks.map(|k| local[sl.at(k) - lo]));
+        }
+    };
     let mut send = Vec::new();
     let mut counts = Vec::with_capacity(wants.len());
-    for w in wants {
-        let sl = w.slice();
+    for (r, w) in wants.iter().enumerate() {
         let before = send.len();
-        send.extend(sl.ks_within(lo, hi).map(|k| local[sl.at(k) - lo]));
+        if r != me {
+            piece(w, &mut send);
+        }
         counts.push(send.len() - before);
     }
     let (got, from) = exchange::alltoallv(ctx.comm, &send, &counts)?;
-    let me = wants[ctx.comm.rank()];
-    if me.step > 0 {
+    drop(send);
+    let mine = wants[me];
+    let own = mine.slice().ks_within(lo, hi).len();
+    if own == 0 && (mine.step > 0 || from.iter().filter(|&&c| c > 0).count() <= 1) {
+        // `got` is already in progression order (`a[::-1]` at two ranks).
         return Ok(got);
     }
+    // Where each rank's piece starts in `got`.
+    let starts: Vec<usize> = from
+        .iter()
+        .scan(0, |at, c| {
+            let s = *at;
+            *at += c;
+            Some(s)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(mine.count);
     // A falling progression meets the later ranks first: the pieces go in
     // reverse rank order (each already in progression order).
-    let mut starts = Vec::with_capacity(from.len());
-    let mut at = 0;
-    for c in &from {
-        starts.push(at);
-        at += c;
-    }
-    let mut out = Vec::with_capacity(got.len());
-    for (s, c) in starts.iter().zip(&from).rev() {
-        out.extend_from_slice(&got[*s..*s + *c]);
+    let order: Vec<usize> = if mine.step > 0 {
+        (0..wants.len()).collect()
+    } else {
+        (0..wants.len()).rev().collect()
+    };
+    for r in order {
+        if r == me {
+            piece(&mine, &mut out);
+        } else {
+            out.extend_from_slice(&got[starts[r]..starts[r] + from[r]]);
+        }
     }
     Ok(out)
 }
