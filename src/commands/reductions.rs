@@ -8,9 +8,9 @@
 //! and of uint64 or uint8 give uint64 (wrapping on overflow, as NumPy);
 //! min and max keep the type (a NaN wins unless `skipNan`; of an empty
 //! array they give the type's largest and smallest values, as the original
-//! server does where NumPy refuses; of -0.0 and 0.0 a min gives -0.0 and a max 0.0, where
-//! NumPy's pick depends on its SIMD lanes); any and all give bool (NaN
-//! counts as true). With `skipNan`, NaNs are left out of float sums,
+//! server does where NumPy refuses; of -0.0 and 0.0 a min gives -0.0 and a
+//! max 0.0, where NumPy's pick depends on its SIMD lanes); any and all give
+//! bool (NaN counts as true). With `skipNan`, NaNs are left out of float sums,
 //! products, minima and maxima. A float product is multiplied in lanes
 //! (`kernels::aggregate::float_prod`), not one element after another as
 //! NumPy does, so its last bits may differ from NumPy's.
