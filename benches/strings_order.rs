@@ -16,7 +16,10 @@
 //!   single-threaded loops: the very same chunk loop run over all strings on
 //!   the calling thread, and a loop over the strings calling a memmem finder
 //!   (`starts_with` / `ends_with`) per string; the ratio is against the
-//!   faster of the two. The three are timed interleaved in every trial.
+//!   faster of the two. Ours and the chunk loop are timed interleaved;
+//!   ours is also timed after 100 ms of idle, as a command after the
+//!   client's think time runs (the idle core of this VM takes 1-4 ms to
+//!   wake).
 //!   A search of a sparse literal is bound by memory, not by the loop, so
 //!   each line also gives ours against a plain read of the same bytes on
 //!   all cores ("of the read"): where the one-thread loop already runs at
@@ -126,7 +129,12 @@ fn tempfile_path() -> (std::path::PathBuf, std::fs::File) {
     (p, f)
 }
 
+// The server's allocator, with a cache of freed blocks as the server keeps.
+#[global_allocator]
+static ALLOC: arkouda_server::alloc::CachingAlloc = arkouda_server::alloc::CachingAlloc;
+
 fn main() {
+    arkouda_server::alloc::set_limit(4 << 30);
     let n = env("BENCH_N", 10_000_000);
     let trials = env("BENCH_TRIALS", 3).max(1);
     let (offsets, bytes) = random_strings(n, 42);
@@ -239,25 +247,46 @@ fn bench_literals(s: Strs, trials: usize) {
             "{label}: kernels disagree"
         );
         let hits = want.iter().filter(|&&b| b).count();
-        let mut t = [Vec::new(), Vec::new(), Vec::new()];
-        for _ in 0..trials {
-            for (k, f) in [ours, pass, each].into_iter().enumerate() {
-                let start = Instant::now();
-                black_box(f());
-                t[k].push(start.elapsed().as_secs_f64());
-            }
-        }
-        let [ours_t, pass_t, each_t] = t.map(|mut v| {
+        let median = |mut v: Vec<f64>| {
             v.sort_by(f64::total_cmp);
             v[v.len() / 2]
-        });
+        };
+        // Ours and the same loop on one thread alternate, so load hits both
+        // alike; the slow per-string loop is timed on its own, as between
+        // its 50-150 ms calls the machine's idle second core falls asleep
+        // (see "after idle" below).
+        let (mut ours_v, mut pass_v) = (Vec::new(), Vec::new());
+        for _ in 0..trials {
+            for (f, v) in [(ours, &mut ours_v), (pass, &mut pass_v)] {
+                let start = Instant::now();
+                black_box(f());
+                v.push(start.elapsed().as_secs_f64());
+            }
+        }
+        let (ours_t, pass_t) = (median(ours_v), median(pass_v));
+        let each_t = time(trials, each);
+        // Ours as a command after the client's think time meets it: the
+        // pool idle for 100 ms first. On the 2-core VM waking the idle core
+        // costs 1-4 ms, which a one-thread loop never pays.
+        let cold_t = median(
+            (0..trials)
+                .map(|_| {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    let start = Instant::now();
+                    black_box(ours());
+                    start.elapsed().as_secs_f64()
+                })
+                .collect(),
+        );
         let best = pass_t.min(each_t);
         println!(
-            "{label:<24} ({hits} hits): ours {:.2} ms; one thread: same loop {:.2} ms, per-string loop {:.2} ms: ratio {:.2}x the best, {:.0}% of the read",
+            "{label:<24} ({hits} hits): ours {:.2} ms ({:.2} ms after idle); one thread: same loop {:.2} ms, per-string loop {:.2} ms: ratio {:.2}x the best ({:.2}x after idle), {:.0}% of the read",
             ours_t * 1e3,
+            cold_t * 1e3,
             pass_t * 1e3,
             each_t * 1e3,
             best / ours_t,
+            best / cold_t,
             100.0 * read / ours_t
         );
     }
