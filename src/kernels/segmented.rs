@@ -14,7 +14,7 @@ use std::ops::{BitAnd, BitOr, BitXor, Not, Range};
 use rayon::prelude::*;
 
 use super::aggregate::pairwise;
-use super::{PAR_THRESHOLD, install, threads_for};
+use super::{install, threads_for};
 
 /// An element type that can be reduced.
 pub trait Value: Copy + Send + Sync + 'static {
@@ -118,42 +118,109 @@ impl Value for f64 {
     }
 }
 
+/// Where segments start in the values they index: segment k is
+/// `at(k)..at(k + 1)` for k below `segments()`.
+pub trait Bounds: Sync {
+    fn segments(&self) -> usize;
+    fn at(&self, k: usize) -> usize;
+}
+
+/// Every start, then the end.
+impl Bounds for [usize] {
+    fn segments(&self) -> usize {
+        self.len().saturating_sub(1)
+    }
+    fn at(&self, k: usize) -> usize {
+        self[k]
+    }
+}
+
+/// GroupBy's int64 segment starts as they are, made relative to `base`
+/// (where the values at hand begin), with `end` after the last segment:
+/// no array of bounds is built, which for millions of one-element groups
+/// is a pass as long as the reduction itself.
+pub struct Starts<'a> {
+    pub starts: &'a [i64],
+    pub base: usize,
+    pub end: usize,
+}
+
+impl Bounds for Starts<'_> {
+    fn segments(&self) -> usize {
+        self.starts.len()
+    }
+    #[inline]
+    fn at(&self, k: usize) -> usize {
+        match self.starts.get(k) {
+            Some(&s) => s as usize - self.base,
+            None => self.end - self.base,
+        }
+    }
+}
+
 /// `f(k, range)` for every segment k (its values `bounds[k]..bounds[k+1]`
 /// of the slice they index), in order; segments are shared among threads
-/// in runs of about equal element counts, once there are enough elements.
-pub fn per_segment<R: Send>(
-    bounds: &[usize],
+/// in runs of about equal weight (elements plus one per segment, for the
+/// empty ones), once there is enough work. The runs are found by binary
+/// search and write their results in place: with millions of tiny
+/// segments (GroupBy on nearly unique keys) a sequential pass to cut the
+/// runs, or a copy to join them, cost more than the reductions.
+pub fn per_segment<R: Send, B: Bounds + ?Sized>(
+    bounds: &B,
     f: impl Fn(usize, Range<usize>) -> R + Sync,
 ) -> Vec<R> {
-    let segs = bounds.len().saturating_sub(1);
-    let seg = |k: usize| f(k, bounds[k]..bounds[k + 1]);
-    let work = bounds.last().map_or(0, |e| e - bounds[0]) + segs;
+    let segs = bounds.segments();
+    let seg = |k: usize| f(k, bounds.at(k)..bounds.at(k + 1));
+    let work = if segs == 0 {
+        0
+    } else {
+        bounds.at(segs) - bounds.at(0) + segs
+    };
     let threads = threads_for(work);
     if threads == 1 || segs < 2 {
         return (0..segs).map(seg).collect();
     }
-    // Runs of segments with about `work / pieces` elements (plus one per
-    // segment, for the empty ones) each.
-    let pieces = (threads * 4).min(segs);
-    let per = work.div_ceil(pieces).max(PAR_THRESHOLD / 16);
-    let mut cuts = vec![0];
-    let mut since = 0;
-    for k in 0..segs {
-        since += bounds[k + 1] - bounds[k] + 1;
-        if since >= per {
-            cuts.push(k + 1);
-            since = 0;
+    // Weight before segment k, rising with k; run p starts at the first
+    // segment whose weight reaches p / pieces of the whole.
+    let weight = |k: usize| bounds.at(k) - bounds.at(0) + k;
+    let first_reaching = |target: usize| {
+        let (mut lo, mut hi) = (0, segs);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if weight(mid) < target {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
+        lo
+    };
+    let pieces = (threads * 4).min(segs);
+    let mut cuts: Vec<usize> = (0..pieces)
+        .map(|p| first_reaching(p * work / pieces))
+        .chain([segs])
+        .collect();
+    cuts.dedup();
+    let mut out: Vec<R> = Vec::with_capacity(segs);
+    let mut runs = Vec::with_capacity(cuts.len());
+    let mut rest = &mut out.spare_capacity_mut()[..segs];
+    for w in cuts.windows(2) {
+        let (run, tail) = rest.split_at_mut(w[1] - w[0]);
+        runs.push((w[0], run));
+        rest = tail;
     }
-    if *cuts.last().expect("starts with 0") != segs {
-        cuts.push(segs);
-    }
-    let runs: Vec<Vec<R>> = install(|| {
-        cuts.par_windows(2)
-            .map(|w| (w[0]..w[1]).map(seg).collect())
-            .collect()
+    install(|| {
+        runs.into_par_iter().for_each(|(k0, run)| {
+            for (j, o) in run.iter_mut().enumerate() {
+                o.write(seg(k0 + j));
+            }
+        })
     });
-    runs.into_iter().flatten().collect()
+    // SAFETY: the runs cover all `segs` slots (cuts go from 0 to segs) and
+    // each wrote every slot of its run; a panic in `f` propagates before
+    // this point, leaving `out` empty.
+    unsafe { out.set_len(segs) };
+    out
 }
 
 /// The values that are not NaN.
@@ -421,12 +488,29 @@ mod tests {
         for k in 0..50_000 {
             bounds.push(bounds[k] + k % 5);
         }
-        let got = per_segment(&bounds, |k, r| (k, r.len()));
+        let got = per_segment(&bounds[..], |k, r| (k, r.len()));
         assert!(
             got.iter()
                 .enumerate()
                 .all(|(i, (k, l))| i == *k && *l == i % 5)
         );
+        // Millions of tiny segments, a run of empty ones and one huge one,
+        // through int64 starts relative to a base, as GroupBy sends them.
+        let mut starts: Vec<i64> = (0..1_000_000).map(|i| 100 + i / 2).collect();
+        starts.extend(std::iter::repeat_n(500_100, 1000));
+        starts.push(500_100);
+        let b = Starts {
+            starts: &starts,
+            base: 100,
+            end: 2_000_100,
+        };
+        let got = per_segment(&b, |k, r| (k, r.start, r.len()));
+        assert_eq!(got.len(), starts.len());
+        for (i, &(k, at, len)) in got.iter().enumerate() {
+            let want_end = starts.get(i + 1).map_or(2_000_100, |&s| s as usize);
+            assert_eq!((k, at), (i, starts[i] as usize - 100), "segment {i}");
+            assert_eq!(len, want_end - starts[i] as usize, "segment {i}");
+        }
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub fn size_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         ))
     };
     let bad = (here.start == 0 && starts.first().is_some_and(|s| *s != 0))
-        || starts.windows(2).any(|w| w[0] > w[1])
+        || !crate::kernels::aggregate::sorted_by(starts, |a, b| a <= b)
         || starts.last().is_some_and(|s| *s > size);
     if bad || size < 0 {
         return Err(invalid());
@@ -201,7 +201,7 @@ fn segment_end(
     let here = ctx.local_range(n_segments);
     let first_ok = |s: i64| if from_zero { s == 0 } else { s >= 0 };
     let mut bad = (here.start == 0 && starts.first().is_some_and(|s| !first_ok(*s)))
-        || starts.windows(2).any(|w| w[0] > w[1])
+        || !crate::kernels::aggregate::sorted_by(starts, |a, b| a <= b)
         || starts.last().is_some_and(|s| *s > size);
     let end = if ctx.ranks() == 1 {
         size

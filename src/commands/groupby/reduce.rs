@@ -35,7 +35,7 @@ use crate::commands::Ctx;
 use crate::commands::sorting::same_kind;
 use crate::dist::exchange;
 use crate::error::CommandError;
-use crate::kernels::segmented::{self as seg, BitOp, Value, per_segment};
+use crate::kernels::segmented::{self as seg, BitOp, Starts, Value, per_segment};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -173,12 +173,12 @@ pub fn segmented_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
         Some(m) => (m, first),
         None => (&values.data, 0),
     };
-    // Segment k is vals[bounds[k]..bounds[k + 1]].
-    let bounds: Vec<usize> = starts
-        .iter()
-        .map(|s| *s as usize - base)
-        .chain([end as usize - base])
-        .collect();
+    // Segment k is vals[bounds.at(k)..bounds.at(k + 1)].
+    let bounds = Starts {
+        starts,
+        base,
+        end: end as usize,
+    };
     let data = if matches!(op, Op::Head | Op::Tail) {
         // Variable-length pieces, one after the other in rank order.
         let piece = head_tail(vals, &bounds, n, op == Op::Tail);
@@ -201,7 +201,7 @@ pub fn segmented_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
 }
 
 /// The first (last) `n` elements of every segment, in segment order.
-fn head_tail(vals: &ArrayData, bounds: &[usize], n: usize, tail: bool) -> ArrayData {
+fn head_tail(vals: &ArrayData, bounds: &Starts, n: usize, tail: bool) -> ArrayData {
     let ranges = per_segment(bounds, |_, r| seg::head_tail(r, n, tail));
     same_kind!(vals, v => {
         let mut out = Vec::with_capacity(ranges.iter().map(|r| r.len()).sum());
@@ -225,10 +225,11 @@ macro_rules! each {
     };
 }
 
-/// One result per segment of `vals` (segment k: `bounds[k]..bounds[k+1]`,
-/// whose values start at global grouped position `first + bounds[k]`).
+/// One result per segment of `vals`: segment k spans `bounds.at(k)` to
+/// `bounds.at(k + 1)`, and its values start at global grouped position
+/// `first` plus `bounds.at(k)`.
 /// The op was checked to take the dtype.
-fn reduce(vals: &ArrayData, bounds: &[usize], first: usize, o: &Opts) -> ArrayData {
+fn reduce(vals: &ArrayData, bounds: &Starts, first: usize, o: &Opts) -> ArrayData {
     use ArrayData as D;
     let skip = o.skip_nan;
     let each =
@@ -289,7 +290,7 @@ fn reduce(vals: &ArrayData, bounds: &[usize], first: usize, o: &Opts) -> ArrayDa
 
 /// Minimum or maximum of every segment; the type's empty result when a
 /// segment has no values (or only skipped NaNs).
-fn extremes<T: Value>(x: &[T], bounds: &[usize], max: bool, skip: bool) -> Vec<T> {
+fn extremes<T: Value>(x: &[T], bounds: &Starts, max: bool, skip: bool) -> Vec<T> {
     let none = if max { T::EMPTY_MAX } else { T::EMPTY_MIN };
     per_segment(bounds, |_, r| {
         seg::extreme(&x[r], max, skip).unwrap_or(none)
