@@ -118,34 +118,17 @@ impl Value for f64 {
     }
 }
 
-/// Where segments start in the values they index: segment k is
-/// `at(k)..at(k + 1)` for k below `segments()`.
-pub trait Bounds: Sync {
-    fn segments(&self) -> usize;
-    fn at(&self, k: usize) -> usize;
-}
-
-/// Every start, then the end.
-impl Bounds for [usize] {
-    fn segments(&self) -> usize {
-        self.len().saturating_sub(1)
-    }
-    fn at(&self, k: usize) -> usize {
-        self[k]
-    }
-}
-
 /// GroupBy's int64 segment starts as they are, made relative to `base`
 /// (where the values at hand begin), with `end` after the last segment:
-/// no array of bounds is built, which for millions of one-element groups
-/// is a pass as long as the reduction itself.
+/// segment k is `at(k)..at(k + 1)`. No array of bounds is built, which for
+/// millions of one-element groups is a pass as long as the reduction.
 pub struct Starts<'a> {
     pub starts: &'a [i64],
     pub base: usize,
     pub end: usize,
 }
 
-impl Bounds for Starts<'_> {
+impl Starts<'_> {
     fn segments(&self) -> usize {
         self.starts.len()
     }
@@ -158,15 +141,15 @@ impl Bounds for Starts<'_> {
     }
 }
 
-/// `f(k, range)` for every segment k (its values `bounds[k]..bounds[k+1]`
-/// of the slice they index), in order; segments are shared among threads
+/// `f(k, range)` for every segment k of `bounds` (the range of its values
+/// in the slice they index), in order; segments are shared among threads
 /// in runs of about equal weight (elements plus one per segment, for the
 /// empty ones), once there is enough work. The runs are found by binary
 /// search and write their results in place: with millions of tiny
 /// segments (GroupBy on nearly unique keys) a sequential pass to cut the
 /// runs, or a copy to join them, cost more than the reductions.
-pub fn per_segment<R: Send, B: Bounds + ?Sized>(
-    bounds: &B,
+pub fn per_segment<R: Send>(
+    bounds: &Starts,
     f: impl Fn(usize, Range<usize>) -> R + Sync,
 ) -> Vec<R> {
     let segs = bounds.segments();
@@ -484,11 +467,17 @@ mod tests {
 
     #[test]
     fn per_segment_keeps_order_at_any_size() {
-        let mut bounds = vec![0];
+        let mut starts = vec![0i64];
         for k in 0..50_000 {
-            bounds.push(bounds[k] + k % 5);
+            starts.push(starts[k] + (k % 5) as i64);
         }
-        let got = per_segment(&bounds[..], |k, r| (k, r.len()));
+        let end = starts.pop().unwrap() as usize;
+        let b = Starts {
+            starts: &starts,
+            base: 0,
+            end,
+        };
+        let got = per_segment(&b, |k, r| (k, r.len()));
         assert!(
             got.iter()
                 .enumerate()
