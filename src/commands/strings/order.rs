@@ -70,6 +70,12 @@ fn sort_memory(s: &StringsEntry) -> u64 {
     sort_scratch(s.local_len()).saturating_add(2 * s.bytes.len() as u64)
 }
 
+/// Working memory of sorting `s` on this rank by two u64 key columns
+/// (hashes or packed bytes): the sort's items and the columns.
+fn key_sort_memory(s: &StringsEntry) -> u64 {
+    sort_scratch(s.local_len()).saturating_add(16 * s.local_len() as u64)
+}
+
 pub fn hash(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     check_obj_type(args, "objType", ctx)?;
     let s = ctx.strings(args, "obj")?;
@@ -123,10 +129,7 @@ pub fn argsort(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 pub fn group(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     check_obj_type(args, "objType", ctx)?;
     let s = ctx.strings(args, "obj")?;
-    let _scratch = scratch(
-        ctx,
-        sort_scratch(s.local_len()).saturating_add(16 * s.local_len() as u64),
-    )?;
+    let _scratch = scratch(ctx, key_sort_memory(&s))?;
     let (a, b) = order::hash128(s.view());
     let perm = coargsort_dist(ctx, &[a, b], s.size)?;
     Ok(ctx.created(new_block(ctx, s.size, ArrayData::Int64(perm))?))
@@ -258,10 +261,7 @@ fn original_group_keys(ctx: &Ctx, s: &StringsEntry) -> R<Vec<Vec<u64>>> {
 /// `unique` of one Strings key, its groups in the original server's order
 /// (what Categorical's categories and GroupBy's unique keys come out in).
 fn unique_strings(ctx: &Ctx, s: &StringsEntry, return_groups: bool) -> Result<Reply, CommandError> {
-    let _scratch = scratch(
-        ctx,
-        sort_scratch(s.local_len()).saturating_add(16 * s.local_len() as u64),
-    )?;
+    let _scratch = scratch(ctx, key_sort_memory(s))?;
     let keys = original_group_keys(ctx, s)?;
     super::super::setops::unique_of_keys(ctx, keys, s.size, return_groups, false)
 }
