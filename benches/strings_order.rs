@@ -53,13 +53,18 @@ fn env(key: &str, default: usize) -> usize {
 
 /// Median seconds of `trials` runs of `f`.
 fn time<T>(trials: usize, mut f: impl FnMut() -> T) -> f64 {
-    let mut t: Vec<f64> = (0..trials)
-        .map(|_| {
-            let s = Instant::now();
-            black_box(f());
-            s.elapsed().as_secs_f64()
-        })
-        .collect();
+    median(
+        (0..trials)
+            .map(|_| {
+                let s = Instant::now();
+                black_box(f());
+                s.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn median(mut t: Vec<f64>) -> f64 {
     t.sort_by(f64::total_cmp);
     t[t.len() / 2]
 }
@@ -247,10 +252,6 @@ fn bench_literals(s: Strs, trials: usize) {
             "{label}: kernels disagree"
         );
         let hits = want.iter().filter(|&&b| b).count();
-        let median = |mut v: Vec<f64>| {
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        };
         // Ours and the same loop on one thread alternate, so load hits both
         // alike; the slow per-string loop is timed on its own, as between
         // its 50-150 ms calls the machine's idle second core falls asleep
