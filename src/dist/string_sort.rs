@@ -120,7 +120,7 @@ pub fn sort(comm: &dyn Comm, s: Strs, start: usize) -> R<Sorted> {
 /// Positions of `sorted` (this rank's piece) that start a run of equal
 /// strings, the first compared with the last string of the nearest
 /// non-empty earlier rank.
-pub fn run_starts(comm: &dyn Comm, sorted: Strs) -> R<Vec<usize>> {
+fn run_starts(comm: &dyn Comm, sorted: Strs) -> R<Vec<usize>> {
     let last: &[u8] = match sorted.len() {
         0 => &[],
         n => sorted.with_nul(n - 1),

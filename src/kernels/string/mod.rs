@@ -183,7 +183,7 @@ pub fn for_each_nul(bytes: &[u8], mut f: impl FnMut(usize)) {
 /// positions overwrite), which is what a branch per NUL cost: about half
 /// the upload's time on the 2-core VM, as the count of NULs per block
 /// varies at random. Near the end of `out` the writes go one by one.
-pub fn copy_marking_starts(
+fn copy_marking_starts(
     src: &[u8],
     at: usize,
     dst: &mut [MaybeUninit<u8>],
