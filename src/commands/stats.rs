@@ -32,7 +32,9 @@ use crate::commands::symbols::format_real;
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::aggregate::{count_true, np_sum, sum_bound_i64, sum_bound_u64, sum_u8};
+use crate::kernels::aggregate::{
+    bytes_of, count_true, nan_sum_count, np_sum, sum_bound_i64, sum_bound_u64, sum_u8,
+};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -143,14 +145,15 @@ fn exact_bytes(ctx: &Ctx, local: u64, n: usize) -> Result<Option<f64>, CommandEr
 
 /// `np.nanmean` / `np.nanvar` of a float64 array whose block is `v`.
 fn nan_moments(ctx: &Ctx, v: &[f64], ddof: Option<f64>) -> Result<Moments, CommandError> {
-    let zeroed = |x: f64| if x.is_nan() { 0.0 } else { x };
-    let count = crate::kernels::fold_chunks(v, |c| c.iter().filter(|x| !x.is_nan()).count())
-        .into_iter()
-        .sum::<usize>() as u64;
-    let count = exchange::allgather(ctx.comm, count)?
-        .into_iter()
-        .sum::<u64>() as f64;
-    let mean = sum_over_ranks(ctx, np_sum(v, zeroed, false))? / count;
+    // The sum and the count in one pass; then both added in rank order.
+    let (sum, count) = nan_sum_count(v, |x| x);
+    let all = exchange::allgather_vec(ctx.comm, &[sum.to_bits(), count as u64])?;
+    let sum = all
+        .iter()
+        .map(|p| f64::from_bits(p[0]))
+        .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a + b)));
+    let count = all.iter().map(|p| p[1]).sum::<u64>() as f64;
+    let mean = sum.unwrap_or(0.0) / count;
     let var = match ddof {
         None => None,
         Some(ddof) => {
@@ -225,7 +228,8 @@ fn stat(args: &Args, ctx: &Ctx, which: Stat) -> Result<Reply, CommandError> {
         }
         ArrayData::Bool(v) => {
             let exact = exact_bytes(ctx, count_true(v), n)?;
-            moments(ctx, v, n, |x| f64::from(u8::from(x)), exact, ddof)?
+            // As bytes: the uint8 loops, which vectorise.
+            moments(ctx, bytes_of(v), n, f64::from, exact, ddof)?
         }
     };
     let x = match (which, m.var) {

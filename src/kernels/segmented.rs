@@ -13,7 +13,7 @@ use std::ops::{BitAnd, BitOr, BitXor, Not, Range};
 
 use rayon::prelude::*;
 
-use super::aggregate::pairwise;
+use super::aggregate::{Two, pairwise};
 use super::{install, threads_for};
 
 /// An element type that can be reduced.
@@ -240,9 +240,15 @@ fn float_sum<T: Value>(v: &[T], skip_nan: bool) -> (f64, usize) {
     if let Some(s) = T::exact_sum(v) {
         (s, v.len())
     } else if skip_nan {
-        let nans = v.iter().filter(|x| x.is_nan()).count();
-        let s = pairwise(v, &|x: T| if x.is_nan() { 0.0 } else { x.f64() });
-        (s, v.len() - nans)
+        let nan_sum = |x: T| {
+            if x.is_nan() {
+                Two(0.0, 0.0)
+            } else {
+                Two(x.f64(), 1.0)
+            }
+        };
+        let Two(s, n) = pairwise(v, &nan_sum);
+        (s, n as usize)
     } else {
         (pairwise(v, &|x: T| x.f64()), v.len())
     }

@@ -24,7 +24,7 @@ mod pairwise;
 pub use count::{all_nonzero, any_nonzero, bytes_of, count_true, first_byte, float_prod};
 pub use count::{int_prod, int_sum, sum_bound_i64, sum_bound_u64, sum_u8, u8_prod};
 pub use extreme::{arg_extreme, arg_extreme_bool, extreme, extreme_f64, pick_f64};
-pub(crate) use pairwise::{np_sum, pairwise};
+pub(crate) use pairwise::{Two, nan_sum_count, np_sum, pairwise};
 
 use super::fold_chunks;
 
@@ -46,6 +46,27 @@ pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
 #[target_feature(enable = "avx2")]
 #[inline]
 unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+/// As [`wide`], but compiled for AVX-512 (with its 64-bit lane multiply,
+/// `vpmullq`) when the CPU has it: for loops of 64-bit integer products.
+#[inline(always)]
+pub(crate) fn wide_mul<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512vl")
+    {
+        // SAFETY: the CPU has these features, checked just above.
+        return unsafe { avx512(f) };
+    }
+    wide(f)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
+#[inline]
+unsafe fn avx512<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
