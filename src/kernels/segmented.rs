@@ -141,6 +141,28 @@ impl Starts<'_> {
     }
 }
 
+/// The length of every segment of `bounds`: neighbouring starts
+/// subtracted in one vectorised pass (on every core), with no call per
+/// segment.
+pub fn lengths(bounds: &Starts) -> Vec<i64> {
+    let s = bounds.starts;
+    let Some(&last) = s.last() else {
+        return Vec::new();
+    };
+    let n = s.len();
+    super::build(n, |start, chunk| {
+        let end = (start + chunk.len()).min(n - 1);
+        let pairs = s[start..=end].windows(2);
+        for (o, w) in chunk.iter_mut().zip(pairs) {
+            o.write(w[1] - w[0]);
+        }
+        // The last segment ends where the values do.
+        if start + chunk.len() == n {
+            chunk[chunk.len() - 1].write(bounds.end as i64 - last);
+        }
+    })
+}
+
 /// `f(k, range)` for every segment k of `bounds` (the range of its values
 /// in the slice they index), in order; segments are shared among threads
 /// in runs of about equal weight (elements plus one per segment, for the
@@ -452,6 +474,22 @@ pub fn head_tail(r: Range<usize>, n: usize, tail: bool) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lengths from neighbouring starts match the ranges per_segment
+    /// hands out, at sizes that split among threads and not.
+    #[test]
+    fn lengths_match_segment_ranges() {
+        for n in [0usize, 1, 2, 7, 100_003] {
+            let starts: Vec<i64> = (0..n as i64).map(|k| 5 + k * 3 - k % 2).collect();
+            let end = 5 + 3 * n + 4;
+            let b = Starts {
+                starts: &starts,
+                base: 5,
+                end,
+            };
+            assert_eq!(lengths(&b), per_segment(&b, |_, r| r.len() as i64), "{n}");
+        }
+    }
 
     #[test]
     fn keys_order_values() {

@@ -35,6 +35,7 @@ use crate::commands::Ctx;
 use crate::commands::sorting::same_kind;
 use crate::dist::exchange;
 use crate::error::CommandError;
+use crate::kernels::aggregate::bytes_of;
 use crate::kernels::segmented::{self as seg, BitOp, Starts, Value, per_segment};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
@@ -236,7 +237,7 @@ fn reduce(vals: &ArrayData, bounds: &Starts, first: usize, o: &Opts) -> ArrayDat
         |f: &(dyn Fn(std::ops::Range<usize>) -> f64 + Sync)| per_segment(bounds, |_, r| f(r));
     match (o.op, vals) {
         (Op::Count, D::Float64(x)) => D::Int64(per_segment(bounds, |_, r| seg::count(&x[r]))),
-        (Op::Count, _) => D::Int64(per_segment(bounds, |_, r| r.len() as i64)),
+        (Op::Count, _) => D::Int64(seg::lengths(bounds)),
         (Op::Sum, D::Int64(x)) => D::Int64(per_segment(bounds, |_, r| {
             seg::sum_wrapping(&x[r], 0i64, |a, b| a.wrapping_add(b))
         })),
@@ -271,8 +272,14 @@ fn reduce(vals: &ArrayData, bounds: &Starts, first: usize, o: &Opts) -> ArrayDat
         (Op::Nunique, _) => {
             D::Int64(each!(vals, x => per_segment(bounds, |_, r| seg::nunique(&x[r], skip))))
         }
-        (Op::Any, D::Bool(x)) => D::Bool(per_segment(bounds, |_, r| x[r].iter().any(|b| *b))),
-        (Op::All, D::Bool(x)) => D::Bool(per_segment(bounds, |_, r| x[r].iter().all(|b| *b))),
+        // As bytes folded whole: no early exit, whose branch costs more
+        // than it saves on the short segments GroupBy mostly makes.
+        (Op::Any, D::Bool(x)) => D::Bool(per_segment(bounds, |_, r| {
+            bytes_of(&x[r]).iter().fold(0, |a, b| a | b) != 0
+        })),
+        (Op::All, D::Bool(x)) => D::Bool(per_segment(bounds, |_, r| {
+            bytes_of(&x[r]).iter().fold(1, |a, b| a & b) != 0
+        })),
         (Op::Bits(b), D::Int64(x)) => D::Int64(per_segment(bounds, |_, r| seg::bits(&x[r], b))),
         (Op::Bits(b), D::UInt64(x)) => D::UInt64(per_segment(bounds, |_, r| seg::bits(&x[r], b))),
         (Op::Bits(b), D::UInt8(x)) => D::UInt8(per_segment(bounds, |_, r| seg::bits(&x[r], b))),
