@@ -319,6 +319,10 @@ def main():
     trials = int(os.environ.get("BENCH_TRIALS", "5"))
     if os.path.isdir("arkouda"):
         sys.exit("run this from a folder without an arkouda/ subfolder (e.g. cd /tmp)")
+    # benches/arkouda/ (the Rust bench) would shadow the client: Python puts
+    # this script's folder first on the path.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     try:
         import arkouda as ak
     except ImportError as e:
