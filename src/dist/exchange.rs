@@ -25,18 +25,6 @@ fn bytes_of_mut<T: Plain>(v: &mut [T]) -> &mut [u8] {
     unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast(), std::mem::size_of_val(v)) }
 }
 
-/// A vector of `n` zero values, to be overwritten in any order.
-fn recv_buf<T: Plain>(n: usize) -> Vec<T> {
-    let mut v: Vec<T> = Vec::with_capacity(n);
-    // SAFETY: all-zero bytes are a valid value of every `Plain` type (0,
-    // 0.0, false), and the n elements lie within the capacity.
-    unsafe {
-        std::ptr::write_bytes(v.as_mut_ptr(), 0, n);
-        v.set_len(n);
-    }
-    v
-}
-
 /// `n` elements received as bytes by `fill`, which writes every byte of the
 /// slice it is given with bytes of valid `T`s (a receive of what another
 /// rank sent from a `&[T]`, or a copy of this rank's own). The memory is
@@ -220,14 +208,46 @@ fn grouped<T: Plain>(
     counts: &[usize],
     f: impl Fn(usize) -> T,
 ) -> Vec<T> {
-    let mut out = recv_buf::<T>(idx.len());
+    grouped_with(place, idx, counts, f, |_| ()).0
+}
+
+/// As [`grouped`] for two values per i at once (`f(i)` and `g(i)`, placed
+/// alike), so the owners are looked up once.
+fn grouped_with<T, U>(
+    place: &Owners,
+    idx: &[u64],
+    counts: &[usize],
+    f: impl Fn(usize) -> T,
+    g: impl Fn(usize) -> U,
+) -> (Vec<T>, Vec<U>) {
+    let n = idx.len();
+    let (mut a, mut b) = (Vec::<T>::with_capacity(n), Vec::<U>::with_capacity(n));
+    let (pa, pb) = (
+        &mut a.spare_capacity_mut()[..n],
+        &mut b.spare_capacity_mut()[..n],
+    );
     let mut at = starts(counts);
-    for (i, &g) in idx.iter().enumerate() {
-        let o = place.of(g as usize);
-        out[at[o]] = f(i);
+    for (i, &x) in idx.iter().enumerate() {
+        let o = place.of(x as usize);
+        pa[at[o]].write(f(i));
+        pb[at[o]].write(g(i));
         at[o] += 1;
     }
-    out
+    let ends: Vec<usize> = counts
+        .iter()
+        .scan(0, |e, c| {
+            *e += c;
+            Some(*e)
+        })
+        .collect();
+    assert_eq!(at, ends, "owner counts do not match the indices");
+    // SAFETY: every cursor ended where its part ends (asserted) and no write
+    // went past n (indexing is checked), so the n writes filled every slot.
+    unsafe {
+        a.set_len(n);
+        b.set_len(n);
+    }
+    (a, b)
 }
 
 /// The elements at global indices `idx` (each `< block.n`) of the array whose
@@ -267,34 +287,48 @@ pub fn fetch<T: Plain + Default>(
         .collect())
 }
 
+/// What [`deliver`] brought to this rank: block-local positions and the
+/// values for them, side by side.
+pub struct Delivered<T> {
+    pub local: Vec<u64>,
+    pub vals: Vec<T>,
+}
+
+impl<T: Copy> Delivered<T> {
+    /// (local position, value) pairs in the order received.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, T)> + '_ {
+        self.local
+            .iter()
+            .map(|&p| p as usize)
+            .zip(self.vals.iter().copied())
+    }
+}
+
 /// Sends value `vals[i]` to the owner of global index `idx[i]`; returns, on
-/// each rank, (local index, value) pairs in global order of the senders'
-/// positions, so applying them in order keeps the last write of NumPy.
+/// each rank, the local positions and values in global order of the
+/// senders' positions, so applying them in order keeps the last write of
+/// NumPy.
 pub fn deliver<T: Plain>(
     comm: &dyn Comm,
     block: &Block,
     idx: &[u64],
     vals: &[T],
-) -> R<Vec<(usize, T)>> {
+) -> R<Delivered<T>> {
     let start = block.start(comm.rank()) as u64;
     if comm.size() == 1 {
-        return Ok(idx
-            .iter()
-            .zip(vals)
-            .map(|(&g, &v)| ((g - start) as usize, v))
-            .collect());
+        return Ok(Delivered {
+            local: idx.iter().map(|&g| g - start).collect(),
+            vals: vals.to_vec(),
+        });
     }
     let place = Owners::new(block);
     let counts = owner_counts(&place, idx, block.ranks);
-    let g = grouped(&place, idx, &counts, |i| idx[i]);
-    let v = grouped(&place, idx, &counts, |i| vals[i]);
-    let (gi, _) = alltoallv(comm, &g, &counts)?;
-    let (gv, _) = alltoallv(comm, &v, &counts)?;
-    Ok(gi
-        .into_iter()
-        .map(|g| (g - start) as usize)
-        .zip(gv)
-        .collect())
+    let (g, v) = grouped_with(&place, idx, &counts, |i| idx[i], |i| vals[i]);
+    let (mut local, _) = alltoallv(comm, &g, &counts)?;
+    drop(g);
+    let (vals, _) = alltoallv(comm, &v, &counts)?;
+    local.iter_mut().for_each(|g| *g -= start);
+    Ok(Delivered { local, vals })
 }
 
 /// Each rank holds the next piece of one sequence (rank order, any lengths);
@@ -373,7 +407,7 @@ mod tests {
                     let start = block.start(c.rank());
                     deliver(c, &block, &idx[r], &vals)
                         .unwrap()
-                        .into_iter()
+                        .iter()
                         .map(|(li, v)| (start + li, v))
                         .collect()
                 });

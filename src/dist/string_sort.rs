@@ -177,7 +177,7 @@ pub fn ranks(comm: &dyn Comm, s: Strs, n: usize) -> R<Vec<u64>> {
         .collect();
     let sent = exchange::deliver(comm, &block, &sorted.idx, &groups)?;
     let mut out = vec![0u64; s.len()];
-    for (i, g) in sent {
+    for (i, g) in sent.iter() {
         out[i] = g;
     }
     Ok(out)

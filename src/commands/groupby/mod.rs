@@ -173,7 +173,7 @@ pub fn broadcast(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             let at: Vec<u64> = kernels::map(pv, |i| i as u64);
             same_kind!(&grouped, g => {
                 let mut out = vec![Default::default(); block.len(comm.rank())];
-                for (i, x) in exchange::deliver(comm, &block, &at, g)? {
+                for (i, x) in exchange::deliver(comm, &block, &at, g)?.iter() {
                     out[i] = x;
                 }
                 out

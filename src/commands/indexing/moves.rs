@@ -159,7 +159,7 @@ pub(crate) fn deliver(
 ) -> R<(Vec<u64>, ArrayData)> {
     fn go<T: Plain>(ctx: &Ctx, n: usize, pos: &[u64], v: &[T]) -> R<(Vec<u64>, Vec<T>)> {
         let got = exchange::deliver(ctx.comm, &ctx.block(n), pos, v)?;
-        Ok(got.into_iter().map(|(p, x)| (p as u64, x)).unzip())
+        Ok((got.local, got.vals))
     }
     let local;
     let vals = same_kind!(vals, v => {

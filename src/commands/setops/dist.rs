@@ -117,7 +117,7 @@ impl Groups {
         let idx = kernels::map(&self.items, |x| x.idx);
         let sent = exchange::deliver(ctx.comm, &ctx.block(n), &idx, &groups)?;
         let mut inv = vec![0i64; ctx.block(n).len(ctx.comm.rank())];
-        for (i, g) in sent {
+        for (i, g) in sent.iter() {
             inv[i] = g;
         }
         Ok(inv)
