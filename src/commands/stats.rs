@@ -146,12 +146,12 @@ fn exact_bytes(ctx: &Ctx, local: u64, n: usize) -> Result<Option<f64>, CommandEr
 /// `np.nanmean` / `np.nanvar` of a float64 array whose block is `v`.
 fn nan_moments(ctx: &Ctx, v: &[f64], ddof: Option<f64>) -> Result<Moments, CommandError> {
     // The sum and the count in one pass; then both added in rank order.
-    let (sum, count) = nan_sum_count(v, |x| x);
+    let (sum, count) = nan_sum_count(v);
     let all = exchange::allgather_vec(ctx.comm, &[sum.to_bits(), count as u64])?;
     let sum = all
         .iter()
         .map(|p| f64::from_bits(p[0]))
-        .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a + b)));
+        .reduce(|a, b| a + b);
     let count = all.iter().map(|p| p[1]).sum::<u64>() as f64;
     let mean = sum.unwrap_or(0.0) / count;
     let var = match ddof {

@@ -156,20 +156,17 @@ pub(crate) fn np_sum<T: Copy + Sync, A: Acc>(
         .fold(A::ZERO, |acc, s| acc + s)
 }
 
-/// `np.nansum` of `f` over a float64 `v` (NaNs as 0, one tree) and how many
+/// `np.nansum` of a float64 `v` (NaNs as 0, one tree) and how many
 /// elements are not NaN, in one pass.
-pub(crate) fn nan_sum_count(v: &[f64], f: impl Fn(f64) -> f64 + Sync) -> (f64, usize) {
-    let Two(s, n) = np_sum(
-        v,
-        |x| {
-            if x.is_nan() {
-                Two(0.0, 0.0)
-            } else {
-                Two(f(x), 1.0)
-            }
-        },
-        false,
-    );
+pub(crate) fn nan_sum_count(v: &[f64]) -> (f64, usize) {
+    let nan_sum = |x: f64| {
+        if x.is_nan() {
+            Two(0.0, 0.0)
+        } else {
+            Two(x, 1.0)
+        }
+    };
+    let Two(s, n) = np_sum(v, nan_sum, false);
     (s, n as usize)
 }
 
@@ -201,7 +198,7 @@ mod tests {
                 }
             })
             .collect();
-        let (s, n) = nan_sum_count(&v, |x| x);
+        let (s, n) = nan_sum_count(&v);
         let zeroed = np_sum(&v, |x| if x.is_nan() { 0.0 } else { x }, false);
         assert_eq!(s.to_bits(), zeroed.to_bits());
         assert_eq!(n, v.iter().filter(|x| !x.is_nan()).count());
