@@ -5,7 +5,7 @@ mod common;
 use common::vals::*;
 use common::*;
 
-fn sizes(c: &Client, segments: &str, size: usize) -> Reply {
+fn sizes(c: &Client, segments: &str, size: i64) -> Reply {
     c.cmd(
         "sizeReduction",
         &[
@@ -35,7 +35,7 @@ fn group_sizes_come_from_segment_offsets() {
         at += g % 7;
     }
     let seg = put(&c, &Vals::I(starts));
-    let (name, _, _) = created(&sizes(&c, &seg, at as usize));
+    let (name, _, _) = created(&sizes(&c, &seg, at));
     let want: Vec<i64> = (0..groups as i64).map(|g| g % 7).collect();
     assert_eq!(get(&c, "int64", &name), Vals::I(want));
 }
@@ -47,8 +47,9 @@ fn bad_segments_are_errors_and_change_nothing() {
     let falling = put(&c, &Vals::I(vec![0, 3, 2]));
     let late = put(&c, &Vals::I(vec![1, 2]));
     let floats = put(&c, &Vals::F(vec![0.0]));
+    let empty = put(&c, &Vals::I(vec![]));
     let before = info_all(&c);
-    let msg = |name: &str, size: usize| {
+    let msg = |name: &str, size: i64| {
         format!(
             "Error executing command sizeReduction: ValueError: {name} are not segment offsets of {size} elements: they must rise from 0 to at most {size}"
         )
@@ -56,6 +57,9 @@ fn bad_segments_are_errors_and_change_nothing() {
     sizes(&c, &falling, 5).expect_error(&msg(&falling, 5));
     sizes(&c, &late, 5).expect_error(&msg(&late, 5));
     sizes(&c, &falling, 2).expect_error(&msg(&falling, 2));
+    sizes(&c, &empty, -1).expect_error(&format!(
+        "Error executing command sizeReduction: ValueError: {empty} are not segment offsets of -1 elements: the size is negative"
+    ));
     sizes(&c, &floats, 1).expect_error(&format!(
         "Error executing command sizeReduction: ValueError: {floats} holds float64 but sizeReduction was called"
     ));

@@ -17,6 +17,7 @@ use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
 use crate::kernels::Plain;
+use crate::kernels::segmented::{self as seg, Starts};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -53,42 +54,22 @@ pub fn size_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let ArrayData::Int64(starts) = &segments.data else {
         unreachable!("checked to be int64 above");
     };
+    if size < 0 {
+        return Err(CommandError::value(format!(
+            "{name} are not segment offsets of {size} elements: the size is negative"
+        )));
+    }
     let n = segments.size();
-    let here = ctx.local_range(n);
     // Offsets must rise from 0 and stay within the grouped elements, or the
     // counts would be negative or exceed the data.
-    let invalid = || {
-        CommandError::value(format!(
-            "{name} are not segment offsets of {size} elements: they must rise from 0 to at most {size}"
-        ))
+    let end = segment_end(ctx, name, starts, n, size, true)?;
+    let bounds = Starts {
+        starts,
+        base: 0,
+        end: end as usize,
     };
-    let bad = (here.start == 0 && starts.first().is_some_and(|s| *s != 0))
-        || !crate::kernels::aggregate::sorted_by(starts, |a, b| a <= b)
-        || starts.last().is_some_and(|s| *s > size);
-    if bad || size < 0 {
-        return Err(invalid());
-    }
-    // Where the group starting last in this block ends: the next start
-    // held by a later rank, else `size`.
-    let end = if ctx.ranks() == 1 {
-        size
-    } else {
-        let firsts = exchange::allgather_vec(ctx.comm, &starts[..starts.len().min(1)])?;
-        let later = firsts[ctx.comm.rank() + 1..].iter().flatten().next();
-        let end = later.copied().unwrap_or(size);
-        if starts.last().is_some_and(|s| *s > end) {
-            return Err(invalid());
-        }
-        end
-    };
-    let entry = ctx.shared.symbols.new_entry(DType::Int64, vec![n], |len| {
-        ArrayData::Int64(kernels::build(len, |first, chunk| {
-            for (k, o) in chunk.iter_mut().enumerate() {
-                let i = first + k;
-                let next = starts.get(i + 1).copied().unwrap_or(end);
-                o.write(next - starts[i]);
-            }
-        }))
+    let entry = ctx.shared.symbols.new_entry(DType::Int64, vec![n], |_| {
+        ArrayData::Int64(seg::lengths(&bounds))
     })?;
     Ok(ctx.created(entry))
 }
