@@ -170,7 +170,11 @@ impl Targets<'_> {
 /// Stores `value(k)` at the k-th target of `dst`. Each core owns one range
 /// of `dst` and applies, in order, the writes landing there, so repeated
 /// indexes end with the last value as in NumPy, without write races.
-pub fn write_at<T: Send>(dst: &mut [T], targets: Targets, value: impl Fn(usize) -> T + Sync) {
+pub fn write_at<T: Copy + Send>(
+    dst: &mut [T],
+    targets: Targets,
+    value: impl Fn(usize) -> T + Sync,
+) {
     let n = dst.len();
     let threads = match targets {
         Targets::One(_) => 1,
@@ -203,9 +207,43 @@ pub fn write_at<T: Send>(dst: &mut [T], targets: Targets, value: impl Fn(usize) 
             .for_each(|((c, chunk), base)| {
                 let lo = c * per;
                 let hi = lo + chunk.len();
-                targets.each_within(n, (lo, hi), base, |k, p| chunk[p - lo] = value(k));
+                match targets {
+                    Targets::Index(Index::Signed(v)) => store_within(chunk, lo, v, &value, |i| {
+                        // Checked already: a negative index counts from the end.
+                        (if i < 0 { i + n as i64 } else { i }) as usize
+                    }),
+                    Targets::Index(Index::Unsigned(v)) => {
+                        store_within(chunk, lo, v, &value, |i| i as usize)
+                    }
+                    _ => targets.each_within(n, (lo, hi), base, |k, p| chunk[p - lo] = value(k)),
+                }
             });
     });
+}
+
+/// The writes of index array `idx` (position `at(idx[k])`, value
+/// `value(k)`) that land in `chunk`, which starts at position `lo`, in k
+/// order. Each core keeps about 1/threads of random indexes, so a branch
+/// per index would mispredict often: every value is stored instead, in
+/// place or into a scratch slot.
+fn store_within<T: Copy, I: Copy>(
+    chunk: &mut [T],
+    lo: usize,
+    idx: &[I],
+    value: impl Fn(usize) -> T,
+    at: impl Fn(I) -> usize,
+) {
+    let len = chunk.len();
+    let base = chunk.as_mut_ptr();
+    let mut junk = MaybeUninit::<T>::uninit();
+    let junk = junk.as_mut_ptr();
+    for (k, &i) in idx.iter().enumerate() {
+        let p = at(i).wrapping_sub(lo);
+        let dst = std::hint::select_unpredictable(p < len, base.wrapping_add(p), junk);
+        // SAFETY: `dst` is element p of `chunk` (p < len) or the scratch
+        // slot; T is Copy, so the overwritten value needs no drop.
+        unsafe { dst.write(value(k)) };
+    }
 }
 
 /// `parts` one after the other, copied in parallel for large results.
@@ -301,6 +339,34 @@ pub fn fill_vec<T: Plain + Send + Sync>(v: &mut Vec<T>, x: T) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parallel index stores keep NumPy's last write for repeated indexes,
+    /// with negative indexes counting from the end.
+    #[test]
+    fn index_stores_keep_the_last_write() {
+        let n = 3 * kernels::PAR_THRESHOLD + 7;
+        let signed: Vec<i64> = (0..2 * n as i64)
+            .map(|k| (k * 7919) % n as i64 - (n / 2) as i64)
+            .collect();
+        let unsigned: Vec<u64> = signed
+            .iter()
+            .map(|i| i.rem_euclid(n as i64) as u64)
+            .collect();
+        let mut want = vec![u32::MAX; n];
+        for (k, p) in unsigned.iter().enumerate() {
+            want[*p as usize] = k as u32;
+        }
+        let mut got = vec![u32::MAX; n];
+        write_at(&mut got, Targets::Index(&Index::Signed(&signed)), |k| {
+            k as u32
+        });
+        assert_eq!(got, want);
+        let mut got = vec![u32::MAX; n];
+        write_at(&mut got, Targets::Index(&Index::Unsigned(&unsigned)), |k| {
+            k as u32
+        });
+        assert_eq!(got, want);
+    }
 
     #[test]
     fn concat_across_chunk_and_part_boundaries() {
