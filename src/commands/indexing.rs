@@ -502,11 +502,8 @@ pub fn pdarray_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let count = idx.check(n, idx_entry.size())?;
     if ctx.ranks() == 1 {
         let out = symbols.new_entry(entry.dtype(), vec![count], |len| match &idx {
-            // Checked already: a negative index counts from the end.
-            Index::Signed(v) => take(&entry.data, len, |k| {
-                let i = v[k];
-                (if i < 0 { i + n as i64 } else { i }) as usize
-            }),
+            // Checked already.
+            Index::Signed(v) => take(&entry.data, len, |k| select::from_end(v[k], n)),
             Index::Unsigned(v) => take(&entry.data, len, |k| v[k] as usize),
             Index::Mask(m) => compress(&entry.data, m, len),
         })?;

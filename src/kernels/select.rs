@@ -47,6 +47,13 @@ fn div_ceil(a: i128, b: i128) -> i128 {
     -((-a).div_euclid(b))
 }
 
+/// Where a checked signed index points in an array of `len` elements: a
+/// negative one counts from the end, as in NumPy.
+#[inline]
+pub fn from_end(i: i64, len: usize) -> usize {
+    (if i < 0 { i + len as i64 } else { i }) as usize
+}
+
 /// An index argument: integer positions or a bool mask.
 pub enum Index<'a> {
     Signed(&'a [i64]),
@@ -59,9 +66,7 @@ impl Index<'_> {
     /// array of `n` elements; `None` for a mask.
     pub fn positions(&self, n: usize) -> Option<Vec<u64>> {
         match self {
-            Index::Signed(v) => Some(kernels::map(v, |i| {
-                (if i < 0 { i + n as i64 } else { i }) as u64
-            })),
+            Index::Signed(v) => Some(kernels::map(v, |i| from_end(i, n) as u64)),
             Index::Unsigned(v) => Some(v.to_vec()),
             Index::Mask(_) => None,
         }
@@ -147,9 +152,8 @@ impl Targets<'_> {
             }
             Targets::Index(Index::Signed(v)) => {
                 for (k, i) in v.iter().enumerate() {
-                    // Checked already: a negative index counts from the end.
-                    let p = if *i < 0 { *i + len as i64 } else { *i };
-                    keep(k, p as usize);
+                    // Checked already.
+                    keep(k, from_end(*i, len));
                 }
             }
             Targets::Index(Index::Unsigned(v)) => {
@@ -208,10 +212,10 @@ pub fn write_at<T: Copy + Send>(
                 let lo = c * per;
                 let hi = lo + chunk.len();
                 match targets {
-                    Targets::Index(Index::Signed(v)) => store_within(chunk, lo, v, &value, |i| {
-                        // Checked already: a negative index counts from the end.
-                        (if i < 0 { i + n as i64 } else { i }) as usize
-                    }),
+                    // Checked already.
+                    Targets::Index(Index::Signed(v)) => {
+                        store_within(chunk, lo, v, &value, |i| from_end(i, n))
+                    }
                     Targets::Index(Index::Unsigned(v)) => {
                         store_within(chunk, lo, v, &value, |i| i as usize)
                     }

@@ -18,7 +18,7 @@ use crate::dist::strings_gather::fetch_strings;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels;
-use crate::kernels::select::Slice;
+use crate::kernels::select::{self, Slice};
 use crate::kernels::string::index::{compress, quoted, take};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType, StringsEntry};
@@ -156,7 +156,7 @@ fn pdarray_index(args: &Args, ctx: &Ctx, s: &StringsEntry) -> Result<Reply, Comm
             if let Some(i) = bad.into_iter().flatten().next() {
                 return Err(out_of_bounds(i, n));
             }
-            kernels::map(v, |i| (if i < 0 { i + n as i64 } else { i }) as u64)
+            kernels::map(v, |i| select::from_end(i, n) as u64)
         }
         ArrayData::UInt64(v) => {
             let bad = kernels::fold_chunks(v, |c| c.iter().find(|i| **i >= n as u64).copied());
