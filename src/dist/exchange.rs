@@ -226,23 +226,22 @@ fn grouped_with<T, U>(
         &mut a.spare_capacity_mut()[..n],
         &mut b.spare_capacity_mut()[..n],
     );
-    let mut at = starts(counts);
+    let begin = starts(counts);
+    let mut at = begin.clone();
     for (i, &x) in idx.iter().enumerate() {
         let o = place.of(x as usize);
         pa[at[o]].write(f(i));
         pb[at[o]].write(g(i));
         at[o] += 1;
     }
-    let ends: Vec<usize> = counts
+    let filled = at
         .iter()
-        .scan(0, |e, c| {
-            *e += c;
-            Some(*e)
-        })
-        .collect();
-    assert_eq!(at, ends, "owner counts do not match the indices");
-    // SAFETY: every cursor ended where its part ends (asserted) and no write
-    // went past n (indexing is checked), so the n writes filled every slot.
+        .zip(&begin)
+        .zip(counts)
+        .all(|((a, b), c)| a - b == *c);
+    assert!(filled, "owner counts do not match the indices");
+    // SAFETY: every cursor wrote exactly its part's count (asserted) and no
+    // write went past n (indexing is checked), so every slot was filled.
     unsafe {
         a.set_len(n);
         b.set_len(n);

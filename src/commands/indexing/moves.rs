@@ -121,14 +121,7 @@ fn steps_of<T: Plain>(ctx: &Ctx, local: &[T], lo: usize, wants: &[Steps]) -> R<V
         return Ok(got);
     }
     // Where each rank's piece starts in `got`.
-    let starts: Vec<usize> = from
-        .iter()
-        .scan(0, |at, c| {
-            let s = *at;
-            *at += c;
-            Some(s)
-        })
-        .collect();
+    let starts = exchange::starts(&from);
     let mut out = Vec::with_capacity(mine.count);
     // A falling progression meets the later ranks first: the pieces go in
     // reverse rank order (each already in progression order).

@@ -42,12 +42,16 @@ pub fn prefix(s: &[u8], depth: usize) -> u64 {
 /// users keep or compare agree across the two servers, and grouping by
 /// them orders groups as the original does.
 pub fn hash128(s: Strs) -> (Vec<u64>, Vec<u64>) {
-    let h: Vec<[u64; 2]> = kernels::build(s.len(), |start, chunk| {
-        for (k, o) in chunk.iter_mut().enumerate() {
-            o.write(sip128(s.with_nul(start + k)));
-        }
-    });
-    (kernels::map(&h, |x| x[0]), kernels::map(&h, |x| x[1]))
+    two_columns(s.len(), |i| sip128(s.with_nul(i)))
+}
+
+/// `f(i)` for every i below `n`, its two words as two columns.
+fn two_columns(n: usize, f: impl Fn(usize) -> [u64; 2] + Sync) -> (Vec<u64>, Vec<u64>) {
+    let pairs = kernels::tabulate(n, 0, f);
+    (
+        kernels::map(&pairs, |x| x[0]),
+        kernels::map(&pairs, |x| x[1]),
+    )
 }
 
 /// SipHash-2-4-128 of `b` as the original reports it (see [`hash128`]).
@@ -95,15 +99,12 @@ impl GroupKeys {
         match self {
             GroupKeys::Packed1 => vec![kernels::tabulate(s.len(), 0, |i| packed(s.get(i)))],
             GroupKeys::Packed2 => {
-                let halves: Vec<[u64; 2]> = kernels::tabulate(s.len(), 0, |i| {
+                let (a, b) = two_columns(s.len(), |i| {
                     let b = s.get(i);
                     let (x, y) = b.split_at(b.len() / 2);
                     [packed(x), packed(y)]
                 });
-                vec![
-                    kernels::map(&halves, |h| h[0]),
-                    kernels::map(&halves, |h| h[1]),
-                ]
+                vec![a, b]
             }
             GroupKeys::Hashed => {
                 let (a, b) = hash128(s);
