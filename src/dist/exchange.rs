@@ -4,6 +4,7 @@
 //! Every function is a collective (all ranks call it in the same order).
 //! With one rank each is a copy or less.
 
+use std::mem::MaybeUninit;
 use std::ops::Range;
 
 use super::block::{Block, Owners};
@@ -165,26 +166,48 @@ pub fn scatter_bytes<T: Plain>(
 /// Positions `0..to.len()` grouped by `to[i] < groups`, in their order
 /// within a group (a counting sort): (the positions, the group sizes).
 pub fn group_by(to: &[u64], groups: usize) -> (Vec<usize>, Vec<usize>) {
-    let mut counts = vec![0usize; groups];
-    for &t in to {
-        counts[t as usize] += 1;
-    }
-    let mut next = starts(&counts);
+    let counts = with_cursors(&vec![0; groups], |c| {
+        for &t in to {
+            c[t as usize] += 1;
+        }
+        c.to_vec()
+    });
     let mut order = vec![0usize; to.len()];
-    for (i, &t) in to.iter().enumerate() {
-        order[next[t as usize]] = i;
-        next[t as usize] += 1;
-    }
+    with_cursors(&starts(&counts), |at| {
+        for (i, &t) in to.iter().enumerate() {
+            let p = at[t as usize];
+            order[p] = i;
+            at[t as usize] = p + 1;
+        }
+    });
     (order, counts)
+}
+
+/// Runs `f` on a copy of `init` that lives on the stack when it is short
+/// (up to 64 parts), for loops of the form `p = at[o]; out[p] = x;
+/// at[o] = p + 1`. With the cursors on the heap the compiler must assume
+/// each store through `p` may change them, so every element reloads its
+/// cursor after the last element's stores: grouping 5*10^7 values for two
+/// ranks took 0.45 s that way and 0.2 s with the cursors here.
+pub fn with_cursors<R>(init: &[usize], f: impl FnOnce(&mut [usize]) -> R) -> R {
+    const SHORT: usize = 64;
+    if init.len() <= SHORT {
+        let mut at = [0usize; SHORT];
+        at[..init.len()].copy_from_slice(init);
+        f(&mut at[..init.len()])
+    } else {
+        f(&mut init.to_vec())
+    }
 }
 
 /// How many of `idx` each rank owns.
 fn owner_counts(place: &Owners, idx: &[u64], ranks: usize) -> Vec<usize> {
-    let mut counts = vec![0usize; ranks];
-    for &g in idx {
-        counts[place.of(g as usize)] += 1;
-    }
-    counts
+    with_cursors(&vec![0; ranks], |counts| {
+        for &g in idx {
+            counts[place.of(g as usize)] += 1;
+        }
+        counts.to_vec()
+    })
 }
 
 /// Where each part starts when parts of `counts` lengths lie one after the
@@ -226,19 +249,24 @@ fn grouped_with<T, U>(
         &mut a.spare_capacity_mut()[..n],
         &mut b.spare_capacity_mut()[..n],
     );
-    let begin = starts(counts);
-    let mut at = begin.clone();
-    for (i, &x) in idx.iter().enumerate() {
-        let o = place.of(x as usize);
-        pa[at[o]].write(f(i));
-        pb[at[o]].write(g(i));
-        at[o] += 1;
-    }
-    let filled = at
-        .iter()
-        .zip(&begin)
-        .zip(counts)
-        .all(|((a, b), c)| a - b == *c);
+    let filled = if let [first, _] = *counts {
+        // Two parts (two ranks on a node): both cursors stay in registers
+        // and each element picks one by a select, 2x faster than a cursor
+        // array (measured); interleaving more cursor sets in one loop was
+        // slower again, as the write streams multiply.
+        let (mut lo, mut hi) = (0, first);
+        for (i, &x) in idx.iter().enumerate() {
+            let up = place.of(x as usize) == 1;
+            let p = if up { hi } else { lo };
+            pa[p].write(f(i));
+            pb[p].write(g(i));
+            lo += usize::from(!up);
+            hi += usize::from(up);
+        }
+        lo == first && hi == n
+    } else {
+        grouped_into(place, idx, counts, (pa, pb), (&f, &g))
+    };
     assert!(filled, "owner counts do not match the indices");
     // SAFETY: every cursor wrote exactly its part's count (asserted) and no
     // write went past n (indexing is checked), so every slot was filled.
@@ -247,6 +275,31 @@ fn grouped_with<T, U>(
         b.set_len(n);
     }
     (a, b)
+}
+
+/// The general case of [`grouped_with`]: one cursor per part; whether
+/// every part got exactly its count.
+fn grouped_into<T, U>(
+    place: &Owners,
+    idx: &[u64],
+    counts: &[usize],
+    (pa, pb): (&mut [MaybeUninit<T>], &mut [MaybeUninit<U>]),
+    (f, g): (&impl Fn(usize) -> T, &impl Fn(usize) -> U),
+) -> bool {
+    let begin = starts(counts);
+    with_cursors(&begin, |at| {
+        for (i, &x) in idx.iter().enumerate() {
+            let o = place.of(x as usize);
+            let p = at[o];
+            pa[p].write(f(i));
+            pb[p].write(g(i));
+            at[o] = p + 1;
+        }
+        at.iter()
+            .zip(&begin)
+            .zip(counts)
+            .all(|((a, b), c)| a - b == *c)
+    })
 }
 
 /// The elements at global indices `idx` (each `< block.n`) of the array whose
@@ -275,15 +328,16 @@ pub fn fetch<T: Plain + Default>(
         .collect();
     drop(wanted);
     let (got, _) = alltoallv(comm, &answers, &wanted_counts)?;
-    let mut at = starts(&counts);
-    Ok(idx
-        .iter()
-        .map(|&g| {
-            let o = place.of(g as usize);
-            at[o] += 1;
-            got[at[o] - 1]
-        })
-        .collect())
+    Ok(with_cursors(&starts(&counts), |at| {
+        idx.iter()
+            .map(|&g| {
+                let o = place.of(g as usize);
+                let p = at[o];
+                at[o] = p + 1;
+                got[p]
+            })
+            .collect()
+    }))
 }
 
 /// What [`deliver`] brought to this rank: block-local positions and the
@@ -380,6 +434,25 @@ pub fn overlap(a: &Range<usize>, b: &Range<usize>) -> Range<usize> {
 mod tests {
     use super::*;
     use crate::dist::sort::threads::on_ranks;
+
+    /// A stable counting sort whether the cursors fit on the stack or not.
+    #[test]
+    fn group_by_is_a_stable_sort_for_any_group_count() {
+        for groups in [1usize, 2, 3, 64, 65, 300] {
+            let to: Vec<u64> = (0..5000u64).map(|i| (i * 7919) % groups as u64).collect();
+            let (order, counts) = group_by(&to, groups);
+            let mut want: Vec<usize> = (0..to.len()).collect();
+            want.sort_by_key(|&i| to[i]);
+            assert_eq!(order, want, "groups={groups}");
+            assert_eq!(counts.iter().sum::<usize>(), to.len());
+            assert!(
+                counts
+                    .iter()
+                    .enumerate()
+                    .all(|(g, &c)| { c == to.iter().filter(|&&t| t == g as u64).count() })
+            );
+        }
+    }
 
     /// Every exchange at 1 to 4 ranks (threads) against the one-array answer.
     #[test]

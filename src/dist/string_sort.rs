@@ -222,15 +222,19 @@ pub fn member(comm: &dyn Comm, a: Strs, b: Strs, invert: bool) -> R<Vec<bool>> {
     );
     let (answers, _) = exchange::alltoallv(comm, &found, &qa.came)?;
     // Answers come back grouped by owner, in the order the queries left.
-    let mut at = exchange::starts(&qa.counts);
-    let to = qa.to;
-    Ok(to
-        .iter()
-        .map(|&t| {
-            at[t as usize] += 1;
-            answers[at[t as usize] - 1]
-        })
-        .collect())
+    Ok(exchange::with_cursors(
+        &exchange::starts(&qa.counts),
+        |at| {
+            qa.to
+                .iter()
+                .map(|&t| {
+                    let p = at[t as usize];
+                    at[t as usize] = p + 1;
+                    answers[p]
+                })
+                .collect()
+        },
+    ))
 }
 
 /// Strings routed to their owners (see [`member`]).
