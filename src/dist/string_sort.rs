@@ -222,19 +222,8 @@ pub fn member(comm: &dyn Comm, a: Strs, b: Strs, invert: bool) -> R<Vec<bool>> {
     );
     let (answers, _) = exchange::alltoallv(comm, &found, &qa.came)?;
     // Answers come back grouped by owner, in the order the queries left.
-    Ok(exchange::with_cursors(
-        &exchange::starts(&qa.counts),
-        |at| {
-            qa.to
-                .iter()
-                .map(|&t| {
-                    let p = at[t as usize];
-                    at[t as usize] = p + 1;
-                    answers[p]
-                })
-                .collect()
-        },
-    ))
+    let owners = qa.to.iter().map(|&t| t as usize);
+    Ok(exchange::in_query_order(owners, &qa.counts, &answers))
 }
 
 /// Strings routed to their owners (see [`member`]).
