@@ -335,7 +335,9 @@ pub fn slice_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let sl = slice_arg(args, n)?;
     let symbols = &ctx.shared.symbols;
     if ctx.ranks() == 1 {
-        let out = symbols.new_entry(dtype, vec![sl.len], |n| take(&entry.data, n, |k| sl.at(k)))?;
+        let out = symbols.new_entry(dtype, vec![sl.len], |_| {
+            moves::local_steps(&entry.data, Steps::of(sl))
+        })?;
         return Ok(ctx.created(out));
     }
     let mine = ctx.local_range(sl.len);

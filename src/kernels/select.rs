@@ -297,13 +297,81 @@ pub fn choose<C: Elem>(cond: &[bool], a: &Side, b: &Side) -> Vec<C> {
 }
 
 /// `v` in reverse order.
-pub fn reverse<T: Copy + Send + Sync>(v: &[T]) -> Vec<T> {
-    let n = v.len();
-    kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
-        for (k, o) in chunk.iter_mut().enumerate() {
-            o.write(v[n - 1 - (start + k)]);
+pub fn reverse<T: Plain + Send + Sync>(v: &[T]) -> Vec<T> {
+    steps(v, v.len().saturating_sub(1), -1, v.len())
+}
+
+/// The `n` elements of `v` at `first`, `first + step`, `first + 2 * step`
+/// and so on (a slice's positions, all inside `v`), on every core for
+/// large `n`.
+pub fn steps<T: Plain + Send + Sync>(v: &[T], first: usize, step: isize, n: usize) -> Vec<T> {
+    let mut out = Vec::new();
+    extend_steps(&mut out, v, first, step, n);
+    out
+}
+
+/// Appends the `n` elements of `v` at `first`, `first + step` and so on to
+/// `out`, as [`steps`] gives them.
+pub fn extend_steps<T: Plain + Send + Sync>(
+    out: &mut Vec<T>,
+    v: &[T],
+    first: usize,
+    step: isize,
+    n: usize,
+) {
+    let len = out.len();
+    out.reserve(n);
+    let stream = kernels::streams::<T>(n);
+    kernels::fill_parts(&mut out.spare_capacity_mut()[..n], |start, chunk| {
+        let at = first.wrapping_add_signed(step * start as isize);
+        steps_run(v, at, step, chunk, stream);
+    });
+    // SAFETY: `fill_parts` handed every one of the `n` reserved elements to
+    // `steps_run`, which writes each element of its chunk.
+    unsafe { out.set_len(len + n) };
+}
+
+/// Writes `v[at + k * step]` into `out[k]` for every k (each position
+/// inside `v`), in non-temporal stores with `stream`. The positions advance
+/// by pointer steps, checked against `v` once, rather than as a product per
+/// element (with the stores, a reverse copy of 10^8 int64 went from 0.14 s
+/// to 0.095 s on two cores, `a[::3]` from 0.080 s to 0.067 s).
+fn steps_run<T: Plain>(v: &[T], at: usize, step: isize, out: &mut [MaybeUninit<T>], stream: bool) {
+    let Some(span) = out.len().checked_sub(1) else {
+        return;
+    };
+    // The positions run from `lo` up to `lo + span * |step|`.
+    let lo = if step < 0 {
+        at.checked_sub(span * step.unsigned_abs())
+    } else {
+        Some(at)
+    };
+    let hi = lo.and_then(|lo| lo.checked_add(span.checked_mul(step.unsigned_abs())?));
+    assert!(
+        hi.is_some_and(|hi| hi < v.len()),
+        "steps: positions outside the slice"
+    );
+    match step {
+        1 => {
+            let src = &v[at..=at + span];
+            kernels::write_each(out, stream, |k| src[k]);
         }
-    })
+        -1 => {
+            let src = &v[at - span..=at];
+            kernels::write_each(out, stream, |k| src[span - k]);
+        }
+        _ => {
+            let mut p = v.as_ptr().wrapping_add(at);
+            kernels::write_each(out, stream, |_| {
+                // SAFETY: `write_each` calls this once per k in increasing
+                // order, so `p` is `v`'s element `at + k * step`, which the
+                // check above put inside `v` for every k < n.
+                let x = unsafe { *p };
+                p = p.wrapping_offset(step);
+                x
+            });
+        }
+    }
 }
 
 /// `n` copies of `x`.
@@ -343,6 +411,43 @@ pub fn fill_vec<T: Plain + Send + Sync>(v: &mut Vec<T>, x: T) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every step, either sign, from any start, with chunks split among
+    /// threads (large n) or not, appended after what `out` held.
+    #[test]
+    fn steps_match_positions() {
+        let len = 2 * kernels::PAR_THRESHOLD + 5;
+        let v: Vec<i64> = (0..len as i64).map(|x| x * 3 - 7).collect();
+        let bytes: Vec<u8> = (0..len).map(|x| x as u8).collect();
+        for step in [1isize, -1, 2, -2, 3, -3, 7, -64, 65] {
+            for n in [0usize, 1, 2, 17, kernels::PAR_THRESHOLD + 3] {
+                let span = n.saturating_sub(1) * step.unsigned_abs();
+                if span >= len {
+                    continue;
+                }
+                // The lowest position, then where the progression starts.
+                for low in [0, 5.min(len - 1 - span), len - 1 - span] {
+                    let first = if step < 0 { low + span } else { low };
+                    let at = |k: usize| first.wrapping_add_signed(step * k as isize);
+                    let want: Vec<i64> = (0..n).map(|k| v[at(k)]).collect();
+                    assert_eq!(steps(&v, first, step, n), want, "{first} {step} {n}");
+                    let mut out = vec![1u8, 2];
+                    extend_steps(&mut out, &bytes, first, step, n);
+                    let want: Vec<u8> = [1, 2]
+                        .into_iter()
+                        .chain((0..n).map(|k| bytes[at(k)]))
+                        .collect();
+                    assert_eq!(out, want, "bytes {first} {step} {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "positions outside the slice")]
+    fn steps_outside_panic() {
+        steps(&[1i64, 2, 3], 1, -2, 2);
+    }
 
     /// Parallel index stores keep NumPy's last write for repeated indexes,
     /// with negative indexes counting from the end.

@@ -11,7 +11,7 @@ use crate::commands::Ctx;
 use crate::commands::sorting::same_kind;
 use crate::dist::exchange;
 use crate::error::CommandError;
-use crate::kernels::Plain;
+use crate::kernels::{Plain, select};
 use crate::symbol_table::ArrayData;
 
 type R<T> = Result<T, CommandError>;
@@ -50,6 +50,14 @@ impl Steps {
             count,
         }
     }
+    /// The positions of a slice (all inside the array).
+    pub(crate) fn of(sl: Slice) -> Steps {
+        Steps {
+            first: sl.start,
+            step: sl.stride,
+            count: sl.len,
+        }
+    }
     fn slice(self) -> Slice {
         Slice {
             start: self.first,
@@ -59,6 +67,12 @@ impl Steps {
     }
 }
 
+/// The elements of `data` (the whole array: one rank) at the positions of
+/// `want`.
+pub(crate) fn local_steps(data: &ArrayData, want: Steps) -> ArrayData {
+    same_kind!(data, v => select::steps(v, want.first as usize, want.step as isize, want.count))
+}
+
 /// The elements at the positions `want` lists (each rank its own list) of
 /// the array of `n` elements whose block this rank holds as `data`, in the
 /// order listed. Only the progressions travel, not the positions: each rank
@@ -66,8 +80,7 @@ impl Steps {
 /// progression meets, in progression order.
 pub(crate) fn fetch_steps(ctx: &Ctx, data: &ArrayData, n: usize, want: Steps) -> R<ArrayData> {
     if ctx.ranks() == 1 {
-        let sl = want.slice();
-        return Ok(take(data, want.count, |k| sl.at(k)));
+        return Ok(local_steps(data, want));
     }
     let mine = [want.first, want.step, want.count as i64];
     let wants = exchange::allgather_vec(ctx.comm, &mine)?;
@@ -87,20 +100,20 @@ pub(crate) fn fetch_steps(ctx: &Ctx, data: &ArrayData, n: usize, want: Steps) ->
 /// except its own piece, which is copied straight from its block into
 /// place (for most slices nearly all of the result: `a[:-1]`, `a[::2]`),
 /// rather than packed, exchanged and unpacked.
-fn steps_of<T: Plain>(ctx: &Ctx, local: &[T], lo: usize, wants: &[Steps]) -> R<Vec<T>> {
+fn steps_of<T: Plain + Send + Sync>(
+    ctx: &Ctx,
+    local: &[T],
+    lo: usize,
+    wants: &[Steps],
+) -> R<Vec<T>> {
     let hi = lo + local.len();
     let me = ctx.comm.rank();
     let piece = |w: &Steps, out: &mut Vec<T>| {
         let sl = w.slice();
         let ks = sl.ks_within(lo, hi);
-        if ks.is_empty() {
-            return;
-        }
-        if w.step == 1 {
+        if !ks.is_empty() {
             let at = sl.at(ks.start) - lo;
-            out.extend_from_slice(&local[at..at + ks.len()]);
-        } else {
-            out.extend(ks.map(|k| local[sl.at(k) - lo]));
+            select::extend_steps(out, local, at, w.step as isize, ks.len());
         }
     };
     let mut send = Vec::new();
