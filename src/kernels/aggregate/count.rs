@@ -73,7 +73,7 @@ pub fn int_sum<T: Wrap>(v: &[T]) -> T {
 /// product modulo 2^64).
 pub fn int_prod<T: Wrap>(v: &[T]) -> T {
     fold_chunks(v, |c| {
-        wide(|| lanes::<T, T, 16>(c, T::ONE, T::wmul, T::wmul))
+        wide_mul(|| lanes::<T, T, 16>(c, T::ONE, T::wmul, T::wmul))
     })
     .into_iter()
     .fold(T::ONE, T::wmul)
