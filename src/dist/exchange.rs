@@ -422,17 +422,41 @@ pub fn fetch_range<T: Plain>(
         return Ok(local[want].to_vec());
     }
     let wants = allgather_vec(comm, &[want.start as u64, want.end as u64])?;
-    let mine = block.range(comm.rank());
+    let me = comm.rank();
+    let mine = block.range(me);
+    let part = |w: &Range<usize>| {
+        let o = overlap(&mine, w);
+        if o.is_empty() {
+            return &[][..];
+        }
+        &local[o.start - mine.start..o.end - mine.start]
+    };
+    // Only the other ranks' parts travel: this rank's own part (most of
+    // `want` where ranks fetch about their blocks, as GroupBy's reductions
+    // do) is copied once, straight into place.
     let mut send = Vec::new();
     let mut counts = Vec::with_capacity(comm.size());
-    for w in &wants {
-        let o = overlap(&mine, &(w[0] as usize..w[1] as usize));
-        if !o.is_empty() {
-            send.extend_from_slice(&local[o.start - mine.start..o.end - mine.start]);
-        }
-        counts.push(o.len());
+    for (r, w) in wants.iter().enumerate() {
+        let p = if r == me {
+            &[]
+        } else {
+            part(&(w[0] as usize..w[1] as usize))
+        };
+        send.extend_from_slice(p);
+        counts.push(p.len());
     }
-    Ok(alltoallv(comm, &send, &counts)?.0)
+    let (got, from) = alltoallv(comm, &send, &counts)?;
+    let own = part(&want);
+    if own.is_empty() {
+        return Ok(got);
+    }
+    // The ranks before this one hold what comes before its own part.
+    let before: usize = from[..me].iter().sum();
+    let mut out = Vec::with_capacity(want.len());
+    out.extend_from_slice(&got[..before]);
+    out.extend_from_slice(own);
+    out.extend_from_slice(&got[before..]);
+    Ok(out)
 }
 
 /// Where two index ranges meet (empty when they do not).
@@ -483,6 +507,24 @@ mod tests {
                     fetch(c, &block, local(c), &idx[asks.range(c.rank())]).unwrap()
                 });
                 assert_eq!(got, want, "fetch n={n} ranks={ranks}");
+                // Ranges reaching into the neighbours' blocks, empty ones,
+                // and the whole array.
+                for shape in 0..3 {
+                    let range = |r: usize| match shape {
+                        0 => {
+                            (n * r / (ranks + 1)).saturating_sub(1)
+                                ..(n * (r + 2) / (ranks + 1) + 1).min(n)
+                        }
+                        1 if r % 2 == 1 => n / 2..n / 2,
+                        1 => n - n * r / (ranks + 1)..n,
+                        _ => 0..n,
+                    };
+                    let got = on_ranks(ranks, |c| {
+                        fetch_range(c, &block, local(c), range(c.rank())).unwrap()
+                    });
+                    let want: Vec<u64> = (0..ranks).flat_map(|r| all[range(r)].to_vec()).collect();
+                    assert_eq!(got, want, "fetch_range {shape} n={n} ranks={ranks}");
+                }
                 // Applied in the order received, the last write wins.
                 let writes = on_ranks(ranks, |c| {
                     let r = asks.range(c.rank());

@@ -249,7 +249,13 @@ impl Comm for MpiComm {
         self.check()?;
         let sent: usize = send_counts.iter().sum::<usize>() - send_counts[self.rank];
         let messages = send_counts.iter().filter(|&&c| c > 0).count();
-        if let (Some((sc, sd)), Some((rc, rd))) = (small(send_counts), small(recv_counts)) {
+        if let (Some((mut sc, sd)), Some((mut rc, rd))) = (small(send_counts), small(recv_counts)) {
+            // This rank's own part is copied here, not by MPI: Open MPI's
+            // copy of it ran at under 2 GB/s on the 2-core VM.
+            let me = self.rank;
+            let (from, to, n) = (sd[me] as usize, rd[me] as usize, sc[me] as usize);
+            recv[to..to + n].copy_from_slice(&send[from..from + n]);
+            (sc[me], rc[me]) = (0, 0);
             let mut spare = [0u8];
             let part = Partition::new(real(send), &sc[..], &sd[..]);
             let mut rpart = PartitionMut::new(real_mut(recv, &mut spare), &rc[..], &rd[..]);
