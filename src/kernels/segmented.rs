@@ -43,7 +43,14 @@ impl Value for i64 {
     const EMPTY_MAX: Self = i64::MIN;
     const NONE: Self = 0;
     fn exact_sum(v: &[Self]) -> Option<f64> {
-        Some(v.iter().map(|x| i128::from(*x)).sum::<i128>() as f64)
+        // In i64 while it does not overflow (rounded the same way): the
+        // 128-bit sum and its conversion, a library call, made GroupBy's
+        // mean of one-element groups 4x its sum (10^7 groups: 0.10 s
+        // against 0.037 s this way).
+        Some(match v.iter().try_fold(0i64, |a, x| a.checked_add(*x)) {
+            Some(s) => s as f64,
+            None => v.iter().map(|x| i128::from(*x)).sum::<i128>() as f64,
+        })
     }
     fn f64(self) -> f64 {
         self as f64
@@ -58,7 +65,10 @@ impl Value for u64 {
     const EMPTY_MAX: Self = 0;
     const NONE: Self = 0;
     fn exact_sum(v: &[Self]) -> Option<f64> {
-        Some(v.iter().map(|x| u128::from(*x)).sum::<u128>() as f64)
+        Some(match v.iter().try_fold(0u64, |a, x| a.checked_add(*x)) {
+            Some(s) => s as f64,
+            None => v.iter().map(|x| u128::from(*x)).sum::<u128>() as f64,
+        })
     }
     fn f64(self) -> f64 {
         self as f64

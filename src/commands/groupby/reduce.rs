@@ -165,7 +165,9 @@ pub fn segmented_reduction(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
     let want = first..end as usize;
     let block = ctx.block(values.size());
     let comm = ctx.comm;
-    let fetched = if ctx.ranks() == 1 {
+    // A count of values that cannot be NaN needs only the segments.
+    let lengths_only = op == Op::Count && dtype != DType::Float64;
+    let fetched = if ctx.ranks() == 1 || lengths_only {
         None
     } else {
         Some(same_kind!(&values.data, v => exchange::fetch_range(comm, &block, v, want.clone())?))
@@ -233,8 +235,6 @@ macro_rules! each {
 fn reduce(vals: &ArrayData, bounds: &Starts, first: usize, o: &Opts) -> ArrayData {
     use ArrayData as D;
     let skip = o.skip_nan;
-    let each =
-        |f: &(dyn Fn(std::ops::Range<usize>) -> f64 + Sync)| per_segment(bounds, |_, r| f(r));
     match (o.op, vals) {
         (Op::Count, D::Float64(x)) => D::Int64(per_segment(bounds, |_, r| seg::count(&x[r]))),
         (Op::Count, _) => D::Int64(seg::lengths(bounds)),
@@ -250,14 +250,24 @@ fn reduce(vals: &ArrayData, bounds: &Starts, first: usize, o: &Opts) -> ArrayDat
         (Op::Sum, D::Bool(x)) => D::Int64(per_segment(bounds, |_, r| {
             seg::sum_wrapping(&x[r], 0i64, |a, b| a + i64::from(b))
         })),
-        (Op::Sum, D::Float64(x)) => D::Float64(each(&|r| seg::sum_f64(&x[r], skip))),
-        (Op::Prod, _) => D::Float64(each!(vals, x => each(&|r| seg::prod(&x[r], skip)))),
-        (Op::Mean, _) => D::Float64(each!(vals, x => each(&|r| seg::mean(&x[r], skip)))),
-        (Op::Median, _) => D::Float64(each!(vals, x => each(&|r| seg::median(&x[r], skip)))),
-        (Op::Var, _) => D::Float64(each!(vals, x => each(&|r| seg::var(&x[r], skip, o.ddof)))),
-        (Op::Std, _) => {
-            D::Float64(each!(vals, x => each(&|r| seg::var(&x[r], skip, o.ddof).sqrt())))
+        (Op::Sum, D::Float64(x)) => {
+            D::Float64(per_segment(bounds, |_, r| seg::sum_f64(&x[r], skip)))
         }
+        (Op::Prod, _) => {
+            D::Float64(each!(vals, x => per_segment(bounds, |_, r| seg::prod(&x[r], skip))))
+        }
+        (Op::Mean, _) => {
+            D::Float64(each!(vals, x => per_segment(bounds, |_, r| seg::mean(&x[r], skip))))
+        }
+        (Op::Median, _) => {
+            D::Float64(each!(vals, x => per_segment(bounds, |_, r| seg::median(&x[r], skip))))
+        }
+        (Op::Var, _) => {
+            D::Float64(each!(vals, x => per_segment(bounds, |_, r| seg::var(&x[r], skip, o.ddof))))
+        }
+        (Op::Std, _) => D::Float64(
+            each!(vals, x => per_segment(bounds, |_, r| seg::var(&x[r], skip, o.ddof).sqrt())),
+        ),
         (Op::Min | Op::Max, _) => {
             let max = o.op == Op::Max;
             same_kind!(vals, x => extremes(x, bounds, max, skip))
