@@ -250,8 +250,9 @@ impl Comm for MpiComm {
         let sent: usize = send_counts.iter().sum::<usize>() - send_counts[self.rank];
         let messages = send_counts.iter().filter(|&&c| c > 0).count();
         if let (Some((mut sc, sd)), Some((mut rc, rd))) = (small(send_counts), small(recv_counts)) {
-            // This rank's own part is copied here, not by MPI: Open MPI's
-            // copy of it ran at under 2 GB/s on the 2-core VM.
+            // This rank's own part is copied here, not by MPI (benches/
+            // alltoall.rs, 400 MiB per rank, half crossing: 111-123% of a
+            // bare MPI_Alltoallv's rate, against 98-104% with MPI copying it).
             let me = self.rank;
             let (from, to, n) = (sd[me] as usize, rd[me] as usize, sc[me] as usize);
             recv[to..to + n].copy_from_slice(&send[from..from + n]);
