@@ -11,6 +11,7 @@ use super::block::{Block, Owners};
 use super::comm::Comm;
 use crate::error::CommandError;
 use crate::kernels::Plain;
+use crate::kernels::select::{self, Slice};
 
 type R<T> = Result<T, CommandError>;
 
@@ -412,50 +413,90 @@ pub fn rebalance<T: Plain>(comm: &dyn Comm, piece: Vec<T>) -> R<Vec<T>> {
 
 /// Elements `want` (a global range, any per rank) of the array whose block
 /// this rank holds as `local`.
-pub fn fetch_range<T: Plain>(
+pub fn fetch_range<T: Plain + Send + Sync>(
     comm: &dyn Comm,
     block: &Block,
     local: &[T],
     want: Range<usize>,
 ) -> R<Vec<T>> {
-    if comm.size() == 1 {
-        return Ok(local[want].to_vec());
-    }
-    let wants = allgather_vec(comm, &[want.start as u64, want.end as u64])?;
-    let me = comm.rank();
-    let mine = block.range(me);
-    let part = |w: &Range<usize>| {
-        let o = overlap(&mine, w);
-        if o.is_empty() {
-            return &[][..];
-        }
-        &local[o.start - mine.start..o.end - mine.start]
+    let want = Slice {
+        start: want.start as i64,
+        stride: 1,
+        len: want.len(),
     };
-    // Only the other ranks' parts travel: this rank's own part (most of
-    // `want` where ranks fetch about their blocks, as GroupBy's reductions
-    // do) is copied once, straight into place.
+    fetch_steps(comm, block, local, want)
+}
+
+/// The elements at the positions `want` (a progression, any per rank) of
+/// the array whose block this rank holds as `local`, in progression order.
+/// Only the progressions travel, not the positions: each rank sends every
+/// other rank the elements of its block that the other's progression meets,
+/// in progression order. Its own piece (for most slices and GroupBy's
+/// ranges nearly all of the result: `a[:-1]`, `a[::2]`) is copied straight
+/// from its block into place, rather than packed, exchanged and unpacked.
+pub fn fetch_steps<T: Plain + Send + Sync>(
+    comm: &dyn Comm,
+    block: &Block,
+    local: &[T],
+    want: Slice,
+) -> R<Vec<T>> {
+    let me = comm.rank();
+    let lo = block.start(me);
+    let hi = lo + local.len();
+    let piece = |w: &Slice, out: &mut Vec<T>| {
+        let ks = w.ks_within(lo, hi);
+        if !ks.is_empty() {
+            let at = w.at(ks.start) - lo;
+            select::extend_steps(out, local, at, w.stride as isize, ks.len());
+        }
+    };
+    if comm.size() == 1 {
+        let mut out = Vec::new();
+        piece(&want, &mut out);
+        return Ok(out);
+    }
+    let wants = allgather_vec(comm, &[want.start, want.stride, want.len as i64])?;
+    let wants: Vec<Slice> = wants
+        .iter()
+        .map(|w| Slice {
+            start: w[0],
+            stride: w[1],
+            len: w[2] as usize,
+        })
+        .collect();
     let mut send = Vec::new();
-    let mut counts = Vec::with_capacity(comm.size());
+    let mut counts = Vec::with_capacity(wants.len());
     for (r, w) in wants.iter().enumerate() {
-        let p = if r == me {
-            &[]
-        } else {
-            part(&(w[0] as usize..w[1] as usize))
-        };
-        send.extend_from_slice(p);
-        counts.push(p.len());
+        let before = send.len();
+        if r != me {
+            piece(w, &mut send);
+        }
+        counts.push(send.len() - before);
     }
     let (got, from) = alltoallv(comm, &send, &counts)?;
-    let own = part(&want);
-    if own.is_empty() {
+    drop(send);
+    let own = want.ks_within(lo, hi).len();
+    if own == 0 && (want.stride > 0 || from.iter().filter(|&&c| c > 0).count() <= 1) {
+        // `got` is already in progression order (`a[::-1]` at two ranks).
         return Ok(got);
     }
-    // The ranks before this one hold what comes before its own part.
-    let before: usize = from[..me].iter().sum();
-    let mut out = Vec::with_capacity(want.len());
-    out.extend_from_slice(&got[..before]);
-    out.extend_from_slice(own);
-    out.extend_from_slice(&got[before..]);
+    // Where each rank's piece starts in `got`.
+    let at = starts(&from);
+    let mut out = Vec::with_capacity(want.len);
+    // A falling progression meets the later ranks first: the pieces go in
+    // reverse rank order (each already in progression order).
+    let order: Vec<usize> = if want.stride > 0 {
+        (0..wants.len()).collect()
+    } else {
+        (0..wants.len()).rev().collect()
+    };
+    for r in order {
+        if r == me {
+            piece(&want, &mut out);
+        } else {
+            out.extend_from_slice(&got[at[r]..at[r] + from[r]]);
+        }
+    }
     Ok(out)
 }
 

@@ -99,32 +99,12 @@ pub fn threads_for(n: usize) -> usize {
 /// Chunks are filled in parallel for large `n`.
 pub fn build<T: Send>(n: usize, fill: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync) -> Vec<T> {
     let mut out: Vec<T> = Vec::with_capacity(n);
-    fill_parts(&mut out.spare_capacity_mut()[..n], fill);
+    for_chunks(&mut out.spare_capacity_mut()[..n], fill);
     // SAFETY: `fill` wrote all `n` elements (every chunk of the spare
     // capacity was handed to it and it must write each element); a panic
     // in any chunk propagates out before this point, leaving `out` empty.
     unsafe { out.set_len(n) };
     out
-}
-
-/// Hands `out` to `fill(start, chunk)` in chunks (in parallel when `out` is
-/// large), `start` being the chunk's offset in `out`.
-pub fn fill_parts<T: Send>(
-    out: &mut [MaybeUninit<T>],
-    fill: impl Fn(usize, &mut [MaybeUninit<T>]) + Sync,
-) {
-    let n = out.len();
-    let threads = threads_for(n);
-    if threads == 1 {
-        fill(0, out);
-    } else {
-        let per = n.div_ceil(threads);
-        install(|| {
-            out.par_chunks_mut(per)
-                .enumerate()
-                .for_each(|(k, chunk)| fill(k * per, chunk));
-        });
-    }
 }
 
 /// `at(first + k)` for every k below `n`: a block of a sequence defined by

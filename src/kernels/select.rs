@@ -322,11 +322,11 @@ pub fn extend_steps<T: Plain + Send + Sync>(
     let len = out.len();
     out.reserve(n);
     let stream = kernels::streams::<T>(n);
-    kernels::fill_parts(&mut out.spare_capacity_mut()[..n], |start, chunk| {
+    kernels::for_chunks(&mut out.spare_capacity_mut()[..n], |start, chunk| {
         let at = first.wrapping_add_signed(step * start as isize);
         steps_run(v, at, step, chunk, stream);
     });
-    // SAFETY: `fill_parts` handed every one of the `n` reserved elements to
+    // SAFETY: `for_chunks` handed every one of the `n` reserved elements to
     // `steps_run`, which writes each element of its chunk.
     unsafe { out.set_len(len + n) };
 }

@@ -75,82 +75,10 @@ pub(crate) fn local_steps(data: &ArrayData, want: Steps) -> ArrayData {
 
 /// The elements at the positions `want` lists (each rank its own list) of
 /// the array of `n` elements whose block this rank holds as `data`, in the
-/// order listed. Only the progressions travel, not the positions: each rank
-/// sends every other rank the elements of its own block that the other's
-/// progression meets, in progression order.
+/// order listed (see [`exchange::fetch_steps`]).
 pub(crate) fn fetch_steps(ctx: &Ctx, data: &ArrayData, n: usize, want: Steps) -> R<ArrayData> {
-    if ctx.ranks() == 1 {
-        return Ok(local_steps(data, want));
-    }
-    let mine = [want.first, want.step, want.count as i64];
-    let wants = exchange::allgather_vec(ctx.comm, &mine)?;
-    let wants: Vec<Steps> = wants
-        .iter()
-        .map(|w| Steps {
-            first: w[0],
-            step: w[1],
-            count: w[2] as usize,
-        })
-        .collect();
-    let here = ctx.local_range(n);
-    Ok(same_kind!(data, v => steps_of(ctx, v, here.start, &wants)?))
-}
-
-/// This rank's piece of every rank's progression travels to that rank,
-/// except its own piece, which is copied straight from its block into
-/// place (for most slices nearly all of the result: `a[:-1]`, `a[::2]`),
-/// rather than packed, exchanged and unpacked.
-fn steps_of<T: Plain + Send + Sync>(
-    ctx: &Ctx,
-    local: &[T],
-    lo: usize,
-    wants: &[Steps],
-) -> R<Vec<T>> {
-    let hi = lo + local.len();
-    let me = ctx.comm.rank();
-    let piece = |w: &Steps, out: &mut Vec<T>| {
-        let sl = w.slice();
-        let ks = sl.ks_within(lo, hi);
-        if !ks.is_empty() {
-            let at = sl.at(ks.start) - lo;
-            select::extend_steps(out, local, at, w.step as isize, ks.len());
-        }
-    };
-    let mut send = Vec::new();
-    let mut counts = Vec::with_capacity(wants.len());
-    for (r, w) in wants.iter().enumerate() {
-        let before = send.len();
-        if r != me {
-            piece(w, &mut send);
-        }
-        counts.push(send.len() - before);
-    }
-    let (got, from) = exchange::alltoallv(ctx.comm, &send, &counts)?;
-    drop(send);
-    let mine = wants[me];
-    let own = mine.slice().ks_within(lo, hi).len();
-    if own == 0 && (mine.step > 0 || from.iter().filter(|&&c| c > 0).count() <= 1) {
-        // `got` is already in progression order (`a[::-1]` at two ranks).
-        return Ok(got);
-    }
-    // Where each rank's piece starts in `got`.
-    let starts = exchange::starts(&from);
-    let mut out = Vec::with_capacity(mine.count);
-    // A falling progression meets the later ranks first: the pieces go in
-    // reverse rank order (each already in progression order).
-    let order: Vec<usize> = if mine.step > 0 {
-        (0..wants.len()).collect()
-    } else {
-        (0..wants.len()).rev().collect()
-    };
-    for r in order {
-        if r == me {
-            piece(&mine, &mut out);
-        } else {
-            out.extend_from_slice(&got[starts[r]..starts[r] + from[r]]);
-        }
-    }
-    Ok(out)
+    let block = ctx.block(n);
+    Ok(same_kind!(data, v => exchange::fetch_steps(ctx.comm, &block, v, want.slice())?))
 }
 
 /// Sends `vals[i]` to the rank holding global position `pos[i]` of an array
