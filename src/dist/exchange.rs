@@ -208,18 +208,19 @@ fn counts_of(parts: impl Iterator<Item = usize>, k: usize) -> Vec<usize> {
 
 /// Answers that came back grouped by part (`counts` per part), each part
 /// in the order its queries left, put back in query order: `parts` gives
-/// each query's part, in query order.
-pub fn in_query_order<T: Copy>(
+/// each query's part, in query order, and `answer(p)` is the answer at
+/// place p of the grouped answers.
+pub fn in_query_order<T>(
     parts: impl Iterator<Item = usize>,
     counts: &[usize],
-    answers: &[T],
+    mut answer: impl FnMut(usize) -> T,
 ) -> Vec<T> {
     with_cursors(&starts(counts), |at| {
         parts
             .map(|o| {
                 let p = at[o];
                 at[o] = p + 1;
-                answers[p]
+                answer(p)
             })
             .collect()
     })
@@ -322,34 +323,85 @@ fn grouped_into<T, U>(
     })
 }
 
+/// The request half of a gather by global index ([`ask`]): the positions
+/// this rank is asked for, and how to put the answers that come back in
+/// the order of the queries.
+pub struct Asked {
+    /// Global positions asked of this rank, grouped by asking rank.
+    wanted: Vec<u64>,
+    /// How many positions each rank asked of this one.
+    pub counts: Vec<usize>,
+    /// This rank's first global position.
+    start: u64,
+    place: Owners,
+    /// How many queries this rank sent to each owner.
+    sent: Vec<usize>,
+}
+
+impl Asked {
+    /// How many positions this rank must answer for.
+    pub fn len(&self) -> usize {
+        self.wanted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.wanted.is_empty()
+    }
+
+    /// The block-local position of the k-th position asked of this rank.
+    #[inline]
+    pub fn local(&self, k: usize) -> usize {
+        (self.wanted[k] - self.start) as usize
+    }
+
+    /// For each query of `idx` (the indices given to [`ask`]), in order,
+    /// `answer(p)` for the place p of its answer among the answers that
+    /// came back (grouped by owner, each owner's in the order asked).
+    pub fn in_query_order<T>(&self, idx: &[u64], answer: impl FnMut(usize) -> T) -> Vec<T> {
+        let owners = idx.iter().map(|&g| self.place.of(g as usize));
+        in_query_order(owners, &self.sent, answer)
+    }
+}
+
+/// Collective: sends each global index of `idx` (each `< block.n`) to the
+/// rank owning it, grouped by owner in the order of `idx` (the cursors
+/// walk every part in step; no permutation vector), and returns what this
+/// rank was asked. Answers sent back with `Asked::counts` arrive grouped
+/// as the queries left.
+pub fn ask(comm: &dyn Comm, block: &Block, idx: &[u64]) -> R<Asked> {
+    let place = Owners::new(block);
+    let sent = owner_counts(&place, idx, block.ranks);
+    let asks = grouped(&place, idx, &sent, |i| idx[i]);
+    let (wanted, counts) = alltoallv(comm, &asks, &sent)?;
+    Ok(Asked {
+        wanted,
+        counts,
+        start: block.start(comm.rank()) as u64,
+        place,
+        sent,
+    })
+}
+
 /// The elements at global indices `idx` (each `< block.n`) of the array whose
 /// block this rank holds as `local`: a distributed gather. The requests go
-/// out grouped by owner and the answers come back in the same order, so
-/// walking `idx` again with one cursor per owner puts each answer in place
-/// (no permutation vector: three sequential passes over `idx`).
-pub fn fetch<T: Plain + Default>(
+/// out grouped by owner ([`ask`]) and the answers come back in the same
+/// order, so walking `idx` again with one cursor per owner puts each answer
+/// in place: three sequential passes over `idx`, and one gather on the
+/// owner.
+pub fn fetch<T: Plain + Send + Sync>(
     comm: &dyn Comm,
     block: &Block,
     local: &[T],
     idx: &[u64],
 ) -> R<Vec<T>> {
     if comm.size() == 1 {
-        return Ok(idx.iter().map(|&i| local[i as usize]).collect());
+        return Ok(select::take(local, idx.len(), |k| idx[k] as usize));
     }
-    let place = Owners::new(block);
-    let counts = owner_counts(&place, idx, block.ranks);
-    let asks = grouped(&place, idx, &counts, |i| idx[i]);
-    let (wanted, wanted_counts) = alltoallv(comm, &asks, &counts)?;
-    drop(asks);
-    let start = block.start(comm.rank()) as u64;
-    let answers: Vec<T> = wanted
-        .iter()
-        .map(|&g| local[(g - start) as usize])
-        .collect();
-    drop(wanted);
-    let (got, _) = alltoallv(comm, &answers, &wanted_counts)?;
-    let owners = idx.iter().map(|&g| place.of(g as usize));
-    Ok(in_query_order(owners, &counts, &got))
+    let asked = ask(comm, block, idx)?;
+    let answers = select::take(local, asked.len(), |k| asked.local(k));
+    let (got, _) = alltoallv(comm, &answers, &asked.counts)?;
+    drop(answers);
+    Ok(asked.in_query_order(idx, |p| got[p]))
 }
 
 /// What [`deliver`] brought to this rank: block-local positions and the

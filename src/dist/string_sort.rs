@@ -223,7 +223,7 @@ pub fn member(comm: &dyn Comm, a: Strs, b: Strs, invert: bool) -> R<Vec<bool>> {
     let (answers, _) = exchange::alltoallv(comm, &found, &qa.came)?;
     // Answers come back grouped by owner, in the order the queries left.
     let owners = qa.to.iter().map(|&t| t as usize);
-    Ok(exchange::in_query_order(owners, &qa.counts, &answers))
+    Ok(exchange::in_query_order(owners, &qa.counts, |p| answers[p]))
 }
 
 /// Strings routed to their owners (see [`member`]).

@@ -3,7 +3,7 @@
 //! output strings come from anywhere (`s[idx]`, reversed slices, sorts,
 //! permutations).
 
-use super::block::{Block, Owners};
+use super::block::Block;
 use super::comm::Comm;
 use super::exchange;
 use crate::error::CommandError;
@@ -14,11 +14,11 @@ use crate::kernels::string::index::take;
 /// the strings whose block this rank holds as `view`, in the order of
 /// `idx`, as a new block (offsets, bytes).
 ///
-/// The requests go to their owners grouped by rank (a counting sort of
-/// `idx` by owner); each owner answers with the whole strings, NULs
-/// included, in the order asked; the answers, read back by their NULs, are
-/// then put in the order of `idx`. Two all-to-alls and three passes over
-/// `idx`; with one rank, a local gather.
+/// The requests go to their owners grouped by rank ([`exchange::ask`]);
+/// each owner answers with the whole strings, NULs included, in the order
+/// asked; the answers are then taken in the order of `idx`, found with one
+/// cursor per owner. Three all-to-alls (indices, lengths, bytes); with one
+/// rank, a local gather.
 pub fn fetch_strings(
     comm: &dyn Comm,
     block: &Block,
@@ -28,20 +28,12 @@ pub fn fetch_strings(
     if comm.size() == 1 {
         return Ok(take(view, idx.len(), |k| idx[k] as usize));
     }
-    let place = Owners::new(block);
-    let owners: Vec<u64> = idx.iter().map(|&g| place.of(g as usize) as u64).collect();
-    let (order, counts) = exchange::group_by(&owners, comm.size());
-    drop(owners);
-    let asks: Vec<u64> = order.iter().map(|&k| idx[k]).collect();
-    let (wanted, wanted_counts) = exchange::alltoallv(comm, &asks, &counts)?;
-    drop(asks);
-    let start = block.start(comm.rank());
-    let (answer_offsets, answer_bytes) = take(view, wanted.len(), |k| wanted[k] as usize - start);
-    drop(wanted);
+    let asked = exchange::ask(comm, block, idx)?;
+    let (answer_offsets, answer_bytes) = take(view, asked.len(), |k| asked.local(k));
     let (got_offsets, got) = super::strings::alltoallv_strs(
         comm,
         Strs::new(&answer_offsets, &answer_bytes),
-        &wanted_counts,
+        &asked.counts,
     )?;
     drop((answer_offsets, answer_bytes));
     if got_offsets.len() != idx.len() {
@@ -51,14 +43,9 @@ pub fn fetch_strings(
             got_offsets.len()
         )));
     }
-    // Answer j is the string for position order[j] of idx.
-    let mut from = vec![0usize; idx.len()];
-    for (j, &k) in order.iter().enumerate() {
-        from[k] = j;
-    }
-    drop(order);
-    let got_view = Strs::new(&got_offsets, &got);
-    Ok(take(got_view, idx.len(), |k| from[k]))
+    let from = asked.in_query_order(idx, |p| p);
+    drop(asked);
+    Ok(take(Strs::new(&got_offsets, &got), idx.len(), |k| from[k]))
 }
 
 #[cfg(test)]

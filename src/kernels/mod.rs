@@ -94,6 +94,28 @@ pub fn threads_for(n: usize) -> usize {
     cores.min(n / (PAR_THRESHOLD / 2)).max(1)
 }
 
+/// How many elements ahead a gather asks for the cache line it is going to
+/// read: far enough for the line to arrive while the loads between run,
+/// near enough for it to be still cached when read (8 to 32 measured alike
+/// on the 2-core VM, 64 slower).
+pub const AHEAD: usize = 16;
+
+/// Asks the CPU to bring the cache line holding `p` into its caches. `p`
+/// need not point anywhere valid: a prefetch never faults and changes no
+/// value. Random reads otherwise wait one memory latency each (a gather of
+/// 10^8 int64 by random index: 1.73 s without, 1.26 s with, one thread).
+#[inline(always)]
+pub fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: PREFETCHT0 is part of SSE, which every x86_64 CPU has; it
+    // reads no memory architecturally and cannot fault.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Builds a vector of `n` elements: `fill(start, chunk)` must write every
 /// element of `chunk`, which holds elements `start..start + chunk.len()`.
 /// Chunks are filled in parallel for large `n`.

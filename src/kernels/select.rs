@@ -81,7 +81,11 @@ pub fn take<T: Copy + Send + Sync>(
 ) -> Vec<T> {
     kernels::build(n, |start, chunk: &mut [MaybeUninit<T>]| {
         for (k, o) in chunk.iter_mut().enumerate() {
-            o.write(v[at(start + k)]);
+            let i = start + k;
+            if i + kernels::AHEAD < n {
+                kernels::prefetch(v.as_ptr().wrapping_add(at(i + kernels::AHEAD)));
+            }
+            o.write(v[at(i)]);
         }
     })
 }

@@ -12,9 +12,31 @@ use super::Strs;
 use crate::kernels;
 
 /// The strings `src[at(k)]` for k in `0..n`, as a new block.
+///
+/// Two passes, each with one random read per string that is asked for
+/// [`AHEAD`](kernels::AHEAD) strings early: the first finds where each
+/// string starts and how long it is, the second copies its bytes. Reading
+/// the offsets again in the second pass, without the spans kept here, and
+/// without prefetches, made a gather of 5*10^6 strings of 1-16 bytes 3.6x
+/// slower on one thread (0.86 s against 0.24 s).
 pub fn take(src: Strs, n: usize, at: impl Fn(usize) -> usize + Sync) -> (Vec<u64>, Vec<u8>) {
-    let lens = kernels::tabulate(n, 0, |k| src.with_nul(at(k)).len() as u64);
-    super::build(lens, |k, dst| dst.copy_from_slice(src.get(at(k))))
+    const AHEAD: usize = kernels::AHEAD;
+    // (start, length with the NUL) of each string taken.
+    let spans: Vec<[u64; 2]> = kernels::tabulate(n, 0, |k| {
+        if k + AHEAD < n {
+            kernels::prefetch(src.offsets.as_ptr().wrapping_add(at(k + AHEAD)));
+        }
+        let i = at(k);
+        [src.offsets[i], src.with_nul(i).len() as u64]
+    });
+    let lens = kernels::map(&spans, |s| s[1]);
+    super::build(lens, |k, dst| {
+        if let Some(s) = spans.get(k + AHEAD) {
+            kernels::prefetch(src.bytes.as_ptr().wrapping_add(s[0] as usize));
+        }
+        let s = spans[k][0] as usize;
+        dst.copy_from_slice(&src.bytes[s..s + dst.len()]);
+    })
 }
 
 /// Positions `i` where `mask[i]`, in order.
