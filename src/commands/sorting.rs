@@ -139,7 +139,7 @@ pub(crate) use same_kind;
 
 /// The elements of `data` at `idx` (all in range).
 pub(crate) fn gather(data: &ArrayData, idx: &[i64]) -> ArrayData {
-    same_kind!(data, v => kernels::map(idx, |i| v[i as usize]))
+    same_kind!(data, v => kernels::select::take(v, idx.len(), |k| idx[k] as usize))
 }
 
 /// NumPy's `argsort(kind="stable")`.

@@ -18,6 +18,7 @@ use super::comm::Comm;
 use super::exchange;
 use crate::error::CommandError;
 use crate::kernels::string::Strs;
+use crate::kernels::string::index::take;
 use crate::kernels::string::order::{self, cmp_item};
 
 type R<T> = Result<T, CommandError>;
@@ -39,17 +40,9 @@ impl Sorted {
     }
 }
 
-/// Strings `order` of `s` (with their NULs) in that order, and their
-/// offsets.
+/// Strings `order` of `s` in that order, as a new block.
 fn gather(s: Strs, order: &[u64]) -> (Vec<u64>, Vec<u8>) {
-    let total: usize = order.iter().map(|&i| s.with_nul(i as usize).len()).sum();
-    let mut bytes = Vec::with_capacity(total);
-    let mut offsets = Vec::with_capacity(order.len());
-    for &i in order {
-        offsets.push(bytes.len() as u64);
-        bytes.extend_from_slice(s.with_nul(i as usize));
-    }
-    (offsets, bytes)
+    take(s, order.len(), |k| order[k] as usize)
 }
 
 /// Collective: the strings of every rank sorted by `(bytes, global index)`;
