@@ -41,8 +41,6 @@
 
 pub(crate) mod moves;
 
-use moves::Steps;
-
 use super::operands::scalar_arg;
 use super::{CommandMap, Ctx, Kind};
 use crate::commands::sorting::same_kind;
@@ -335,20 +333,19 @@ pub fn slice_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let sl = slice_arg(args, n)?;
     let symbols = &ctx.shared.symbols;
     if ctx.ranks() == 1 {
-        let out = symbols.new_entry(dtype, vec![sl.len], |_| {
-            moves::local_steps(&entry.data, Steps::of(sl))
-        })?;
+        let out =
+            symbols.new_entry(dtype, vec![sl.len], |_| moves::local_steps(&entry.data, sl))?;
         return Ok(ctx.created(out));
     }
     let mine = ctx.local_range(sl.len);
-    let want = Steps {
-        first: if mine.is_empty() {
+    let want = Slice {
+        start: if mine.is_empty() {
             0
         } else {
             sl.at(mine.start) as i64
         },
-        step: sl.stride,
-        count: mine.len(),
+        stride: sl.stride,
+        len: mine.len(),
     };
     let data = moves::fetch_steps(ctx, &entry.data, n, want)?;
     let out = symbols.new_entry(dtype, vec![sl.len], |_| data)?;
@@ -390,7 +387,7 @@ pub fn set_slice_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> 
     let vals = if ctx.ranks() == 1 {
         &value.data
     } else {
-        let want = Steps::range(ks.start, ks.len());
+        let want = Slice::range(ks.start, ks.len());
         fetched = moves::fetch_steps(ctx, &value.data, value.size(), want)?;
         &fetched
     };
@@ -590,7 +587,7 @@ pub fn set_pdarray_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
         }
         None => {
             let (before, _) = exchange::exscan_sum(ctx.comm, local_count as u64)?;
-            let want = Steps::range(before as usize, local_count);
+            let want = Slice::range(before as usize, local_count);
             let vals = moves::fetch_steps(ctx, &value.data, value.size(), want)?;
             (None, convert(&vals, dtype))
         }

@@ -21,7 +21,7 @@
 //! rank holding it, and a flip fetches each rank's block of the result from
 //! the ranks holding those positions.
 
-use super::indexing::moves::{self, Steps};
+use super::indexing::moves;
 use super::{CommandMap, Ctx, Kind};
 use crate::error::CommandError;
 use crate::handler;
@@ -318,10 +318,10 @@ fn reversed(ctx: &Ctx, entry: &ArrayEntry) -> Result<Reply, CommandError> {
     // global positions, fetched from the ranks holding them.
     let n = entry.size();
     let mine = ctx.local_range(n);
-    let want = Steps {
-        first: n as i64 - 1 - mine.start as i64,
-        step: -1,
-        count: mine.len(),
+    let want = select::Slice {
+        start: n as i64 - 1 - mine.start as i64,
+        stride: -1,
+        len: mine.len(),
     };
     let data = moves::fetch_steps(ctx, &entry.data, n, want)?;
     let out = symbols.new_entry(entry.dtype(), entry.shape.clone(), |_| data)?;

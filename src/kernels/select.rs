@@ -22,6 +22,15 @@ pub struct Slice {
 }
 
 impl Slice {
+    /// Positions `first..first + count`.
+    pub fn range(first: usize, count: usize) -> Slice {
+        Slice {
+            start: first as i64,
+            stride: 1,
+            len: count,
+        }
+    }
+
     pub fn at(self, k: usize) -> usize {
         (self.start as i128 + k as i128 * self.stride as i128) as usize
     }

@@ -32,53 +32,18 @@ pub(crate) fn fetch(ctx: &Ctx, data: &ArrayData, n: usize, idx: &[u64]) -> R<Arr
     Ok(same_kind!(data, v => exchange::fetch(ctx.comm, &block, v, idx)?))
 }
 
-/// Global positions `first + k * step` for `k < count` (all inside the
-/// array when `count > 0`).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Steps {
-    pub first: i64,
-    pub step: i64,
-    pub count: usize,
-}
-
-impl Steps {
-    /// Positions `first..first + count`.
-    pub(crate) fn range(first: usize, count: usize) -> Steps {
-        Steps {
-            first: first as i64,
-            step: 1,
-            count,
-        }
-    }
-    /// The positions of a slice (all inside the array).
-    pub(crate) fn of(sl: Slice) -> Steps {
-        Steps {
-            first: sl.start,
-            step: sl.stride,
-            count: sl.len,
-        }
-    }
-    fn slice(self) -> Slice {
-        Slice {
-            start: self.first,
-            stride: self.step,
-            len: self.count,
-        }
-    }
-}
-
 /// The elements of `data` (the whole array: one rank) at the positions of
 /// `want`.
-pub(crate) fn local_steps(data: &ArrayData, want: Steps) -> ArrayData {
-    same_kind!(data, v => select::steps(v, want.first as usize, want.step as isize, want.count))
+pub(crate) fn local_steps(data: &ArrayData, want: Slice) -> ArrayData {
+    same_kind!(data, v => select::steps(v, want.start as usize, want.stride as isize, want.len))
 }
 
 /// The elements at the positions `want` lists (each rank its own list) of
 /// the array of `n` elements whose block this rank holds as `data`, in the
 /// order listed (see [`exchange::fetch_steps`]).
-pub(crate) fn fetch_steps(ctx: &Ctx, data: &ArrayData, n: usize, want: Steps) -> R<ArrayData> {
+pub(crate) fn fetch_steps(ctx: &Ctx, data: &ArrayData, n: usize, want: Slice) -> R<ArrayData> {
     let block = ctx.block(n);
-    Ok(same_kind!(data, v => exchange::fetch_steps(ctx.comm, &block, v, want.slice())?))
+    Ok(same_kind!(data, v => exchange::fetch_steps(ctx.comm, &block, v, want)?))
 }
 
 /// Sends `vals[i]` to the rank holding global position `pos[i]` of an array
