@@ -45,15 +45,23 @@ pub fn run(config: Config) -> ExitCode {
         crate::dist::Cluster::single(),
         &SymbolTable::random_id(),
     )
+    .unwrap_or(ExitCode::FAILURE)
 }
 
-/// Rank 0 (or the only process): serves the client with `cluster` behind it.
-pub fn run_with(config: Config, cluster: crate::dist::Cluster, server_id: &str) -> ExitCode {
+/// Rank 0 (or the only process): serves the client with `cluster` behind
+/// it. `None` when the server could not start (the reason is printed):
+/// the other ranks then still wait for their first command, and the caller
+/// must end them.
+pub fn run_with(
+    config: Config,
+    cluster: crate::dist::Cluster,
+    server_id: &str,
+) -> Option<ExitCode> {
     match Server::start(config, cluster, server_id) {
-        Ok(server) => server.serve(),
+        Ok(server) => Some(server.serve()),
         Err(e) => {
             eprintln!("arkouda_server: {e}");
-            ExitCode::FAILURE
+            None
         }
     }
 }

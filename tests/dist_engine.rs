@@ -151,6 +151,31 @@ fn a_killed_rank_ends_the_job() {
     );
 }
 
+/// A main port already taken ends every rank with rank 0's bind error
+/// (the other ranks used to wait for their first command for ever).
+#[test]
+fn a_busy_port_ends_every_rank() {
+    let busy = std::net::TcpListener::bind("0.0.0.0:0").expect("bind a free port");
+    let port = busy.local_addr().expect("local_addr").port();
+    for ranks in [2, 3] {
+        let out = common::run_to_exit(
+            &[
+                &format!("--ServerPort={port}"),
+                &format!("--numLocales={ranks}"),
+                "--trace=false",
+            ],
+            &[
+                ("ARKOUDA_LAUNCHER", common::TEST_LAUNCHER),
+                ("OMPI_ALLOW_RUN_AS_ROOT", "1"),
+                ("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"),
+            ],
+        );
+        assert!(!out.status.success(), "{:?}", out.status);
+        let want = format!("arkouda_server: cannot bind the Default daemon to port {port}");
+        assert!(out.stderr.contains(&want), "{}", out.stderr);
+    }
+}
+
 #[test]
 fn about_names_the_mpi_library() {
     let out = common::run_to_exit(&["--about"], &[]);

@@ -476,7 +476,11 @@ pub fn run(config: Config) -> ExitCode {
     let locales = gather_locales(&comm, &machine, cores, &config);
     let cluster = Cluster::new(Box::new(comm), locales);
     if rank == 0 {
-        let code = crate::server::run_with(config, cluster, &id);
+        let Some(code) = crate::server::run_with(config, cluster, &id) else {
+            // The other ranks block on the command channel, not in MPI:
+            // only an abort ends them (a busy port hung the whole job).
+            world.abort(1);
+        };
         drop(universe);
         return code;
     }
