@@ -471,12 +471,7 @@ pub fn fetch_range<T: Plain + Send + Sync>(
     local: &[T],
     want: Range<usize>,
 ) -> R<Vec<T>> {
-    let want = Slice {
-        start: want.start as i64,
-        stride: 1,
-        len: want.len(),
-    };
-    fetch_steps(comm, block, local, want)
+    fetch_steps(comm, block, local, Slice::range(want.start, want.len()))
 }
 
 /// The elements at the positions `want` (a progression, any per rank) of
