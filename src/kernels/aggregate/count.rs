@@ -1,7 +1,7 @@
 //! Sums, products and counts in lane loops, any/all with an early stop,
 //! byte searches, and the exact integer sums behind integer means.
 
-use super::{fold_chunks, wide, wide_mul};
+use super::fold_chunks;
 
 /// Elements per block of the any/all loops: the search stops at the end of
 /// the first block that decides it.
@@ -63,7 +63,7 @@ fn lanes<T: Copy, R: Copy, const L: usize>(
 /// Wrapping sum of an int64 or uint64 slice.
 pub fn int_sum<T: Wrap>(v: &[T]) -> T {
     fold_chunks(v, |c| {
-        wide(|| lanes::<T, T, 16>(c, T::ZERO, T::wadd, T::wadd))
+        wide!(lanes::<T, T, 16>(c, T::ZERO, T::wadd, T::wadd))
     })
     .into_iter()
     .fold(T::ZERO, T::wadd)
@@ -73,7 +73,7 @@ pub fn int_sum<T: Wrap>(v: &[T]) -> T {
 /// product modulo 2^64).
 pub fn int_prod<T: Wrap>(v: &[T]) -> T {
     fold_chunks(v, |c| {
-        wide_mul(|| lanes::<T, T, 16>(c, T::ONE, T::wmul, T::wmul))
+        wide_mul!(lanes::<T, T, 16>(c, T::ONE, T::wmul, T::wmul))
     })
     .into_iter()
     .fold(T::ONE, T::wmul)
@@ -84,7 +84,12 @@ pub fn int_prod<T: Wrap>(v: &[T]) -> T {
 /// which keeps this at memory speed; AVX2 builds it from three 32-bit ones.
 pub fn u8_prod(v: &[u8]) -> u64 {
     fold_chunks(v, |c| {
-        wide_mul(|| lanes::<u8, u64, 16>(c, 1, |a, x| a.wrapping_mul(x.into()), u64::wrapping_mul))
+        wide_mul!(lanes::<u8, u64, 16>(
+            c,
+            1,
+            |a, x| a.wrapping_mul(x.into()),
+            u64::wrapping_mul
+        ))
     })
     .into_iter()
     .fold(1, u64::wrapping_mul)
@@ -100,7 +105,7 @@ pub fn float_prod(v: &[f64], skip_nan: bool) -> f64 {
     // a NaN product is known to be genuine without a second read.
     let join = |(a, n): (f64, bool), (b, m): (f64, bool)| (a * b, n | m);
     let part = |c: &[f64]| {
-        wide(|| {
+        wide!({
             if skip_nan {
                 let f = |(a, _): (f64, bool), x: f64| (a * if x.is_nan() { 1.0 } else { x }, false);
                 lanes::<f64, (f64, bool), 8>(c, (1.0, false), f, join)
@@ -144,7 +149,7 @@ fn byte_sum(v: &[u8]) -> u64 {
 
 /// The sum of a uint8 slice (exact: at most 255 * len).
 pub fn sum_u8(v: &[u8]) -> u64 {
-    fold_chunks(v, |c| wide(|| byte_sum(c))).into_iter().sum()
+    fold_chunks(v, |c| wide!(byte_sum(c))).into_iter().sum()
 }
 
 /// How many elements are true.
@@ -169,7 +174,10 @@ pub fn first_byte(v: &[u8], byte: u8) -> Option<usize> {
 /// a lane loop, stopping after the first block with a hit.
 #[inline(always)]
 fn any_hit<T: Copy, const L: usize>(v: &[T], hit: &impl Fn(T) -> bool) -> bool {
-    v.chunks(HIT_BLOCK).any(|b| {
+    // A plain loop, as `wide` wants.
+    let mut at = 0;
+    while at < v.len() {
+        let b = &v[at..(at + HIT_BLOCK).min(v.len())];
         let (rows, rest) = b.as_chunks::<L>();
         let mut acc = [false; L];
         for row in rows {
@@ -177,13 +185,17 @@ fn any_hit<T: Copy, const L: usize>(v: &[T], hit: &impl Fn(T) -> bool) -> bool {
                 *a |= hit(*x);
             }
         }
-        acc.iter().any(|a| *a) || rest.iter().any(|x| hit(*x))
-    })
+        if acc.iter().any(|a| *a) || rest.iter().any(|x| hit(*x)) {
+            return true;
+        }
+        at += HIT_BLOCK;
+    }
+    false
 }
 
 fn any_par<T: Copy + Sync>(v: &[T], hit: impl Fn(T) -> bool + Sync) -> bool {
     let part = |c: &[T]| {
-        wide(|| match size_of::<T>() {
+        wide!(match size_of::<T>() {
             1 => any_hit::<T, 64>(c, &hit),
             _ => any_hit::<T, 16>(c, &hit),
         })
@@ -208,7 +220,7 @@ pub fn sum_bound_i64(v: &[i64]) -> (i64, u64) {
     let f = |(s, o): (i64, u64), x: i64| (s.wrapping_add(x), o | x.unsigned_abs());
     let join = |(s, o): (i64, u64), (t, p): (i64, u64)| (s.wrapping_add(t), o | p);
     fold_chunks(v, |c| {
-        wide(|| lanes::<i64, (i64, u64), 8>(c, (0, 0), f, join))
+        wide!(lanes::<i64, (i64, u64), 8>(c, (0, 0), f, join))
     })
     .into_iter()
     .fold((0, 0), join)
@@ -219,7 +231,7 @@ pub fn sum_bound_u64(v: &[u64]) -> (u64, u64) {
     let f = |(s, o): (u64, u64), x: u64| (s.wrapping_add(x), o | x);
     let join = |(s, o): (u64, u64), (t, p): (u64, u64)| (s.wrapping_add(t), o | p);
     fold_chunks(v, |c| {
-        wide(|| lanes::<u64, (u64, u64), 8>(c, (0, 0), f, join))
+        wide!(lanes::<u64, (u64, u64), 8>(c, (0, 0), f, join))
     })
     .into_iter()
     .fold((0, 0), join)

@@ -8,7 +8,7 @@
 //! SIMD lanes put the two zeros (and so on the CPU it runs on), and an
 //! order-free rule gives the same reply at any thread and rank count.
 
-use super::{fold_chunks, wide};
+use super::fold_chunks;
 
 /// Bytes per block of the argmin/argmax search: the block that holds the
 /// best value is read a second time to find its first index, from cache.
@@ -46,7 +46,7 @@ fn lanes_any<T: Copy>(v: &[T], init: T, pick: impl Fn(T, T) -> T) -> T {
 pub fn extreme<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<T> {
     let first = *v.first()?;
     let parts = fold_chunks(v, |c| {
-        wide(|| {
+        wide!({
             if max {
                 lanes_any(c, first, Ord::max)
             } else {
@@ -130,7 +130,7 @@ fn best_and_nans<const MAX: bool>(v: &[f64]) -> (f64, usize) {
 /// there is nothing else); NaN when a NaN is met and not skipped.
 pub fn extreme_f64(v: &[f64], max: bool, skip_nan: bool) -> Option<f64> {
     let parts = fold_chunks(v, |c| {
-        wide(|| {
+        wide!({
             if max {
                 best_and_nans::<true>(c)
             } else {
@@ -203,15 +203,19 @@ fn block_best<T: Copy + PartialOrd, const MAX: bool, const L: usize>(b: &[T]) ->
 fn first_best<T: Copy + PartialOrd, const MAX: bool, const L: usize>(c: &[T]) -> (usize, T) {
     let block = (ARG_BLOCK_BYTES / size_of::<T>().max(1)).max(L);
     let mut best: Option<(usize, T)> = None;
-    for (k, b) in c.chunks(block).enumerate() {
+    // A plain loop, as `wide` wants.
+    let mut at = 0;
+    while at < c.len() {
+        let b = &c[at..(at + block).min(c.len())];
         let (m, nan) = block_best::<T, MAX, L>(b);
         if nan {
             let i = b.iter().position(is_nan).unwrap_or(0);
-            return (k * block + i, b[i]);
+            return (at + i, b[i]);
         }
         if best.is_none_or(|(_, y)| beats::<T, MAX>(&m, &y)) {
-            best = Some((k * block, m));
+            best = Some((at, m));
         }
+        at += block;
     }
     let (start, m) = best.unwrap_or((0, c[0]));
     // `m` is an element of that block; `==` also finds a zero of either
@@ -234,7 +238,7 @@ fn first_best_any<T: Copy + PartialOrd, const MAX: bool>(c: &[T]) -> (usize, T) 
 pub fn arg_extreme<T: Copy + PartialOrd + Send + Sync>(v: &[T], max: bool) -> Option<usize> {
     let parts = fold_chunks(v, |c| {
         let found = (!c.is_empty()).then(|| {
-            wide(|| {
+            wide!({
                 if max {
                     first_best_any::<T, true>(c)
                 } else {

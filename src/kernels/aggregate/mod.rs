@@ -17,6 +17,27 @@
 //! - [`pairwise`]: NumPy's `np.sum` order for float sums, means and
 //!   variances.
 
+/// `$body` run by [`wide`] in a closure marked `#[inline(always)]`, as it
+/// must be (see there).
+macro_rules! wide {
+    ($body:expr) => {
+        $crate::kernels::aggregate::wide(
+            #[inline(always)]
+            || $body,
+        )
+    };
+}
+
+/// `$body` run by [`wide_mul`], as [`wide!`].
+macro_rules! wide_mul {
+    ($body:expr) => {
+        $crate::kernels::aggregate::wide_mul(
+            #[inline(always)]
+            || $body,
+        )
+    };
+}
+
 mod count;
 mod extreme;
 mod pairwise;
@@ -29,9 +50,17 @@ pub(crate) use pairwise::{Two, nan_sum_count, np_sum, pairwise};
 use super::fold_chunks;
 
 /// Runs `f` compiled for AVX2 when the CPU has it. `f` must be a closure
-/// whose loops are `#[inline(always)]` functions (or written in it), so they
+/// marked `#[inline(always)]` (call it through [`wide!`], which marks it)
+/// whose loops are `#[inline(always)]` functions or written in it, so they
 /// are inlined into the AVX2 copy and vectorised there; elsewhere (or on a
 /// CPU without AVX2) `f` runs as compiled for the baseline.
+///
+/// Without the mark LLVM inlined only the smallest closures (a closure
+/// called from both copies gets no single-caller bonus): 15 of 21 copies
+/// were a jump to the baseline code, and min/max of int64 ran in scalar
+/// `cmov`s at 16 GiB/s where the sum read 22. For the same reason the
+/// block loops in `f` are plain `while` loops: an adapter that can stop
+/// early (`chunks().any()`) becomes an out-of-line `try_fold` without AVX2.
 #[inline(always)]
 pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
