@@ -173,7 +173,9 @@ fn block_best<T: Copy + PartialOrd, const MAX: bool, const L: usize>(b: &[T]) ->
     let init = b[0];
     let (rows, rest) = b.as_chunks::<L>();
     let mut acc = [init; L];
-    let mut nan = [false; L];
+    // Word flags, not bools: a float compare mask stays a vector lane
+    // rather than being packed down to bytes every row.
+    let mut nan = [0u64; L];
     for row in rows {
         for ((a, n), x) in acc.iter_mut().zip(&mut nan).zip(row) {
             *a = if if MAX { *x > *a } else { *x < *a } {
@@ -181,11 +183,11 @@ fn block_best<T: Copy + PartialOrd, const MAX: bool, const L: usize>(b: &[T]) ->
             } else {
                 *a
             };
-            *n |= is_nan(x);
+            *n |= u64::from(is_nan(x));
         }
     }
     let mut best = init;
-    let mut any_nan = nan.iter().any(|n| *n) || is_nan(&init);
+    let mut any_nan = nan.iter().any(|n| *n != 0) || is_nan(&init);
     for x in acc.iter().chain(rest) {
         if if MAX { *x > best } else { *x < best } {
             best = *x;
