@@ -315,11 +315,10 @@ pub fn set_int_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 /// it covers.
 fn local_slice(sl: Slice, here: std::ops::Range<usize>) -> (Slice, std::ops::Range<usize>) {
     let ks = sl.ks_within(here.start, here.end);
-    let start = sl.start as i128 + ks.start as i128 * sl.stride as i128 - here.start as i128;
+    let part = sl.part(ks.clone());
     let local = Slice {
-        start: start as i64,
-        stride: sl.stride,
-        len: ks.len(),
+        start: part.start - here.start as i64,
+        ..part
     };
     (local, ks)
 }
@@ -337,16 +336,7 @@ pub fn slice_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             symbols.new_entry(dtype, vec![sl.len], |_| moves::local_steps(&entry.data, sl))?;
         return Ok(ctx.created(out));
     }
-    let mine = ctx.local_range(sl.len);
-    let want = Slice {
-        start: if mine.is_empty() {
-            0
-        } else {
-            sl.at(mine.start) as i64
-        },
-        stride: sl.stride,
-        len: mine.len(),
-    };
+    let want = sl.part(ctx.local_range(sl.len));
     let data = moves::fetch_steps(ctx, &entry.data, n, want)?;
     let out = symbols.new_entry(dtype, vec![sl.len], |_| data)?;
     Ok(ctx.created(out))

@@ -317,12 +317,12 @@ fn reversed(ctx: &Ctx, entry: &ArrayEntry) -> Result<Reply, CommandError> {
     // This rank's block of the result is a falling run of the input's
     // global positions, fetched from the ranks holding them.
     let n = entry.size();
-    let mine = ctx.local_range(n);
-    let want = select::Slice {
-        start: n as i64 - 1 - mine.start as i64,
+    let whole = select::Slice {
+        start: n as i64 - 1,
         stride: -1,
-        len: mine.len(),
+        len: n,
     };
+    let want = whole.part(ctx.local_range(n));
     let data = moves::fetch_steps(ctx, &entry.data, n, want)?;
     let out = symbols.new_entry(entry.dtype(), entry.shape.clone(), |_| data)?;
     Ok(ctx.created(out))

@@ -31,6 +31,16 @@ impl Slice {
         }
     }
 
+    /// The positions of terms `ks` of this progression, as a progression.
+    pub fn part(self, ks: std::ops::Range<usize>) -> Slice {
+        let start = self.start as i128 + ks.start as i128 * self.stride as i128;
+        Slice {
+            start: start as i64,
+            stride: self.stride,
+            len: ks.len(),
+        }
+    }
+
     pub fn at(self, k: usize) -> usize {
         (self.start as i128 + k as i128 * self.stride as i128) as usize
     }
