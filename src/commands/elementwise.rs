@@ -254,14 +254,17 @@ pub fn unary(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 pub fn float_test(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let name = base_name(ctx);
     let entry = ctx.shared.symbols.get(args.str("pda")?)?;
-    let test: fn(f64) -> bool = match name {
-        "isnan" => f64::is_nan,
-        "isinf" => f64::is_infinite,
-        _ => f64::is_finite,
-    };
     let data = &entry.data;
     let compute: Compute = match data {
-        ArrayData::Float64(v) => Box::new(move || ArrayData::Bool(kernels::map(v, test))),
+        // One loop per test, each inlined (a function pointer called per
+        // element ran at half NumPy's speed).
+        ArrayData::Float64(v) => Box::new(move || {
+            ArrayData::Bool(match name {
+                "isnan" => kernels::map(v, f64::is_nan),
+                "isinf" => kernels::map(v, f64::is_infinite),
+                _ => kernels::map(v, f64::is_finite),
+            })
+        }),
         // Integers and bools are finite numbers.
         _ => Box::new(move || ArrayData::Bool(vec![name == "isfinite"; data.len()])),
     };

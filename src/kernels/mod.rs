@@ -17,6 +17,9 @@
 //! (all the machine's until set), so ranks sharing a node still split its
 //! cores.
 
+#[macro_use]
+pub(crate) mod simd;
+
 pub mod aggregate;
 pub mod arith;
 pub mod cast;
@@ -215,22 +218,29 @@ pub fn streams<T>(n: usize) -> bool {
 /// destination line into cache, so an elementwise kernel would move a third
 /// more bytes than it counts (measured on this project's VM: `c = a + b*k`
 /// went from 74% to 90% of memcpy bandwidth).
+///
+/// The loop is compiled for AVX2 too ([`simd::wide`]), where `f` gets
+/// 64-bit compares and float rounding in vectors: `a < b` of int64, `floor`,
+/// `round` and `isnan` ran at 0.55-1.4x NumPy's one thread on the baseline.
 pub fn write_each<T: Plain>(
     out: &mut [MaybeUninit<T>],
     stream: bool,
     mut f: impl FnMut(usize) -> T,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    if stream {
-        return stream_each(out, f);
-    }
-    let _ = stream;
-    for (i, o) in out.iter_mut().enumerate() {
-        o.write(f(i));
-    }
+    wide!({
+        #[cfg(target_arch = "x86_64")]
+        if stream {
+            return stream_each(out, f);
+        }
+        let _ = stream;
+        for (i, o) in out.iter_mut().enumerate() {
+            o.write(f(i));
+        }
+    })
 }
 
 #[cfg(target_arch = "x86_64")]
+#[inline(always)]
 fn stream_each<T: Plain>(out: &mut [MaybeUninit<T>], mut f: impl FnMut(usize) -> T) {
     use std::arch::x86_64::{__m128i, _mm_sfence, _mm_stream_si128};
     // A whole cache line per step: the write-combining buffer then goes to
@@ -369,6 +379,26 @@ mod tests {
         check_write_each(|i| i % 3 == 0);
         check_write_each(|i| i as f64 * -1.5);
         check_write_each(|i| (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        // What the AVX2 copy computes in vectors (rounding, NaN tests,
+        // 64-bit compares) against the same closure on the baseline.
+        let x = [
+            -2.5,
+            -0.5,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            1e300,
+            -1e-300,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        let f = |i: usize| x[i % x.len()] * (1.0 + (i / x.len()) as f64);
+        check_write_each(|i| f(i).floor().to_bits());
+        check_write_each(|i| f(i).round_ties_even().to_bits());
+        check_write_each(|i| f(i).is_nan());
+        let w = |i: usize| (i as i64).wrapping_mul(-0x61c8_8646_80b5_83eb);
+        check_write_each(|i| w(i) < w(i + 1));
         assert!(!streams::<f64>(STREAM_BYTES / 8 - 1) && streams::<f64>(STREAM_BYTES / 8));
         // In order of i, so a running value can be carried.
         for stream in [false, true] {

@@ -86,7 +86,7 @@ pub fn int_prod<T: Wrap>(v: &[T]) -> T {
 pub fn u8_prod(v: &[u8]) -> u64 {
     let part = |c: &[u8]| {
         #[cfg(target_arch = "x86_64")]
-        if !super::has_avx512_mul() && std::arch::is_x86_feature_detected!("avx2") {
+        if !crate::kernels::simd::has_avx512_mul() && std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
             return unsafe { byte_prod_avx2(c) };
         }

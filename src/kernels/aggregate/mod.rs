@@ -6,7 +6,7 @@
 //! compiler can vectorise it (fixed arrays of lane accumulators over
 //! `chunks_exact`, no branch per element, a NaN seen counted in a lane
 //! rather than tested), runs on every core ([`fold_chunks`]), and is
-//! compiled a second time for AVX2 ([`wide`]): the baseline x86_64 target
+//! compiled a second time for AVX2 ([`super::simd::wide`]): the baseline x86_64 target
 //! (SSE2) has no 64-bit compare, so a min/max of int64 would otherwise cost
 //! a dozen instructions per pair of elements. Searches (the first NaN, the
 //! first true or false byte) stop at what they look for.
@@ -16,27 +16,6 @@
 //!   any/all, exact integer sums for means.
 //! - [`pairwise`]: NumPy's `np.sum` order for float sums, means and
 //!   variances.
-
-/// `$body` run by [`wide`] in a closure marked `#[inline(always)]`, as it
-/// must be (see there).
-macro_rules! wide {
-    ($body:expr) => {
-        $crate::kernels::aggregate::wide(
-            #[inline(always)]
-            || $body,
-        )
-    };
-}
-
-/// `$body` run by [`wide_mul`], as [`wide!`].
-macro_rules! wide_mul {
-    ($body:expr) => {
-        $crate::kernels::aggregate::wide_mul(
-            #[inline(always)]
-            || $body,
-        )
-    };
-}
 
 mod count;
 mod extreme;
@@ -48,62 +27,6 @@ pub use extreme::{arg_extreme, arg_extreme_bool, extreme, extreme_f64, pick_f64}
 pub(crate) use pairwise::{Two, nan_sum_count, np_sum, pairwise};
 
 use super::fold_chunks;
-
-/// Runs `f` compiled for AVX2 when the CPU has it. `f` must be a closure
-/// marked `#[inline(always)]` (call it through [`wide!`], which marks it)
-/// whose loops are `#[inline(always)]` functions or written in it, so they
-/// are inlined into the AVX2 copy and vectorised there; elsewhere (or on a
-/// CPU without AVX2) `f` runs as compiled for the baseline.
-///
-/// Without the mark LLVM inlined only the smallest closures (a closure
-/// called from both copies gets no single-caller bonus): 15 of 21 copies
-/// were a jump to the baseline code, and min/max of int64 ran in scalar
-/// `cmov`s at 16 GiB/s where the sum read 22. For the same reason the
-/// block loops in `f` are plain `while` loops: an adapter that can stop
-/// early (`chunks().any()`) becomes an out-of-line `try_fold` without AVX2.
-#[inline(always)]
-pub(crate) fn wide<R>(f: impl FnOnce() -> R) -> R {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2, checked just above.
-        return unsafe { avx2(f) };
-    }
-    f()
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
-    f()
-}
-
-/// As [`wide`], but compiled for AVX-512 (with its 64-bit lane multiply,
-/// `vpmullq`) when the CPU has it: for loops of 64-bit integer products.
-#[inline(always)]
-pub(crate) fn wide_mul<R>(f: impl FnOnce() -> R) -> R {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx512_mul() {
-        // SAFETY: the CPU has these features, checked in has_avx512_mul.
-        return unsafe { avx512(f) };
-    }
-    wide(f)
-}
-
-/// Whether [`wide_mul`] compiles for AVX-512 on this CPU.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn has_avx512_mul() -> bool {
-    std::arch::is_x86_feature_detected!("avx512dq")
-        && std::arch::is_x86_feature_detected!("avx512vl")
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
-#[inline]
-unsafe fn avx512<R>(f: impl FnOnce() -> R) -> R {
-    f()
-}
 
 /// Folds `v` per chunk with `f` from `init`, then combines the chunk results.
 pub fn fold<T: Copy + Sync, R: Copy + Send + Sync>(
