@@ -1,7 +1,8 @@
-//! Array creation and a few selection kernels through the release server
-//! over ZeroMQ, beside NumPy's single thread doing the same (in
-//! `benches/numpy_create.py`, a co-process fed one operation at a time, so
-//! both sides run interleaved under the same load).
+//! Array creation, a few selection kernels and the elementwise kernels that
+//! once ran below NumPy (an int64 compare, floor, round, isnan) through the
+//! release server over ZeroMQ, beside NumPy's single thread doing the same
+//! (in `benches/numpy_create.py`, a co-process fed one operation at a time,
+//! so both sides run interleaved under the same load).
 //!
 //! `cargo bench --bench create` (1 rank, all cores); with `--features mpi`
 //! and `BENCH_RANKS=2`, two ranks on this node. Environment: `BENCH_N`
@@ -24,7 +25,7 @@ use std::time::Instant;
 
 use support::{Server, env_or, median, name_of};
 
-const KINDS: [&str; 13] = [
+const KINDS: [&str; 17] = [
     "zeros",
     "ones",
     "full",
@@ -38,6 +39,10 @@ const KINDS: [&str; 13] = [
     "where",
     "cumsum",
     "astype",
+    "compare",
+    "floor",
+    "round",
+    "isnan",
 ];
 
 /// The server's inputs, built once.
@@ -170,6 +175,19 @@ fn ours(s: &Server, x: &Inputs, n: usize, kind: &str) -> (f64, Option<String>) {
         "astype" => Some(name_of(
             &s.call("cast<int64,float64,1>", &[("name", "pdarray", &x.a)]),
         )),
+        "compare" => Some(name_of(&s.call(
+            "binopvv<int64,int64,1>",
+            &[
+                ("op", "str", "<"),
+                ("a", "pdarray", &x.idx),
+                ("b", "pdarray", &x.a),
+            ],
+        ))),
+        "floor" | "round" => Some(name_of(&s.call(
+            &format!("{kind}<float64,1>"),
+            &[("x", "pdarray", &x.v), ("n", "int64", "0")],
+        ))),
+        "isnan" => Some(name_of(&s.call("isnan<1>", &[("pda", "pdarray", &x.v)]))),
         other => panic!("unknown kind {other}"),
     };
     (t.elapsed().as_secs_f64(), made)
@@ -180,6 +198,7 @@ fn bytes(kind: &str, n: usize) -> f64 {
     let n = n as f64;
     match kind {
         "slice" => n / 2.0 * 8.0,
+        "compare" | "isnan" => n,
         _ => n * 8.0,
     }
 }

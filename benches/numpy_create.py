@@ -42,6 +42,10 @@ OPS = {
     "where": lambda: np.where(m, v, a),
     "cumsum": lambda: np.cumsum(a),
     "astype": lambda: a.astype(np.float64),
+    "compare": lambda: idx < a,
+    "floor": lambda: np.floor(v),
+    "round": lambda: np.round(v),
+    "isnan": lambda: np.isnan(v),
 }
 
 print("ready", flush=True)
