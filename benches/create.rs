@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use support::{Server, env_or, median, name_of};
 
-const KINDS: [&str; 17] = [
+const KINDS: [&str; 18] = [
     "zeros",
     "ones",
     "full",
@@ -37,6 +37,7 @@ const KINDS: [&str; 17] = [
     "scatter",
     "slice",
     "where",
+    "compress",
     "cumsum",
     "astype",
     "compare",
@@ -164,6 +165,10 @@ fn ours(s: &Server, x: &Inputs, n: usize, kind: &str) -> (f64, Option<String>) {
                 ("b", "pdarray", &x.a),
             ],
         ))),
+        "compress" => Some(name_of(&s.call(
+            "[pdarray]",
+            &[("array", "pdarray", &x.v), ("idx", "pdarray", &x.m)],
+        ))),
         "cumsum" => Some(name_of(&s.call(
             "cumSum<int64,1>",
             &[
@@ -197,7 +202,7 @@ fn ours(s: &Server, x: &Inputs, n: usize, kind: &str) -> (f64, Option<String>) {
 fn bytes(kind: &str, n: usize) -> f64 {
     let n = n as f64;
     match kind {
-        "slice" => n / 2.0 * 8.0,
+        "slice" | "compress" => n / 2.0 * 8.0,
         "compare" | "isnan" => n,
         _ => n * 8.0,
     }

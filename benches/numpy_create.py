@@ -40,6 +40,7 @@ OPS = {
     "scatter": scatter,
     "slice": lambda: a[::2].copy(),
     "where": lambda: np.where(m, v, a),
+    "compress": lambda: v[m],
     "cumsum": lambda: np.cumsum(a),
     "astype": lambda: a.astype(np.float64),
     "compare": lambda: idx < a,
