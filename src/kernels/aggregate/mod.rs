@@ -8,8 +8,8 @@
 //! rather than tested), runs on every core ([`fold_chunks`]), and is
 //! compiled a second time for AVX2 ([`super::simd::wide`]): the baseline
 //! x86_64 target (SSE2) has no 64-bit compare, so a min/max of int64 would
-//! otherwise cost a dozen instructions per pair of elements. Searches (the first NaN, the
-//! first true or false byte) stop at what they look for.
+//! otherwise cost a dozen instructions per pair of elements. Searches (the
+//! first NaN, the first true or false byte) stop at what they look for.
 //!
 //! - [`extreme`]: min, max, argmin, argmax.
 //! - [`count`]: sums and products of integers, counts of true bytes,
