@@ -1,11 +1,14 @@
 //! The all-to-all exchange of the distribution layer against a bare
 //! `MPI_Alltoallv` of the same bytes, in the same MPI job: what the seam
 //! (agreement step, count exchange, typed buffers) costs on top of MPI.
+//! Then parts that must be written for the exchange (a reversing slice's):
+//! packed whole and exchanged, against `exchange::alltoallv_packed`.
 //! Run as `cargo bench --features mpi --bench alltoall`; it starts itself
 //! under `mpirun -np 2` (shared memory) and again over TCP.
 //!
 //! Environment: `BENCH_MIB` (bytes each rank sends in total, default 256).
 
+use std::mem::MaybeUninit;
 use std::time::Instant;
 
 use arkouda_server::dist::Comm;
@@ -74,6 +77,17 @@ fn main() {
         .collect();
     let mut bare = Vec::new();
     let mut ours = Vec::new();
+    // Parts that are written for the exchange, as a reversing slice's are:
+    // packed whole first, then exchanged, or packed window by window.
+    let (mut then, mut packed) = (Vec::new(), Vec::new());
+    let starts = exchange::starts(&counts);
+    let reversed = |r: usize, k: usize, out: &mut [MaybeUninit<u64>]| {
+        let part = &send[starts[r]..starts[r] + counts[r]];
+        let top = part.len() - 1 - k;
+        for (j, o) in out.iter_mut().enumerate() {
+            o.write(part[top - j]);
+        }
+    };
     // The bare call gets its buffer allocated (and touched) and its counts
     // known up front.
     let mut recv = vec![1u8; n * 8];
@@ -93,8 +107,25 @@ fn main() {
         let got = exchange::alltoallv(&comm, &send, &counts).expect("exchange");
         ours.push(t.elapsed().as_secs_f64());
         std::hint::black_box(got);
+        world.barrier();
+        let t = Instant::now();
+        let mut buf: Vec<u64> = Vec::with_capacity(n);
+        for (r, at) in starts.iter().enumerate() {
+            reversed(r, 0, &mut buf.spare_capacity_mut()[*at..at + counts[r]]);
+        }
+        // SAFETY: `reversed` wrote every element of every part.
+        unsafe { buf.set_len(n) };
+        let got = exchange::alltoallv(&comm, &buf, &counts).expect("exchange");
+        then.push(t.elapsed().as_secs_f64());
+        drop((buf, got));
+        world.barrier();
+        let t = Instant::now();
+        let got = exchange::alltoallv_packed(&comm, &counts, reversed).expect("exchange");
+        packed.push(t.elapsed().as_secs_f64());
+        drop(got);
     }
     let (b, o) = (median(bare[1..].to_vec()), median(ours[1..].to_vec()));
+    let (th, pk) = (median(then[1..].to_vec()), median(packed[1..].to_vec()));
     if rank == 0 {
         let gib = (1u64 << 30) as f64;
         println!(
@@ -104,6 +135,11 @@ fn main() {
             moved as f64 / b / gib,
             moved as f64 / o / gib,
             100.0 * b / o
+        );
+        println!(
+            "parts written for the exchange (reversed): packed whole, then exchange::alltoallv \
+             {th:.3} s; exchange::alltoallv_packed {pk:.3} s, ratio {:.0}%",
+            100.0 * th / pk
         );
     }
 }

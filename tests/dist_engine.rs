@@ -116,6 +116,29 @@ fn a_panic_on_one_rank_is_one_error_reply() {
     }
 }
 
+/// Parts written window by window for the exchange, from every rank to
+/// every rank (its own part too), of more than one 1 MiB window, over
+/// shared memory and TCP: each rank checks what it got.
+#[test]
+fn packed_exchanges_arrive_whole() {
+    let tcp = || {
+        Server::builder()
+            .env("ARKOUDA_ENABLE_TEST_COMMANDS", "1")
+            .env("ARKOUDA_LAUNCHER", common::TCP_LAUNCHER)
+            .ranks(2)
+            .start()
+    };
+    for (ranks, s) in [(1, server(1)), (2, server(2)), (3, server(3)), (2, tcp())] {
+        let c = s.client();
+        for size in [0usize, 5, 300_000] {
+            // Parts of size + from + to elements between every pair.
+            let moved = ranks * ranks * size + ranks * ranks * (ranks - 1);
+            c.cmd("test_exchange", &[("size", "int64", &size.to_string())])
+                .expect_normal(&format!("test_exchange moved {moved}"));
+        }
+    }
+}
+
 #[test]
 fn shutdown_and_sigterm_end_every_rank() {
     let mut s = server(3);

@@ -249,6 +249,34 @@ fn slices_read_and_write_across_blocks() {
 }
 
 /// (index array, positions it selects in an array of `n`), for `m` indices.
+/// Slices whose pieces cross between ranks in more than one window of the
+/// exchange (1 MiB): int64 and uint8 blocks of over 1 MiB at 2 and 3 ranks.
+#[test]
+fn long_slices_cross_in_windows() {
+    let k = |i: usize| i.wrapping_mul(2_654_435_761) >> 7;
+    let arrays = [
+        Vals::I((0..400_003).map(|i| k(i) as i64).collect()),
+        Vals::U8((0..3_300_007).map(|i| k(i) as u8).collect()),
+    ];
+    for ranks in RANKS {
+        let s = server(ranks);
+        let c = s.client();
+        for v in &arrays {
+            let (d, n) = (v.dtype(), v.len() as i64);
+            let name = put(&c, v);
+            for sl in [(n - 1, -1, -1), (n - 2, 0, -2), (1, n, 3), (n / 5, n, 1)] {
+                let got = result_of(
+                    &c,
+                    &format!("[slice]<{d},1>"),
+                    &slice_args(&name, &texts(sl)),
+                );
+                let want = v.pick(&py_range(sl.0, sl.1, sl.2));
+                assert!(same(&got, &want), "{d} n={n} {sl:?} ranks={ranks}");
+            }
+        }
+    }
+}
+
 fn index_cases(n: usize, m: usize) -> Vec<(Vals, Vec<usize>)> {
     if n == 0 {
         return vec![(Vals::I(vec![]), vec![]), (Vals::B(vec![]), vec![])];

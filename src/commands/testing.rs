@@ -14,6 +14,13 @@ pub fn register(map: &mut CommandMap) {
         .everywhere();
     map.add("test_fail", handler!(test_fail), Kind::Tracked, "Testing")
         .everywhere();
+    map.add(
+        "test_exchange",
+        handler!(test_exchange),
+        Kind::Tracked,
+        "Testing",
+    )
+    .everywhere();
 }
 
 /// Panics, on every rank or (argument `rank`) on that rank only.
@@ -46,6 +53,35 @@ pub fn test_fail(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         return Err(why());
     }
     Ok(reply)
+}
+
+/// Every rank sends every rank, itself included, a part of `size + from +
+/// to` elements written window by window ([`exchange::alltoallv_packed`]),
+/// element k of the part from f to t being `f << 48 | t << 40 | k`; each
+/// rank checks every part it got. Replies with how many elements moved.
+pub fn test_exchange(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let n = usize::try_from(args.int("size")?).map_err(|_| CommandError::value("size < 0"))?;
+    let me = ctx.comm.rank();
+    let value = |from: usize, to: usize, k: usize| ((from << 48) | (to << 40) | k) as u64;
+    let counts: Vec<usize> = (0..ctx.comm.size()).map(|to| n + me + to).collect();
+    let (got, from) = exchange::alltoallv_packed(ctx.comm, &counts, |to, k, out| {
+        for (j, o) in out.iter_mut().enumerate() {
+            o.write(value(me, to, k + j));
+        }
+    })?;
+    let mut at = 0;
+    for (f, &c) in from.iter().enumerate() {
+        if c != n + f + me || (0..c).any(|k| got[at + k] != value(f, me, k)) {
+            return Err(CommandError::value(format!(
+                "test_exchange: locale {me} got a wrong part from locale {f}"
+            )));
+        }
+        at += c;
+    }
+    let moved: u64 = exchange::allgather(ctx.comm, got.len() as u64)?
+        .iter()
+        .sum();
+    Ok(Reply::normal(format!("test_exchange moved {moved}")))
 }
 
 /// Whether this rank is the one argument `rank` names (every rank if absent).

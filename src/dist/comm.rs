@@ -82,6 +82,35 @@ pub trait Comm: Sync {
         recv_counts: &[usize],
     ) -> Result<(), CommandError>;
 
+    /// As [`alltoallv_into`](Self::alltoallv_into) without a send buffer:
+    /// `pack(r, at, window)` writes bytes `at..at + window.len()` of the part
+    /// for rank r. Each part is asked for in order, in windows of whole
+    /// `unit`s, and each window is aligned for a `unit`-byte element when
+    /// `recv` is. The default packs every part into one buffer first.
+    fn alltoallv_packed(
+        &self,
+        _unit: usize,
+        send_counts: &[usize],
+        pack: &mut dyn FnMut(usize, usize, &mut [u8]),
+        recv: &mut [u8],
+        recv_counts: &[usize],
+    ) -> Result<(), CommandError> {
+        let total: usize = send_counts.iter().sum();
+        // u64 words: the parts start at multiples of the unit from an 8-byte
+        // aligned address.
+        let mut words = vec![0u64; total.div_ceil(8)];
+        // SAFETY: the words are initialised and any byte is a valid u8.
+        let send = unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast(), total) };
+        let mut at = 0;
+        for (r, &c) in send_counts.iter().enumerate() {
+            if c > 0 {
+                pack(r, 0, &mut send[at..at + c]);
+            }
+            at += c;
+        }
+        self.alltoallv_into(send, send_counts, recv, recv_counts)
+    }
+
     /// Root receives every rank's `mine` into `recv` (rank order, `counts[r]`
     /// bytes from rank r; both only read on root).
     fn gatherv_into(

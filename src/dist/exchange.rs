@@ -114,6 +114,35 @@ pub fn alltoallv<T: Plain>(
     Ok((recv, recv_counts))
 }
 
+/// As [`alltoallv`], with no send buffer: `pack(r, k, out)` writes every
+/// element of `out` with elements `k..k + out.len()` of the `counts[r]`
+/// going to rank r. Each rank's part is asked for in order, a window that
+/// fits in cache at a time, which then travels (see
+/// [`Comm::alltoallv_packed`]).
+pub fn alltoallv_packed<T: Plain>(
+    comm: &dyn Comm,
+    counts: &[usize],
+    mut pack: impl FnMut(usize, usize, &mut [MaybeUninit<T>]),
+) -> R<(Vec<T>, Vec<usize>)> {
+    let size = size_of::<T>();
+    let send_bytes = scale(counts, size);
+    let recv_bytes = comm.alltoall_counts(&send_bytes)?;
+    let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size).collect();
+    let mut typed = |r: usize, at: usize, w: &mut [u8]| {
+        // SAFETY: viewed as uninitialised elements, any bytes will do.
+        let (pre, out, post) = unsafe { w.align_to_mut::<MaybeUninit<T>>() };
+        assert!(
+            pre.is_empty() && post.is_empty(),
+            "a packing window of whole aligned elements"
+        );
+        pack(r, at / size, out);
+    };
+    let recv = received(recv_counts.iter().sum(), |b| {
+        comm.alltoallv_packed(size, &send_bytes, &mut typed, b, &recv_bytes)
+    })?;
+    Ok((recv, recv_counts))
+}
+
 /// Every rank's slice concatenated in rank order, on `root` only.
 pub fn gather_to<T: Plain>(comm: &dyn Comm, root: usize, mine: &[T]) -> R<Option<Vec<T>>> {
     if comm.size() == 1 {
@@ -511,17 +540,19 @@ pub fn fetch_steps<T: Plain + Send + Sync>(
             len: w[2] as usize,
         })
         .collect();
-    let mut send = Vec::new();
-    let mut counts = Vec::with_capacity(wants.len());
-    for (r, w) in wants.iter().enumerate() {
-        let before = send.len();
-        if r != me {
-            piece(w, &mut send);
-        }
-        counts.push(send.len() - before);
-    }
-    let (got, from) = alltoallv(comm, &send, &counts)?;
-    drop(send);
+    // How many of each other rank's terms fall in this block, and the
+    // block-local position of the first; packed window by window as they go.
+    let (counts, firsts): (Vec<usize>, Vec<usize>) = (wants.iter().enumerate())
+        .map(|(r, w)| match w.ks_within(lo, hi) {
+            ks if r == me || ks.is_empty() => (0, 0),
+            ks => (ks.len(), w.at(ks.start) - lo),
+        })
+        .unzip();
+    let (got, from) = alltoallv_packed(comm, &counts, |r, k, out| {
+        let step = wants[r].stride as isize;
+        let first = firsts[r].wrapping_add_signed(step * k as isize);
+        select::steps_into(local, first, step, out);
+    })?;
     let own = want.ks_within(lo, hi).len();
     if own == 0 && (want.stride > 0 || from.iter().filter(|&&c| c > 0).count() <= 1) {
         // `got` is already in progression order (`a[::-1]` at two ranks).

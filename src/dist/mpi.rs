@@ -29,6 +29,10 @@ const PIECE: usize = 1 << 30;
 /// Bytes a root copies between two calls that let MPI progress its sends.
 const STEP: usize = 4 << 20;
 
+/// Bytes of a part that [`Comm::alltoallv_packed`] packs and sends at a
+/// time: small enough to stay in cache between the two.
+const WINDOW: usize = 1 << 20;
+
 pub struct MpiComm {
     world: SimpleCommunicator,
     rank: usize,
@@ -67,6 +71,17 @@ fn real(b: &[u8]) -> &[u8] {
 /// As [`real`], for receive buffers (`spare` lives as long as the call).
 fn real_mut<'a>(b: &'a mut [u8], spare: &'a mut [u8; 1]) -> &'a mut [u8] {
     if b.is_empty() { &mut spare[..0] } else { b }
+}
+
+/// `buf` cut into consecutive parts of `counts` bytes.
+fn parts_of<'a>(mut buf: &'a mut [u8], counts: &[usize]) -> Vec<&'a mut [u8]> {
+    let mut parts = Vec::with_capacity(counts.len());
+    for &c in counts {
+        let (part, rest) = std::mem::take(&mut buf).split_at_mut(c);
+        parts.push(part);
+        buf = rest;
+    }
+    parts
 }
 
 /// Counts and displacements MPI can take as C ints.
@@ -286,6 +301,64 @@ impl Comm for MpiComm {
         Ok(())
     }
 
+    /// Each window is packed into one buffer that stays in cache and sent
+    /// from there (a blocking send; every receive was posted first), so no
+    /// part exists whole on the sending side and its bytes go from the
+    /// source through the cache to the receiver: one pass over memory where
+    /// packing, then sending took two. This rank's own part is packed
+    /// straight into `recv`, a window between two sends.
+    fn alltoallv_packed(
+        &self,
+        unit: usize,
+        send_counts: &[usize],
+        pack: &mut dyn FnMut(usize, usize, &mut [u8]),
+        recv: &mut [u8],
+        recv_counts: &[usize],
+    ) -> Result<(), CommandError> {
+        self.check()?;
+        let me = self.rank;
+        let window = (WINDOW / unit).max(1) * unit;
+        let mut parts = parts_of(recv, recv_counts);
+        let own = std::mem::take(&mut parts[me]);
+        let pieces = parts.iter().map(|p| p.len().div_ceil(window)).sum();
+        let mut words = vec![0u64; window.div_ceil(8)];
+        // SAFETY: the words are initialised and any byte is a valid u8.
+        let buf: &mut [u8] =
+            unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast(), window) };
+        mpi::request::multiple_scope(pieces, |scope, receives| {
+            for (src, part) in parts.into_iter().enumerate() {
+                let from = self.world.process_at_rank(src as i32);
+                for piece in part.chunks_mut(window) {
+                    receives.add(from.immediate_receive_into(scope, piece));
+                }
+            }
+            let mut own = own.chunks_mut(window).enumerate();
+            for step in 1..self.size {
+                let to = (me + step) % self.size;
+                let dest = self.world.process_at_rank(to as i32);
+                for at in (0..send_counts[to]).step_by(window) {
+                    let w = &mut buf[..window.min(send_counts[to] - at)];
+                    pack(to, at, w);
+                    dest.send(&w[..]);
+                    if let Some((i, o)) = own.next() {
+                        pack(me, i * window, o);
+                    }
+                }
+            }
+            for (i, o) in own {
+                pack(me, i * window, o);
+            }
+            receives.wait_all(&mut Vec::new());
+        });
+        let sent = send_counts.iter().sum::<usize>() - send_counts[me];
+        let messages = (0..self.size)
+            .filter(|&r| r != me)
+            .map(|r| send_counts[r].div_ceil(window))
+            .sum();
+        self.count(messages, sent);
+        Ok(())
+    }
+
     /// Point to point rather than `MPI_Gatherv`, whose root copies its own
     /// part before it receives anything: here the root posts every receive
     /// first and copies its own part while the others' parts arrive (see
@@ -303,13 +376,7 @@ impl Comm for MpiComm {
             self.count(1, mine.len());
             return Ok(());
         }
-        let mut parts: Vec<&mut [u8]> = Vec::with_capacity(self.size);
-        let mut rest = recv;
-        for &c in counts {
-            let (part, after) = rest.split_at_mut(c);
-            parts.push(part);
-            rest = after;
-        }
+        let mut parts = parts_of(recv, counts);
         let own = std::mem::take(&mut parts[root]);
         let pieces = counts.iter().map(|c| c.div_ceil(PIECE)).sum();
         mpi::request::multiple_scope(pieces, |scope, receives| {

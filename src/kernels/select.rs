@@ -360,6 +360,12 @@ pub fn extend_steps<T: Plain + Send + Sync>(
     unsafe { out.set_len(len + n) };
 }
 
+/// Writes `v[at + k * step]` into `out[k]` for every k, in plain stores:
+/// for a window that is read again while it is still in cache.
+pub fn steps_into<T: Plain>(v: &[T], at: usize, step: isize, out: &mut [MaybeUninit<T>]) {
+    steps_run(v, at, step, out, false);
+}
+
 /// Writes `v[at + k * step]` into `out[k]` for every k (each position
 /// inside `v`), in non-temporal stores with `stream`. The positions advance
 /// by pointer steps, checked against `v` once, rather than as a product per
