@@ -99,8 +99,7 @@ pub trait Comm: Sync {
         // u64 words: the parts start at multiples of the unit from an 8-byte
         // aligned address.
         let mut words = vec![0u64; total.div_ceil(8)];
-        // SAFETY: the words are initialised and any byte is a valid u8.
-        let send = unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast(), total) };
+        let send = &mut super::exchange::bytes_of_mut(&mut words)[..total];
         let mut at = 0;
         for (r, &c) in send_counts.iter().enumerate() {
             if c > 0 {

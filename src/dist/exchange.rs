@@ -21,8 +21,9 @@ pub fn bytes_of<T: Plain>(v: &[T]) -> &[u8] {
 }
 
 /// Only for buffers that will be overwritten with bytes of valid `T`s (sent
-/// by another rank from a `&[T]`).
-fn bytes_of_mut<T: Plain>(v: &mut [T]) -> &mut [u8] {
+/// by another rank from a `&[T]`), or of a `T` any bytes are valid for
+/// (`u64` words as an aligned byte buffer).
+pub(crate) fn bytes_of_mut<T: Plain>(v: &mut [T]) -> &mut [u8] {
     // SAFETY: as above; callers only write bytes that came from values of T.
     unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast(), std::mem::size_of_val(v)) }
 }
@@ -519,12 +520,15 @@ pub fn fetch_steps<T: Plain + Send + Sync>(
     let me = comm.rank();
     let lo = block.start(me);
     let hi = lo + local.len();
+    // How many of `w`'s terms fall in this block, and the block-local
+    // position of the first of them.
+    let span = |w: &Slice| match w.ks_within(lo, hi) {
+        ks if ks.is_empty() => (0, 0),
+        ks => (ks.len(), w.at(ks.start) - lo),
+    };
     let piece = |w: &Slice, out: &mut Vec<T>| {
-        let ks = w.ks_within(lo, hi);
-        if !ks.is_empty() {
-            let at = w.at(ks.start) - lo;
-            select::extend_steps(out, local, at, w.stride as isize, ks.len());
-        }
+        let (count, at) = span(w);
+        select::extend_steps(out, local, at, w.stride as isize, count);
     };
     if comm.size() == 1 {
         let mut out = Vec::new();
@@ -540,20 +544,16 @@ pub fn fetch_steps<T: Plain + Send + Sync>(
             len: w[2] as usize,
         })
         .collect();
-    // How many of each other rank's terms fall in this block, and the
-    // block-local position of the first; packed window by window as they go.
+    // The other ranks' spans, packed window by window as they go.
     let (counts, firsts): (Vec<usize>, Vec<usize>) = (wants.iter().enumerate())
-        .map(|(r, w)| match w.ks_within(lo, hi) {
-            ks if r == me || ks.is_empty() => (0, 0),
-            ks => (ks.len(), w.at(ks.start) - lo),
-        })
+        .map(|(r, w)| if r == me { (0, 0) } else { span(w) })
         .unzip();
     let (got, from) = alltoallv_packed(comm, &counts, |r, k, out| {
         let step = wants[r].stride as isize;
         let first = firsts[r].wrapping_add_signed(step * k as isize);
         select::steps_into(local, first, step, out);
     })?;
-    let own = want.ks_within(lo, hi).len();
+    let (own, _) = span(&want);
     if own == 0 && (want.stride > 0 || from.iter().filter(|&&c| c > 0).count() <= 1) {
         // `got` is already in progression order (`a[::-1]` at two ranks).
         return Ok(got);

@@ -323,10 +323,9 @@ impl Comm for MpiComm {
         let mut parts = parts_of(recv, recv_counts);
         let own = std::mem::take(&mut parts[me]);
         let pieces = parts.iter().map(|p| p.len().div_ceil(window)).sum();
+        // u64 words, so that each window is aligned for its elements.
         let mut words = vec![0u64; window.div_ceil(8)];
-        // SAFETY: the words are initialised and any byte is a valid u8.
-        let buf: &mut [u8] =
-            unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast(), window) };
+        let buf = &mut exchange::bytes_of_mut(&mut words)[..window];
         mpi::request::multiple_scope(pieces, |scope, receives| {
             for (src, part) in parts.into_iter().enumerate() {
                 let from = self.world.process_at_rank(src as i32);
