@@ -293,10 +293,20 @@ fn index_cases(n: usize, m: usize) -> Vec<(Vals, Vec<usize>)> {
             }
         })
         .collect();
+    // Signed indices with no negative one are read as unsigned: all of
+    // them, and only the back half (so ranks differ at 2 and 3 ranks).
+    let nonneg: Vec<i64> = pos.iter().map(|p| *p as i64).collect();
+    let back: Vec<i64> = pos
+        .iter()
+        .enumerate()
+        .map(|(k, p)| *p as i64 - if k < m / 2 { n as i64 } else { 0 })
+        .collect();
     let mask: Vec<bool> = (0..n).map(|i| i % 3 != 1).collect();
     let trues: Vec<usize> = (0..n).filter(|i| mask[*i]).collect();
     vec![
         (Vals::I(signed), pos.clone()),
+        (Vals::I(nonneg), pos.clone()),
+        (Vals::I(back), pos.clone()),
         (Vals::U(pos.iter().map(|p| *p as u64).collect()), pos),
         (Vals::B(mask), trues),
     ]

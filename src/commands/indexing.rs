@@ -48,7 +48,7 @@ use crate::commands::symbols::format_real;
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels;
+use crate::kernels::aggregate::{count_true, extreme, extremes};
 use crate::kernels::cast::convert;
 use crate::kernels::elem::Scalar;
 use crate::kernels::select::{self, Index, Slice, Targets, write_at};
@@ -439,24 +439,32 @@ impl<'a> Index<'a> {
 
     /// Checks this rank's indices against an array of `n` elements (a mask
     /// by its global length `mask_len`) and returns how many elements this
-    /// rank's part of the index selects.
-    fn check(&self, n: usize, mask_len: usize) -> Result<usize, CommandError> {
-        match self {
+    /// rank's part of the index selects. Signed indices that are all
+    /// non-negative (as `randint` and `arange` make them) become unsigned
+    /// ones, so that no pass maps or copies them into positions. The bounds
+    /// come from one SIMD pass (minimum and maximum); the first bad index,
+    /// for the message, is looked for only when there is one.
+    fn check(&mut self, n: usize, mask_len: usize) -> Result<usize, CommandError> {
+        match *self {
             Index::Signed(v) => {
-                let bad = kernels::fold_chunks(v, |c| {
-                    c.iter().find(|i| position(**i, n).is_none()).copied()
-                });
-                match bad.into_iter().flatten().next() {
-                    Some(i) => Err(out_of_bounds(i, n)),
-                    None => Ok(v.len()),
+                let inside = |i: &i64| position(*i, n).is_some();
+                let bounds = extremes(v);
+                let (lo, hi) = (bounds.map(|b| b.0), bounds.map(|b| b.1));
+                if !lo.iter().chain(&hi).all(inside) {
+                    let bad = v.iter().find(|i| !inside(i));
+                    return Err(out_of_bounds(bad.expect("an index is outside"), n));
                 }
+                if lo.is_none_or(|i| i >= 0) {
+                    *self = Index::as_unsigned(v);
+                }
+                Ok(v.len())
             }
             Index::Unsigned(v) => {
-                let bad = kernels::fold_chunks(v, |c| c.iter().find(|i| **i >= n as u64).copied());
-                match bad.into_iter().flatten().next() {
-                    Some(i) => Err(out_of_bounds(i, n)),
-                    None => Ok(v.len()),
+                if extreme(v, true).is_some_and(|i| i >= n as u64) {
+                    let bad = v.iter().find(|i| **i >= n as u64);
+                    return Err(out_of_bounds(bad.expect("an index is outside"), n));
                 }
+                Ok(v.len())
             }
             Index::Mask(m) => {
                 if mask_len != n {
@@ -464,11 +472,7 @@ impl<'a> Index<'a> {
                         "IndexError: boolean index did not match indexed array along axis 0; size of axis is {n} but size of corresponding boolean axis is {mask_len}"
                     )));
                 }
-                Ok(
-                    kernels::fold_chunks(m, |c| c.iter().filter(|b| **b).count())
-                        .into_iter()
-                        .sum(),
-                )
+                Ok(count_true(m) as usize)
             }
         }
     }
@@ -486,7 +490,7 @@ pub fn pdarray_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let entry = symbols.get(args.str("array")?)?;
     let idx_name = args.str("idx")?;
     let idx_entry = symbols.get(idx_name)?;
-    let idx = Index::new(idx_name, &idx_entry.data)?;
+    let mut idx = Index::new(idx_name, &idx_entry.data)?;
     let n = entry.size();
     let count = idx.check(n, idx_entry.size())?;
     if ctx.ranks() == 1 {
@@ -522,7 +526,7 @@ pub fn set_pdarray_value(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> 
     };
     let idx_name = args.str("idx")?;
     let idx_entry = symbols.get(idx_name)?;
-    let idx = Index::new(idx_name, &idx_entry.data)?;
+    let mut idx = Index::new(idx_name, &idx_entry.data)?;
     let value = scalar_arg(args, "value", dtype)?;
     idx.check(n, idx_entry.size())?;
     let local;
@@ -549,7 +553,7 @@ pub fn set_pdarray_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
     };
     let idx_name = args.str("idx")?;
     let idx_entry = symbols.get(idx_name)?;
-    let idx = Index::new(idx_name, &idx_entry.data)?;
+    let mut idx = Index::new(idx_name, &idx_entry.data)?;
     let value_name = args.str("value")?;
     let value = symbols.get(value_name)?;
     let local_count = idx.check(n, idx_entry.size())?;

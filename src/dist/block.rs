@@ -81,6 +81,49 @@ impl Owners {
         }
         self.ends.partition_point(|&e| e <= i)
     }
+
+    /// First global index of rank `r`.
+    #[inline]
+    pub fn start(&self, r: usize) -> usize {
+        if r == 0 { 0 } else { self.ends[r - 1] }
+    }
+
+    /// How many of `idx` (each `< n`) each rank holds: for each block
+    /// start, the count of indices at or past it, taken a cache-sized run
+    /// of indices at a time so that memory is read once and each count is
+    /// a vector loop. A lookup and an increment per index took 0.12 s for
+    /// 5*10^7 indices at two ranks, each increment waiting on the last.
+    pub fn counts(&self, idx: &[u64]) -> Vec<usize> {
+        const RUN: usize = 4096;
+        let ranks = self.ends.len();
+        if ranks > 16 {
+            // A start per lane loop would cost more than a search.
+            let mut counts = vec![0; ranks];
+            for &i in idx {
+                counts[self.of(i as usize)] += 1;
+            }
+            return counts;
+        }
+        let inner = &self.ends[..ranks - 1];
+        let past = crate::kernels::fold_chunks(idx, |c| {
+            let mut past = vec![0usize; inner.len()];
+            for run in c.chunks(RUN) {
+                for (p, &s) in past.iter_mut().zip(inner) {
+                    *p += run.iter().filter(|&&i| i >= s as u64).count();
+                }
+            }
+            past
+        });
+        // ge[r]: the indices at or past rank r's start.
+        let mut ge = vec![0usize; ranks + 1];
+        ge[0] = idx.len();
+        for p in past {
+            for (g, x) in ge[1..ranks].iter_mut().zip(p) {
+                *g += x;
+            }
+        }
+        ge.windows(2).map(|w| w[0] - w[1]).collect()
+    }
 }
 
 #[cfg(test)]
@@ -101,6 +144,25 @@ mod tests {
                     assert!(b.range(r).contains(&i), "n={n} ranks={ranks} i={i}");
                     assert_eq!(owners.of(i), r);
                 }
+            }
+        }
+    }
+
+    /// The lane counts (up to 16 ranks) and the search (past 16) agree
+    /// with one owner lookup per index, over runs and a ragged tail.
+    #[test]
+    fn owner_counts_match_lookups() {
+        for n in [1usize, 2, 7, 1001, 70_001] {
+            for ranks in [1usize, 2, 3, 5, 16, 17, 20] {
+                let b = Block::new(n, ranks);
+                let idx: Vec<u64> = (0..9_000u64)
+                    .map(|k| (k * 7919 + k * k) % n as u64)
+                    .collect();
+                let mut want = vec![0; ranks];
+                for &i in &idx {
+                    want[b.owner(i as usize)] += 1;
+                }
+                assert_eq!(Owners::new(&b).counts(&idx), want, "n={n} ranks={ranks}");
             }
         }
     }

@@ -256,11 +256,6 @@ pub fn in_query_order<T>(
     })
 }
 
-/// How many of `idx` each rank owns.
-fn owner_counts(place: &Owners, idx: &[u64], ranks: usize) -> Vec<usize> {
-    counts_of(idx.iter().map(|&g| place.of(g as usize)), ranks)
-}
-
 /// Where each part starts when parts of `counts` lengths lie one after the
 /// other (the exclusive prefix sums).
 pub fn starts(counts: &[usize]) -> Vec<usize> {
@@ -274,49 +269,50 @@ pub fn starts(counts: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-/// `f(i)` for every i, each placed in the part of `idx[i]`'s owner, in the
-/// order of i within a part (the cursors walk every part in step).
-fn grouped<T: Plain>(
-    place: &Owners,
-    idx: &[u64],
-    counts: &[usize],
-    f: impl Fn(usize) -> T,
-) -> Vec<T> {
-    grouped_with(place, idx, counts, f, |_| ()).0
+/// `idx` grouped by owner, in the order of `idx` within a part (the
+/// cursors walk every part in step).
+fn grouped(place: &Owners, idx: &[u64], counts: &[usize]) -> Vec<u64> {
+    grouped_with(place, idx, counts, false, &vec![(); idx.len()]).0
 }
 
-/// As [`grouped`] for two values per i at once (`f(i)` and `g(i)`, placed
-/// alike), so the owners are looked up once.
-fn grouped_with<T, U>(
+/// As [`grouped`], and `vals` (one per index) grouped alike, so the owners
+/// are looked up once; with `local` each index is sent as its owner's
+/// block-local position.
+fn grouped_with<U: Copy>(
     place: &Owners,
     idx: &[u64],
     counts: &[usize],
-    f: impl Fn(usize) -> T,
-    g: impl Fn(usize) -> U,
-) -> (Vec<T>, Vec<U>) {
+    local: bool,
+    vals: &[U],
+) -> (Vec<u64>, Vec<U>) {
     let n = idx.len();
-    let (mut a, mut b) = (Vec::<T>::with_capacity(n), Vec::<U>::with_capacity(n));
+    assert_eq!(vals.len(), n, "one value per index");
+    let base: Vec<u64> = (0..counts.len())
+        .map(|o| if local { place.start(o) as u64 } else { 0 })
+        .collect();
+    let (mut a, mut b) = (Vec::<u64>::with_capacity(n), Vec::<U>::with_capacity(n));
     let (pa, pb) = (
         &mut a.spare_capacity_mut()[..n],
         &mut b.spare_capacity_mut()[..n],
     );
-    let filled = if let [first, _] = *counts {
+    let filled = if let (&[first, _], &[b0, b1]) = (counts, base.as_slice()) {
         // Two parts (two ranks on a node): both cursors stay in registers
         // and each element picks one by a select, 2x faster than a cursor
         // array (measured); interleaving more cursor sets in one loop was
         // slower again, as the write streams multiply.
+        let end = place.start(1) as u64;
         let (mut lo, mut hi) = (0, first);
-        for (i, &x) in idx.iter().enumerate() {
-            let up = place.of(x as usize) == 1;
+        for (&x, &v) in idx.iter().zip(vals) {
+            let up = x >= end;
             let p = if up { hi } else { lo };
-            pa[p].write(f(i));
-            pb[p].write(g(i));
+            pa[p].write(x - if up { b1 } else { b0 });
+            pb[p].write(v);
             lo += usize::from(!up);
             hi += usize::from(up);
         }
         lo == first && hi == n
     } else {
-        grouped_into(place, idx, counts, (pa, pb), (&f, &g))
+        grouped_into(place, (idx, vals), counts, &base, (pa, pb))
     };
     assert!(filled, "owner counts do not match the indices");
     // SAFETY: every cursor wrote exactly its part's count (asserted) and no
@@ -330,20 +326,20 @@ fn grouped_with<T, U>(
 
 /// The general case of [`grouped_with`]: one cursor per part; whether
 /// every part got exactly its count.
-fn grouped_into<T, U>(
+fn grouped_into<U: Copy>(
     place: &Owners,
-    idx: &[u64],
+    (idx, vals): (&[u64], &[U]),
     counts: &[usize],
-    (pa, pb): (&mut [MaybeUninit<T>], &mut [MaybeUninit<U>]),
-    (f, g): (&impl Fn(usize) -> T, &impl Fn(usize) -> U),
+    base: &[u64],
+    (pa, pb): (&mut [MaybeUninit<u64>], &mut [MaybeUninit<U>]),
 ) -> bool {
     let begin = starts(counts);
     with_cursors(&begin, |at| {
-        for (i, &x) in idx.iter().enumerate() {
+        for (&x, &v) in idx.iter().zip(vals) {
             let o = place.of(x as usize);
             let p = at[o];
-            pa[p].write(f(i));
-            pb[p].write(g(i));
+            pa[p].write(x - base[o]);
+            pb[p].write(v);
             at[o] = p + 1;
         }
         at.iter()
@@ -400,8 +396,8 @@ impl Asked {
 /// as the queries left.
 pub fn ask(comm: &dyn Comm, block: &Block, idx: &[u64]) -> R<Asked> {
     let place = Owners::new(block);
-    let sent = owner_counts(&place, idx, block.ranks);
-    let asks = grouped(&place, idx, &sent, |i| idx[i]);
+    let sent = place.counts(idx);
+    let asks = grouped(&place, idx, &sent);
     let (wanted, counts) = alltoallv(comm, &asks, &sent)?;
     Ok(Asked {
         wanted,
@@ -461,20 +457,20 @@ pub fn deliver<T: Plain>(
     idx: &[u64],
     vals: &[T],
 ) -> R<Delivered<T>> {
-    let start = block.start(comm.rank()) as u64;
     if comm.size() == 1 {
         return Ok(Delivered {
-            local: idx.iter().map(|&g| g - start).collect(),
+            local: idx.to_vec(),
             vals: vals.to_vec(),
         });
     }
     let place = Owners::new(block);
-    let counts = owner_counts(&place, idx, block.ranks);
-    let (g, v) = grouped_with(&place, idx, &counts, |i| idx[i], |i| vals[i]);
-    let (mut local, _) = alltoallv(comm, &g, &counts)?;
+    let counts = place.counts(idx);
+    // Each index leaves as its owner's local position, so the owner
+    // applies what it gets as is.
+    let (g, v) = grouped_with(&place, idx, &counts, true, vals);
+    let (local, _) = alltoallv(comm, &g, &counts)?;
     drop(g);
     let (vals, _) = alltoallv(comm, &v, &counts)?;
-    local.iter_mut().for_each(|g| *g -= start);
     Ok(Delivered { local, vals })
 }
 

@@ -5,6 +5,7 @@
 //! `concatenate`, `conditional`, `manipulation`) check the arguments and
 //! dispatch on dtypes.
 
+use std::borrow::Cow;
 use std::mem::MaybeUninit;
 
 use rayon::prelude::*;
@@ -80,15 +81,26 @@ pub enum Index<'a> {
     Mask(&'a [bool]),
 }
 
-impl Index<'_> {
+impl<'a> Index<'a> {
     /// This rank's (checked) integer indices as global positions in an
-    /// array of `n` elements; `None` for a mask.
-    pub fn positions(&self, n: usize) -> Option<Vec<u64>> {
-        match self {
-            Index::Signed(v) => Some(kernels::map(v, |i| from_end(i, n) as u64)),
-            Index::Unsigned(v) => Some(v.to_vec()),
+    /// array of `n` elements; `None` for a mask. Unsigned indices are their
+    /// own positions and are lent, not copied.
+    pub fn positions(&self, n: usize) -> Option<Cow<'a, [u64]>> {
+        match *self {
+            Index::Signed(v) => Some(Cow::Owned(kernels::map(v, |i| from_end(i, n) as u64))),
+            Index::Unsigned(v) => Some(Cow::Borrowed(v)),
             Index::Mask(_) => None,
         }
+    }
+
+    /// Signed indices known to be `>= 0` as the unsigned ones they equal,
+    /// so that nothing downstream maps them through [`from_end`] (nor
+    /// copies them to get positions).
+    pub fn as_unsigned(v: &'a [i64]) -> Index<'a> {
+        // SAFETY: i64 and u64 have one size and alignment and every bit
+        // pattern is valid in both; a non-negative i64 reads as the same
+        // number.
+        Index::Unsigned(unsafe { std::slice::from_raw_parts(v.as_ptr().cast(), v.len()) })
     }
 }
 

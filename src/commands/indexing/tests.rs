@@ -1,6 +1,7 @@
 //! Parallel writes and compression against their serial definitions.
 
 use super::*;
+use crate::kernels;
 
 /// Applies the writes one by one, in k order: what NumPy does.
 fn serial(len: usize, targets: Targets, count: usize) -> Vec<u64> {
@@ -61,7 +62,7 @@ fn parallel_writes_match_serial_order() {
         .map(|_| (next() % (2 * n as u64)) as i64 - ni)
         .collect();
     let mask: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
-    for idx in [
+    for mut idx in [
         Index::Unsigned(&unsigned),
         Index::Signed(&signed),
         Index::Mask(&mask),

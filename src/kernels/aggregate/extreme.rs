@@ -58,6 +58,33 @@ pub fn extreme<T: Copy + Ord + Send + Sync>(v: &[T], max: bool) -> Option<T> {
     parts.into_iter().reduce(pick)
 }
 
+/// The smallest and the largest element in one pass; `None` when empty.
+pub fn extremes<T: Copy + Ord + Send + Sync>(v: &[T]) -> Option<(T, T)> {
+    let first = *v.first()?;
+    let parts = fold_chunks(v, |c| {
+        wide!({
+            let (rows, rest) = c.as_chunks::<16>();
+            let (mut lo, mut hi) = ([first; 16], [first; 16]);
+            for row in rows {
+                for ((l, h), &x) in lo.iter_mut().zip(&mut hi).zip(row) {
+                    *l = (*l).min(x);
+                    *h = (*h).max(x);
+                }
+            }
+            let lo = rest
+                .iter()
+                .fold(lo.into_iter().fold(first, Ord::min), |a, &x| a.min(x));
+            let hi = rest
+                .iter()
+                .fold(hi.into_iter().fold(first, Ord::max), |a, &x| a.max(x));
+            (lo, hi)
+        })
+    });
+    parts
+        .into_iter()
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+}
+
 /// The better of two numbers (no NaN), or of two equal ones the zero of
 /// the sign `max` wants (bits OR for min gives -0.0, AND for max 0.0; on
 /// other equal values both are no-ops).
@@ -319,6 +346,8 @@ mod tests {
                     assert_eq!(extreme(&v, max), want, "n={n} max={max}");
                     assert_eq!(arg_extreme(&v, max), scalar_arg(&v, max), "n={n}");
                 }
+                let both = v.iter().copied().min().zip(v.iter().copied().max());
+                assert_eq!(extremes(&v), both, "n={n}");
             }
         }
     }
