@@ -447,22 +447,21 @@ impl<'a> Index<'a> {
     fn check(&mut self, n: usize, mask_len: usize) -> Result<usize, CommandError> {
         match *self {
             Index::Signed(v) => {
-                let inside = |i: &i64| position(*i, n).is_some();
-                let bounds = extremes(v);
-                let (lo, hi) = (bounds.map(|b| b.0), bounds.map(|b| b.1));
-                if !lo.iter().chain(&hi).all(inside) {
-                    let bad = v.iter().find(|i| !inside(i));
-                    return Err(out_of_bounds(bad.expect("an index is outside"), n));
-                }
-                if lo.is_none_or(|i| i >= 0) {
-                    *self = Index::as_unsigned(v);
+                let inside = |i: i64| position(i, n).is_some();
+                if let Some((lo, hi)) = extremes(v) {
+                    if !inside(lo) || !inside(hi) {
+                        return Err(first_outside(v, n, inside));
+                    }
+                    if lo >= 0 {
+                        *self = Index::as_unsigned(v);
+                    }
                 }
                 Ok(v.len())
             }
             Index::Unsigned(v) => {
-                if extreme(v, true).is_some_and(|i| i >= n as u64) {
-                    let bad = v.iter().find(|i| **i >= n as u64);
-                    return Err(out_of_bounds(bad.expect("an index is outside"), n));
+                let inside = |i: u64| i < n as u64;
+                if extreme(v, true).is_some_and(|i| !inside(i)) {
+                    return Err(first_outside(v, n, inside));
                 }
                 Ok(v.len())
             }
@@ -476,6 +475,17 @@ impl<'a> Index<'a> {
             }
         }
     }
+}
+
+/// The out-of-bounds error for the first of `v` that `inside` rejects (one
+/// is known to be outside).
+fn first_outside<T: Copy + std::fmt::Display>(
+    v: &[T],
+    n: usize,
+    inside: impl Fn(T) -> bool,
+) -> CommandError {
+    let bad = v.iter().copied().find(|&i| !inside(i));
+    out_of_bounds(bad.expect("an index is outside"), n)
 }
 
 /// How many elements an index selects in all: the sum of the ranks' counts.

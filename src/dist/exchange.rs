@@ -269,33 +269,29 @@ pub fn starts(counts: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-/// `idx` grouped by owner, in the order of `idx` within a part (the
+/// `idx` grouped by owner, each index as its owner's block-local position
+/// (so the owner uses it as is), in the order of `idx` within a part (the
 /// cursors walk every part in step).
 fn grouped(place: &Owners, idx: &[u64], counts: &[usize]) -> Vec<u64> {
-    grouped_with(place, idx, counts, false, &vec![(); idx.len()]).0
+    grouped_with(place, idx, counts, &vec![(); idx.len()]).0
 }
 
 /// As [`grouped`], and `vals` (one per index) grouped alike, so the owners
-/// are looked up once; with `local` each index is sent as its owner's
-/// block-local position.
+/// are looked up once.
 fn grouped_with<U: Copy>(
     place: &Owners,
     idx: &[u64],
     counts: &[usize],
-    local: bool,
     vals: &[U],
 ) -> (Vec<u64>, Vec<U>) {
     let n = idx.len();
     assert_eq!(vals.len(), n, "one value per index");
-    let base: Vec<u64> = (0..counts.len())
-        .map(|o| if local { place.start(o) as u64 } else { 0 })
-        .collect();
     let (mut a, mut b) = (Vec::<u64>::with_capacity(n), Vec::<U>::with_capacity(n));
     let (pa, pb) = (
         &mut a.spare_capacity_mut()[..n],
         &mut b.spare_capacity_mut()[..n],
     );
-    let filled = if let (&[first, _], &[b0, b1]) = (counts, base.as_slice()) {
+    let filled = if let [first, _] = *counts {
         // Two parts (two ranks on a node): both cursors stay in registers
         // and each element picks one by a select, 2x faster than a cursor
         // array (measured); interleaving more cursor sets in one loop was
@@ -305,14 +301,14 @@ fn grouped_with<U: Copy>(
         for (&x, &v) in idx.iter().zip(vals) {
             let up = x >= end;
             let p = if up { hi } else { lo };
-            pa[p].write(x - if up { b1 } else { b0 });
+            pa[p].write(x - if up { end } else { 0 });
             pb[p].write(v);
             lo += usize::from(!up);
             hi += usize::from(up);
         }
         lo == first && hi == n
     } else {
-        grouped_into(place, (idx, vals), counts, &base, (pa, pb))
+        grouped_into(place, (idx, vals), counts, (pa, pb))
     };
     assert!(filled, "owner counts do not match the indices");
     // SAFETY: every cursor wrote exactly its part's count (asserted) and no
@@ -330,9 +326,9 @@ fn grouped_into<U: Copy>(
     place: &Owners,
     (idx, vals): (&[u64], &[U]),
     counts: &[usize],
-    base: &[u64],
     (pa, pb): (&mut [MaybeUninit<u64>], &mut [MaybeUninit<U>]),
 ) -> bool {
+    let base: Vec<u64> = (0..counts.len()).map(|o| place.start(o) as u64).collect();
     let begin = starts(counts);
     with_cursors(&begin, |at| {
         for (&x, &v) in idx.iter().zip(vals) {
@@ -353,12 +349,10 @@ fn grouped_into<U: Copy>(
 /// this rank is asked for, and how to put the answers that come back in
 /// the order of the queries.
 pub struct Asked {
-    /// Global positions asked of this rank, grouped by asking rank.
+    /// Block-local positions asked of this rank, grouped by asking rank.
     wanted: Vec<u64>,
     /// How many positions each rank asked of this one.
     pub counts: Vec<usize>,
-    /// This rank's first global position.
-    start: u64,
     place: Owners,
     /// How many queries this rank sent to each owner.
     sent: Vec<usize>,
@@ -377,7 +371,7 @@ impl Asked {
     /// The block-local position of the k-th position asked of this rank.
     #[inline]
     pub fn local(&self, k: usize) -> usize {
-        (self.wanted[k] - self.start) as usize
+        self.wanted[k] as usize
     }
 
     /// For each query of `idx` (the indices given to [`ask`]), in order,
@@ -390,7 +384,7 @@ impl Asked {
 }
 
 /// Collective: sends each global index of `idx` (each `< block.n`) to the
-/// rank owning it, grouped by owner in the order of `idx` (the cursors
+/// rank owning it, as a position in its block, grouped by owner in the order of `idx` (the cursors
 /// walk every part in step; no permutation vector), and returns what this
 /// rank was asked. Answers sent back with `Asked::counts` arrive grouped
 /// as the queries left.
@@ -402,7 +396,6 @@ pub fn ask(comm: &dyn Comm, block: &Block, idx: &[u64]) -> R<Asked> {
     Ok(Asked {
         wanted,
         counts,
-        start: block.start(comm.rank()) as u64,
         place,
         sent,
     })
@@ -465,9 +458,7 @@ pub fn deliver<T: Plain>(
     }
     let place = Owners::new(block);
     let counts = place.counts(idx);
-    // Each index leaves as its owner's local position, so the owner
-    // applies what it gets as is.
-    let (g, v) = grouped_with(&place, idx, &counts, true, vals);
+    let (g, v) = grouped_with(&place, idx, &counts, vals);
     let (local, _) = alltoallv(comm, &g, &counts)?;
     drop(g);
     let (vals, _) = alltoallv(comm, &v, &counts)?;
