@@ -21,6 +21,7 @@ use super::{CommandMap, Ctx, Kind};
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
+use crate::kernels::aggregate::{Wrap, wrap_fold};
 use crate::kernels::{Plain, scan};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
@@ -49,31 +50,22 @@ pub fn cum_prod(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     run(args, ctx, Scan::Prod)
 }
 
-/// int64 results of bool or int64 input.
-fn scan_i64<T: Copy + Sync>(
+/// An integer scan (int64 results of bool or int64 input, uint64 of uint64
+/// or uint8): wrapping sums or products, whose chunk totals may be
+/// regrouped, so they are folded in lane loops.
+fn scan_wrapping<T: Copy + Sync, R: Wrap + Plain>(
     ctx: &Ctx,
     v: &[T],
     init: bool,
     kind: Scan,
-    conv: impl Fn(T) -> i64 + Sync,
-) -> Result<Vec<i64>, CommandError> {
-    match kind {
-        Scan::Sum => scan_ranks(ctx, v, init.then_some(0), conv, i64::wrapping_add),
-        Scan::Prod => scan_ranks(ctx, v, init.then_some(1), conv, i64::wrapping_mul),
-    }
-}
-
-/// uint64 results of uint64 or uint8 input.
-fn scan_u64<T: Copy + Sync>(
-    ctx: &Ctx,
-    v: &[T],
-    init: bool,
-    kind: Scan,
-    conv: impl Fn(T) -> u64 + Sync,
-) -> Result<Vec<u64>, CommandError> {
-    match kind {
-        Scan::Sum => scan_ranks(ctx, v, init.then_some(0), conv, u64::wrapping_add),
-        Scan::Prod => scan_ranks(ctx, v, init.then_some(1), conv, u64::wrapping_mul),
+    conv: impl Fn(T) -> R + Sync,
+) -> Result<Vec<R>, CommandError> {
+    let prod = kind == Scan::Prod;
+    let total = |c: &[T]| (!c.is_empty()).then(|| wrap_fold(c, prod, &conv));
+    if prod {
+        scan_ranks(ctx, v, init.then_some(R::ONE), &conv, R::wmul, total)
+    } else {
+        scan_ranks(ctx, v, init.then_some(R::ZERO), &conv, R::wadd, total)
     }
 }
 
@@ -87,16 +79,34 @@ fn scan_ranks<T: Copy + Sync, R: Plain + Send + Sync>(
     initial: Option<R>,
     conv: impl Fn(T) -> R + Sync,
     op: impl Fn(R, R) -> R + Sync,
+    chunk_total: impl Fn(&[T]) -> Option<R> + Sync,
 ) -> Result<Vec<R>, CommandError> {
     if ctx.ranks() == 1 {
-        return Ok(scan::scan(v, initial, None, conv, op));
+        return Ok(scan::scan(v, initial, None, conv, op, chunk_total));
     }
-    let total = scan::total(v, &conv, &op);
+    let total = scan::total(v, &chunk_total, &op);
     let totals = exchange::allgather_vec(ctx.comm, total.as_slice())?;
     let rank = ctx.comm.rank();
     let seed = totals[..rank].iter().flatten().copied().reduce(&op);
     let initial = initial.filter(|_| rank == 0);
-    Ok(scan::scan(v, initial, seed, conv, op))
+    Ok(scan::scan(v, initial, seed, conv, op, chunk_total))
+}
+
+/// A float scan: each chunk total in NumPy's order.
+fn scan_f64(ctx: &Ctx, v: &[f64], init: bool, kind: Scan) -> Result<Vec<f64>, CommandError> {
+    let id = |x| x;
+    match kind {
+        Scan::Sum => {
+            let add = |a: f64, b: f64| a + b;
+            let total = scan::in_order(id, add);
+            scan_ranks(ctx, v, init.then_some(0.0), id, add, total)
+        }
+        Scan::Prod => {
+            let mul = |a: f64, b: f64| a * b;
+            let total = scan::in_order(id, mul);
+            scan_ranks(ctx, v, init.then_some(1.0), id, mul, total)
+        }
+    }
 }
 
 fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
@@ -117,14 +127,11 @@ fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
     let len = entry.size() + usize::from(init);
     let compute = || -> Result<ArrayData, CommandError> {
         Ok(match &entry.data {
-            ArrayData::Int64(v) => ArrayData::Int64(scan_i64(ctx, v, init, kind, |x| x)?),
-            ArrayData::Bool(v) => ArrayData::Int64(scan_i64(ctx, v, init, kind, i64::from)?),
-            ArrayData::UInt64(v) => ArrayData::UInt64(scan_u64(ctx, v, init, kind, |x| x)?),
-            ArrayData::UInt8(v) => ArrayData::UInt64(scan_u64(ctx, v, init, kind, u64::from)?),
-            ArrayData::Float64(v) => ArrayData::Float64(match kind {
-                Scan::Sum => scan_ranks(ctx, v, init.then_some(0.0), |x| x, |a, b| a + b)?,
-                Scan::Prod => scan_ranks(ctx, v, init.then_some(1.0), |x| x, |a, b| a * b)?,
-            }),
+            ArrayData::Int64(v) => ArrayData::Int64(scan_wrapping(ctx, v, init, kind, |x| x)?),
+            ArrayData::Bool(v) => ArrayData::Int64(scan_wrapping(ctx, v, init, kind, i64::from)?),
+            ArrayData::UInt64(v) => ArrayData::UInt64(scan_wrapping(ctx, v, init, kind, |x| x)?),
+            ArrayData::UInt8(v) => ArrayData::UInt64(scan_wrapping(ctx, v, init, kind, u64::from)?),
+            ArrayData::Float64(v) => ArrayData::Float64(scan_f64(ctx, v, init, kind)?),
         })
     };
     let symbols = &ctx.shared.symbols;

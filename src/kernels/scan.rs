@@ -16,29 +16,28 @@ use super::{Plain, build, fold_chunks, streams, threads_for, write_each};
 
 /// The inclusive scan of `v` under `op`, each element read as `conv` gives
 /// it, with `initial` first when given; `seed` is the running value before
-/// `v[0]` (the earlier ranks' total), if any.
+/// `v[0]` (the earlier ranks' total), if any. `chunk_total` gives a
+/// chunk's combination under `op` (`None` when empty): [`in_order`] for
+/// floats, a lane loop where `op` may be regrouped (integers).
 pub fn scan<T: Copy + Sync, R: Plain + Send + Sync>(
     v: &[T],
     initial: Option<R>,
     seed: Option<R>,
     conv: impl Fn(T) -> R + Sync,
     op: impl Fn(R, R) -> R + Sync,
+    chunk_total: impl Fn(&[T]) -> Option<R> + Sync,
 ) -> Vec<R> {
     // The running value after `x`; the first element is taken as it is, as
     // NumPy's accumulate does (so a float cumsum keeps a leading -0.0).
     let step = |acc: Option<R>, x: T| Some(acc.map_or(conv(x), |a| op(a, conv(x))));
     // Pass 1: where each chunk starts and the running value before it.
-    let total = |c: &[T]| {
-        c.split_first()
-            .map(|(x, rest)| rest.iter().fold(conv(*x), |a, y| op(a, conv(*y))))
-    };
     // One chunk (one thread: a small array, or a rank with one core) runs
     // on from `seed` alone: its total is never needed, and skipping it saves
     // a whole read of `v`.
     let totals = if threads_for(v.len()) == 1 {
         vec![(v.len(), None)]
     } else {
-        fold_chunks(v, |c| (c.len(), total(c)))
+        fold_chunks(v, |c| (c.len(), chunk_total(c)))
     };
     let mut starts = Vec::with_capacity(totals.len());
     let (mut pos, mut before) = (0, seed);
@@ -81,26 +80,38 @@ pub fn scan<T: Copy + Sync, R: Plain + Send + Sync>(
     })
 }
 
-/// The combination under `op` of all of `v` (each element read as `conv`
-/// gives it), folded chunk by chunk on all cores; `None` when `v` is empty.
+/// The combination under `op` of all of `v`, each chunk combined by
+/// `chunk_total` on all cores and the chunks' results in order; `None`
+/// when `v` is empty.
 pub fn total<T: Copy + Sync, R: Copy + Send>(
     v: &[T],
-    conv: impl Fn(T) -> R + Sync,
+    chunk_total: impl Fn(&[T]) -> Option<R> + Sync,
     op: impl Fn(R, R) -> R + Sync,
 ) -> Option<R> {
-    fold_chunks(v, |c| {
+    fold_chunks(v, chunk_total)
+        .into_iter()
+        .flatten()
+        .reduce(&op)
+}
+
+/// A chunk total that folds element by element from the first, as NumPy's
+/// accumulate does (a float total must not be regrouped: it is the seed of
+/// the next chunk's running values).
+pub fn in_order<T: Copy, R: Copy>(
+    conv: impl Fn(T) -> R,
+    op: impl Fn(R, R) -> R,
+) -> impl Fn(&[T]) -> Option<R> {
+    move |c| {
         c.split_first()
             .map(|(x, rest)| rest.iter().fold(conv(*x), |a, y| op(a, conv(*y))))
-    })
-    .into_iter()
-    .flatten()
-    .reduce(&op)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::kernels::PAR_THRESHOLD;
+    use crate::kernels::aggregate::wrap_fold;
 
     /// Pass 2 must give the right answer wherever its chunks start,
     /// including with the leading initial value shifting them by one.
@@ -121,14 +132,21 @@ mod tests {
                 acc = acc.wrapping_add(*x);
                 want.push(acc);
             }
+            let in_lanes = |c: &[i64]| (!c.is_empty()).then(|| wrap_fold(c, false, |x| x));
+            let ordered = in_order(|x| x, i64::wrapping_add);
             assert_eq!(
-                scan(&v, None, None, |x| x, i64::wrapping_add),
+                scan(&v, None, None, |x| x, i64::wrapping_add, in_lanes),
+                want,
+                "n = {n}"
+            );
+            assert_eq!(
+                scan(&v, None, None, |x| x, i64::wrapping_add, &ordered),
                 want,
                 "n = {n}"
             );
             want.insert(0, 0);
             assert_eq!(
-                scan(&v, Some(0), None, |x| x, i64::wrapping_add),
+                scan(&v, Some(0), None, |x| x, i64::wrapping_add, &ordered),
                 want,
                 "n = {n}"
             );

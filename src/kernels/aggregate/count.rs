@@ -62,21 +62,40 @@ fn lanes<T: Copy, R: Copy, const L: usize>(
 
 /// Wrapping sum of an int64 or uint64 slice.
 pub fn int_sum<T: Wrap>(v: &[T]) -> T {
-    fold_chunks(v, |c| {
-        wide!(lanes::<T, T, 16>(c, T::ZERO, T::wadd, T::wadd))
-    })
-    .into_iter()
-    .fold(T::ZERO, T::wadd)
+    fold_chunks(v, |c| wrap_fold(c, false, |x| x))
+        .into_iter()
+        .fold(T::ZERO, T::wadd)
 }
 
 /// Wrapping product of an int64 or uint64 slice (exact in any order: the
 /// product modulo 2^64).
 pub fn int_prod<T: Wrap>(v: &[T]) -> T {
-    fold_chunks(v, |c| {
-        wide_mul!(lanes::<T, T, 16>(c, T::ONE, T::wmul, T::wmul))
-    })
-    .into_iter()
-    .fold(T::ONE, T::wmul)
+    fold_chunks(v, |c| wrap_fold(c, true, |x| x))
+        .into_iter()
+        .fold(T::ONE, T::wmul)
+}
+
+/// The wrapping sum (product if `prod`) of `c`, each element read as
+/// `conv` gives it, in lane loops on the calling thread alone (the chunk
+/// totals of an integer scan; a one-lane fold waits a multiply's latency
+/// per element).
+#[inline]
+pub fn wrap_fold<T: Copy, R: Wrap>(c: &[T], prod: bool, conv: impl Fn(T) -> R) -> R {
+    if prod {
+        wide_mul!(lanes::<T, R, 16>(
+            c,
+            R::ONE,
+            |a, x| a.wmul(conv(x)),
+            R::wmul
+        ))
+    } else {
+        wide!(lanes::<T, R, 16>(
+            c,
+            R::ZERO,
+            |a, x| a.wadd(conv(x)),
+            R::wadd
+        ))
+    }
 }
 
 /// Wrapping uint64 product of a uint8 slice (NumPy's `prod` of uint8).
