@@ -286,3 +286,47 @@ fn log_commands_records_each_request_except_shutdown() {
         "{text}"
     );
 }
+
+/// `GLIBC_TUNABLES` as process `pid` was started with. glibc parses the
+/// variable in place at start-up, ending each tunable with a NUL, so the
+/// tunables after the first show up as entries of their own (all named
+/// `glibc.*`): they are joined back with `:`.
+fn tunables_of(pid: i32) -> Option<String> {
+    let environ = fs::read(format!("/proc/{pid}/environ")).expect("read environ");
+    let mut entries = environ.split(|b| *b == 0).map(String::from_utf8_lossy);
+    let first = entries.find_map(|kv| kv.strip_prefix("GLIBC_TUNABLES=").map(str::to_string))?;
+    let rest = entries.take_while(|kv| kv.starts_with("glibc."));
+    Some(rest.fold(first, |all, t| format!("{all}:{t}")))
+}
+
+#[test]
+fn malloc_advises_huge_pages_when_the_kernel_waits_for_advice() {
+    // The server restarts itself in place (same pid) with the tunable only
+    // in THP's madvise mode; a setting of the operator's is kept as it is.
+    let madvise = fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
+        .is_ok_and(|mode| mode.contains("[madvise]"));
+    let cases: [(Option<&str>, &str); 3] = [
+        (None, "glibc.malloc.hugetlb=1"),
+        (
+            Some("glibc.malloc.arena_max=2"),
+            "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1",
+        ),
+        (Some("glibc.malloc.hugetlb=0"), "glibc.malloc.hugetlb=0"),
+    ];
+    for (set, restarted) in cases {
+        let mut builder = Server::builder();
+        if let Some(v) = set {
+            builder = builder.env("GLIBC_TUNABLES", v);
+        }
+        let mut s = builder.start();
+        let want = if madvise { Some(restarted) } else { set };
+        assert_eq!(tunables_of(s.pid()).as_deref(), want, "set: {set:?}");
+        // The restarted process serves as the first would have.
+        assert_eq!(
+            s.client().cmd("getconfig", &[]).msg_json()["ServerPort"],
+            s.port as u64
+        );
+        s.client().cmd("shutdown", &[]);
+        s.expect_clean_exit();
+    }
+}
