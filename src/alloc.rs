@@ -302,52 +302,6 @@ unsafe impl GlobalAlloc for CachingAlloc {
     }
 }
 
-/// glibc's tunable that makes malloc advise `MADV_HUGEPAGE` on the large
-/// blocks it maps.
-const MALLOC_HUGE: &str = "glibc.malloc.hugetlb";
-
-/// Restarts this process in place (same pid, arguments and environment)
-/// with glibc's malloc advising huge pages, when the kernel gives huge
-/// pages only on advice (THP `madvise` mode) and the operator has not set
-/// the tunable either way. Returns when nothing is to be done or the
-/// restart failed (the server then runs as it would have).
-///
-/// Why: the C libraries allocate with malloc, not with [`CachingAlloc`].
-/// ZeroMQ receives an upload into one malloc'd block of the payload's size,
-/// which glibc maps fresh, 4 KiB pages without the advice: an 800 MB
-/// `ak.array` took 200,000 page faults inside the receive. With the advice
-/// it takes 400, and uploads ran at 97-124% of a bare ZeroMQ transfer
-/// instead of 81-107% (10^8 int64, 1 and 2 ranks). glibc reads the tunable
-/// only at start-up, so it has to be in the environment before `main`.
-pub fn restart_with_malloc_huge_pages() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        use std::os::unix::process::CommandExt;
-        let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
-        let madvise_mode = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
-            .is_ok_and(|mode| mode.contains("[madvise]"));
-        // SAFETY: getauxval only reads the process's auxiliary vector.
-        // In secure mode (setuid) glibc drops GLIBC_TUNABLES, and a
-        // restart would then restart again.
-        let secure = unsafe { libc::getauxval(libc::AT_SECURE) } != 0;
-        if !madvise_mode || secure || tunables.contains(MALLOC_HUGE) {
-            return;
-        }
-        let tunables = match tunables.as_str() {
-            "" => format!("{MALLOC_HUGE}=1"),
-            set => format!("{set}:{MALLOC_HUGE}=1"),
-        };
-        let mut args = std::env::args_os();
-        let arg0 = args.next().unwrap_or_default();
-        // `exec` returns only on failure.
-        let _ = std::process::Command::new("/proc/self/exe")
-            .arg0(arg0)
-            .args(args)
-            .env("GLIBC_TUNABLES", tunables)
-            .exec();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,10 +5,7 @@ static ALLOC: arkouda_server::alloc::CachingAlloc = arkouda_server::alloc::Cachi
 
 fn main() -> ExitCode {
     match arkouda_server::config::Config::from_env_and_args() {
-        Ok(arkouda_server::config::Invocation::Run(config)) => {
-            arkouda_server::alloc::restart_with_malloc_huge_pages();
-            arkouda_server::server::run(*config)
-        }
+        Ok(arkouda_server::config::Invocation::Run(config)) => arkouda_server::server::run(*config),
         Ok(arkouda_server::config::Invocation::Print(text)) => {
             print!("{text}");
             ExitCode::SUCCESS

@@ -40,8 +40,7 @@ pub const BINARY_MARKER: &[u8] = b"BINARY_PAYLOAD";
 /// Flag enabling the main, metrics and status daemons.
 pub const ALL_DAEMONS: &str = "--ServerDaemon.daemonTypes=ServerDaemonType.DEFAULT,ServerDaemonType.METRICS,ServerDaemonType.STATUS";
 /// Environment variables that would leak from the test environment into the server.
-const ISOLATED_ENV: [&str; 6] = [
-    "GLIBC_TUNABLES",
+const ISOLATED_ENV: [&str; 5] = [
     "ARKOUDA_SERVER_CONNECTION_INFO",
     "ARKOUDA_SERVER_TOKEN",
     "ARKOUDA_ENABLE_TEST_COMMANDS",
