@@ -98,11 +98,7 @@ impl Owners {
         let ranks = self.ends.len();
         if ranks > 16 {
             // A start per lane loop would cost more than a search.
-            let mut counts = vec![0; ranks];
-            for &i in idx {
-                counts[self.of(i as usize)] += 1;
-            }
-            return counts;
+            return super::exchange::counts_of(idx.iter().map(|&i| self.of(i as usize)), ranks);
         }
         let inner = &self.ends[..ranks - 1];
         let past = crate::kernels::fold_chunks(idx, |c| {

@@ -227,7 +227,7 @@ fn with_cursors<R>(init: &[usize], f: impl FnOnce(&mut [usize]) -> R) -> R {
 }
 
 /// How many of `parts` (each `< k`) fall in each part.
-fn counts_of(parts: impl Iterator<Item = usize>, k: usize) -> Vec<usize> {
+pub(super) fn counts_of(parts: impl Iterator<Item = usize>, k: usize) -> Vec<usize> {
     with_cursors(&vec![0; k], |counts| {
         for p in parts {
             counts[p] += 1;
@@ -384,9 +384,9 @@ impl Asked {
 }
 
 /// Collective: sends each global index of `idx` (each `< block.n`) to the
-/// rank owning it, as a position in its block, grouped by owner in the order of `idx` (the cursors
-/// walk every part in step; no permutation vector), and returns what this
-/// rank was asked. Answers sent back with `Asked::counts` arrive grouped
+/// rank owning it, as a position in its block, grouped by owner in the
+/// order of `idx` (the cursors walk every part in step; no permutation
+/// vector), and returns what this rank was asked. Answers sent back with `Asked::counts` arrive grouped
 /// as the queries left.
 pub fn ask(comm: &dyn Comm, block: &Block, idx: &[u64]) -> R<Asked> {
     let place = Owners::new(block);
