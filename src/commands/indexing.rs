@@ -48,10 +48,10 @@ use crate::commands::symbols::format_real;
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::aggregate::{count_true, extreme, extremes};
+use crate::kernels::aggregate::{extreme, extremes};
 use crate::kernels::cast::convert;
 use crate::kernels::elem::Scalar;
-use crate::kernels::select::{self, Index, Slice, Targets, write_at};
+use crate::kernels::select::{self, Index, Mask, Slice, Targets, write_at};
 use crate::protocol::args::parse_int;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
@@ -223,8 +223,8 @@ fn take(data: &ArrayData, n: usize, at: impl Fn(usize) -> usize + Sync) -> Array
 }
 
 /// The elements where `mask` is true (`count` of them).
-fn compress(data: &ArrayData, mask: &[bool], count: usize) -> ArrayData {
-    same_kind!(data, v => select::filter(v, mask, count))
+fn compress(data: &ArrayData, mask: &Mask) -> ArrayData {
+    same_kind!(data, v => select::filter(v, mask))
 }
 
 /// Writes `s` (read as `data`'s type) at every target.
@@ -429,7 +429,7 @@ impl<'a> Index<'a> {
         match data {
             ArrayData::Int64(v) => Ok(Index::Signed(v)),
             ArrayData::UInt64(v) => Ok(Index::Unsigned(v)),
-            ArrayData::Bool(v) => Ok(Index::Mask(v)),
+            ArrayData::Bool(v) => Ok(Index::Mask(Mask::new(v))),
             other => Err(CommandError::Unclassed(format!(
                 "TypeError: index array {name} holds {}; arrays used as indices must be of integer (int64, uint64) or boolean type",
                 other.dtype().name()
@@ -465,13 +465,13 @@ impl<'a> Index<'a> {
                 }
                 Ok(v.len())
             }
-            Index::Mask(m) => {
+            Index::Mask(ref m) => {
                 if mask_len != n {
                     return Err(CommandError::Unclassed(format!(
                         "IndexError: boolean index did not match indexed array along axis 0; size of axis is {n} but size of corresponding boolean axis is {mask_len}"
                     )));
                 }
-                Ok(count_true(m) as usize)
+                Ok(m.count())
             }
         }
     }
@@ -508,14 +508,14 @@ pub fn pdarray_index(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             // Checked already.
             Index::Signed(v) => take(&entry.data, len, |k| select::from_end(v[k], n)),
             Index::Unsigned(v) => take(&entry.data, len, |k| v[k] as usize),
-            Index::Mask(m) => compress(&entry.data, m, len),
+            Index::Mask(m) => compress(&entry.data, m),
         })?;
         return Ok(ctx.created(out));
     }
     let (data, count) = match (&idx, idx.positions(n)) {
         (_, Some(pos)) => (moves::fetch(ctx, &entry.data, n, &pos)?, idx_entry.size()),
         (Index::Mask(m), None) => {
-            let piece = compress(&entry.data, m, count);
+            let piece = compress(&entry.data, m);
             (moves::rebalance(ctx, piece)?, total(ctx, count)?)
         }
         _ => unreachable!("only masks have no positions"),

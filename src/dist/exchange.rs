@@ -256,18 +256,7 @@ pub fn in_query_order<T>(
     })
 }
 
-/// Where each part starts when parts of `counts` lengths lie one after the
-/// other (the exclusive prefix sums).
-pub fn starts(counts: &[usize]) -> Vec<usize> {
-    counts
-        .iter()
-        .scan(0, |acc, c| {
-            let s = *acc;
-            *acc += c;
-            Some(s)
-        })
-        .collect()
-}
+pub use crate::kernels::starts;
 
 /// `idx` grouped by owner, each index as its owner's block-local position
 /// (so the owner uses it as is), in the order of `idx` within a part (the

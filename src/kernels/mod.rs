@@ -308,6 +308,19 @@ pub fn map_ranges<R: Send>(n: usize, f: impl Fn(Range<usize>) -> R + Sync) -> Ve
     install(|| ranges.into_par_iter().map(f).collect())
 }
 
+/// Where each part starts when parts of `counts` lengths lie one after the
+/// other (the exclusive prefix sums).
+pub fn starts(counts: &[usize]) -> Vec<usize> {
+    counts
+        .iter()
+        .scan(0, |acc, c| {
+            let s = *acc;
+            *acc += c;
+            Some(s)
+        })
+        .collect()
+}
+
 /// Folds `v` chunk by chunk (in parallel for large slices) and returns the
 /// per-chunk results in order; the caller combines them.
 pub fn fold_chunks<T: Sync, R: Send>(v: &[T], fold: impl Fn(&[T]) -> R + Sync) -> Vec<R> {

@@ -78,7 +78,35 @@ pub fn from_end(i: i64, len: usize) -> usize {
 pub enum Index<'a> {
     Signed(&'a [i64]),
     Unsigned(&'a [u64]),
-    Mask(&'a [bool]),
+    Mask(Mask<'a>),
+}
+
+/// A bool mask with its trues counted once, chunk by chunk (the chunks
+/// [`kernels::chunk_len`] cuts an array of its length into): the check,
+/// the compression and the writes through it all use these counts. Each
+/// used to count the mask again, a pass over it each.
+pub struct Mask<'a> {
+    pub bits: &'a [bool],
+    trues: Vec<usize>,
+}
+
+impl<'a> Mask<'a> {
+    pub fn new(bits: &'a [bool]) -> Mask<'a> {
+        Mask {
+            bits,
+            trues: super::aggregate::trues_by_chunk(bits),
+        }
+    }
+
+    /// How many elements are true.
+    pub fn count(&self) -> usize {
+        self.trues.iter().sum()
+    }
+
+    /// How many trues come before each chunk.
+    fn bases(&self) -> Vec<usize> {
+        kernels::starts(&self.trues)
+    }
 }
 
 impl<'a> Index<'a> {
@@ -121,15 +149,17 @@ pub fn take<T: Copy + Send + Sync>(
     })
 }
 
-/// The elements of `v` where `mask` is true (`count` of them), each chunk
-/// of the mask compressed on its own core into its place in the output.
-pub fn filter<T: Copy + Send + Sync>(v: &[T], mask: &[bool], count: usize) -> Vec<T> {
+/// The elements of `v` where `mask` is true (a mask of `v`'s length), each
+/// chunk of the mask compressed on its own core into its place in the
+/// output.
+pub fn filter<T: Copy + Send + Sync>(v: &[T], mask: &Mask) -> Vec<T> {
+    assert_eq!(v.len(), mask.bits.len(), "a mask of the array's length");
     let per = kernels::chunk_len(v.len());
-    let counts = kernels::fold_chunks(mask, |c| c.iter().filter(|b| **b).count());
+    let count = mask.count();
     let mut out: Vec<T> = Vec::with_capacity(count);
     let mut rest = &mut out.spare_capacity_mut()[..count];
-    let mut parts = Vec::with_capacity(counts.len());
-    for c in &counts {
+    let mut parts = Vec::with_capacity(mask.trues.len());
+    for c in &mask.trues {
         let (part, tail) = rest.split_at_mut(*c);
         parts.push(part);
         rest = tail;
@@ -138,7 +168,7 @@ pub fn filter<T: Copy + Send + Sync>(v: &[T], mask: &[bool], count: usize) -> Ve
         parts
             .into_par_iter()
             .zip(v.par_chunks(per))
-            .zip(mask.par_chunks(per))
+            .zip(mask.bits.par_chunks(per))
             .for_each(|((part, v), m)| {
                 // Without a branch on the mask (a random one mispredicts
                 // half the time): every element is written at the next
@@ -153,8 +183,8 @@ pub fn filter<T: Copy + Send + Sync>(v: &[T], mask: &[bool], count: usize) -> Ve
             });
     });
     // SAFETY: the parts cover `count` elements and each part received
-    // exactly as many elements as its mask chunk has trues (`counts`
-    // were taken with the same chunking as the writes).
+    // exactly as many elements as its mask chunk has trues (`trues` were
+    // counted with the same chunking as the writes).
     unsafe { out.set_len(count) };
     out
 }
@@ -203,7 +233,7 @@ impl Targets<'_> {
                 }
             }
             Targets::Index(Index::Mask(m)) => {
-                let trues = m[lo..hi].iter().enumerate().filter(|(_, b)| **b);
+                let trues = m.bits[lo..hi].iter().enumerate().filter(|(_, b)| **b);
                 for (k, (p, _)) in (base..).zip(trues) {
                     put(k, lo + p);
                 }
@@ -224,7 +254,7 @@ pub fn write_at<T: Copy + Send>(
     let threads = match targets {
         Targets::One(_) => 1,
         Targets::Slice(sl) => kernels::threads_for(sl.len),
-        Targets::Index(Index::Mask(m)) => kernels::threads_for(m.len()),
+        Targets::Index(Index::Mask(m)) => kernels::threads_for(m.bits.len()),
         // Every core reads the whole index array: keep the readers few.
         Targets::Index(Index::Signed(v)) => kernels::threads_for(v.len()).min(8),
         Targets::Index(Index::Unsigned(v)) => kernels::threads_for(v.len()).min(8),
@@ -235,14 +265,12 @@ pub fn write_at<T: Copy + Send>(
     }
     let per = n.div_ceil(threads).max(1);
     let bases: Vec<usize> = match targets {
-        Targets::Index(Index::Mask(m)) => m
-            .chunks(per)
-            .scan(0, |acc, c| {
-                let base = *acc;
-                *acc += c.iter().filter(|b| **b).count();
-                Some(base)
-            })
-            .collect(),
+        Targets::Index(Index::Mask(m)) => {
+            // A mask's length is the target's (checked), so its counted
+            // chunks are these.
+            assert_eq!(per, kernels::chunk_len(m.bits.len()), "the mask's chunks");
+            m.bases()
+        }
         _ => vec![0; n.div_ceil(per)],
     };
     kernels::install(|| {
@@ -474,7 +502,9 @@ mod tests {
                         .collect();
                     let want: Vec<u64> =
                         v.iter().zip(&mask).filter(|p| *p.1).map(|p| *p.0).collect();
-                    assert_eq!(filter(&v, &mask, want.len()), want, "n {n}, every {every}");
+                    let mask = Mask::new(&mask);
+                    assert_eq!(mask.count(), want.len(), "n {n}, every {every}");
+                    assert_eq!(filter(&v, &mask), want, "n {n}, every {every}");
                 }
             }
         }

@@ -14,7 +14,7 @@ fn serial(len: usize, targets: Targets, count: usize) -> Vec<u64> {
             .map(|i| position(*i, len).expect("checked"))
             .collect(),
         Targets::Index(Index::Unsigned(ix)) => ix.iter().map(|i| *i as usize).collect(),
-        Targets::Index(Index::Mask(m)) => (0..len).filter(|p| m[*p]).collect(),
+        Targets::Index(Index::Mask(m)) => (0..len).filter(|p| m.bits[*p]).collect(),
     };
     assert_eq!(positions.len(), count);
     for (k, p) in positions.into_iter().enumerate() {
@@ -65,7 +65,7 @@ fn parallel_writes_match_serial_order() {
     for mut idx in [
         Index::Unsigned(&unsigned),
         Index::Signed(&signed),
-        Index::Mask(&mask),
+        Index::Mask(Mask::new(&mask)),
     ] {
         let count = idx.check(n, n).expect("in bounds");
         assert_eq!(
@@ -85,5 +85,5 @@ fn parallel_compress_keeps_order() {
     let data = ArrayData::Int64((0..n as i64).collect());
     let mask: Vec<bool> = (0..n).map(|i| i % 7 == 1 || i > n - 10).collect();
     let want: Vec<i64> = (0..n as i64).filter(|i| mask[*i as usize]).collect();
-    assert_eq!(compress(&data, &mask, want.len()), ArrayData::Int64(want));
+    assert_eq!(compress(&data, &Mask::new(&mask)), ArrayData::Int64(want));
 }

@@ -34,8 +34,8 @@ use super::{CommandMap, Ctx, Kind};
 use crate::commands::concatenate::concat;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels;
 use crate::kernels::ord::{NAN_KEY, Scatter, coargsort_keys, key_i64, sorted_items};
+use crate::kernels::{self, select};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -188,8 +188,12 @@ fn member_keys(a: &ArrayData, b: &ArrayData) -> (Vec<u64>, Vec<u64>, bool) {
     }
 }
 
+/// The elements of `data` where `mask` is true, over the shorter of the
+/// two (the masks of equal neighbours are one shorter than the data).
 fn filter(data: &ArrayData, mask: &[bool]) -> ArrayData {
-    same_kind!(data, v => v.iter().zip(mask).filter(|(_, m)| **m).map(|(x, _)| *x).collect())
+    let n = mask.len().min(data.len());
+    let mask = select::Mask::new(&mask[..n]);
+    same_kind!(data, v => select::filter(&v[..n], &mask))
 }
 
 /// Whether sorted neighbours `i` and `i + 1` are equal values (never for NaN).

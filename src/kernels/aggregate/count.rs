@@ -236,6 +236,12 @@ pub fn count_true(v: &[bool]) -> u64 {
     sum_u8(bytes_of(v))
 }
 
+/// How many elements are true in each chunk that [`fold_chunks`] cuts `v`
+/// into, in order.
+pub fn trues_by_chunk(v: &[bool]) -> Vec<usize> {
+    fold_chunks(bytes_of(v), |c| wide!(byte_sum(c)) as usize)
+}
+
 /// The first index of `byte` in `v` (a memchr on each thread's chunk).
 pub fn first_byte(v: &[u8], byte: u8) -> Option<usize> {
     let parts = fold_chunks(v, |c| (c.len(), memchr::memchr(byte, c)));
