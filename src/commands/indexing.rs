@@ -222,7 +222,7 @@ fn take(data: &ArrayData, n: usize, at: impl Fn(usize) -> usize + Sync) -> Array
     same_kind!(data, v => select::take(v, n, &at))
 }
 
-/// The elements where `mask` is true (`count` of them).
+/// The elements where `mask` is true.
 fn compress(data: &ArrayData, mask: &Mask) -> ArrayData {
     same_kind!(data, v => select::filter(v, mask))
 }

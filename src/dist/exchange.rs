@@ -12,6 +12,7 @@ use super::comm::Comm;
 use crate::error::CommandError;
 use crate::kernels::Plain;
 use crate::kernels::select::{self, Slice};
+pub use crate::kernels::starts;
 
 type R<T> = Result<T, CommandError>;
 
@@ -255,8 +256,6 @@ pub fn in_query_order<T>(
             .collect()
     })
 }
-
-pub use crate::kernels::starts;
 
 /// `idx` grouped by owner, each index as its owner's block-local position
 /// (so the owner uses it as is), in the order of `idx` within a part (the
