@@ -378,8 +378,8 @@ impl Asked {
 /// Collective: sends each global index of `idx` (each `< block.n`) to the
 /// rank owning it, as a position in its block, grouped by owner in the
 /// order of `idx` (the cursors walk every part in step; no permutation
-/// vector), and returns what this rank was asked. Answers sent back with `Asked::counts` arrive grouped
-/// as the queries left.
+/// vector), and returns what this rank was asked. Answers sent back with
+/// `Asked::counts` arrive grouped as the queries left.
 pub fn ask(comm: &dyn Comm, block: &Block, idx: &[u64]) -> R<Asked> {
     let place = Owners::new(block);
     let sent = place.counts(idx);
