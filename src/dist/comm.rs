@@ -110,6 +110,35 @@ pub trait Comm: Sync {
         self.alltoallv_into(send, send_counts, recv, recv_counts)
     }
 
+    /// As [`alltoallv_into`](Self::alltoallv_into) where each rank's part
+    /// already lies whole in memory (`parts[r]`, sent as it is: nothing is
+    /// packed), and `arrived(window)` runs on each received window of whole
+    /// `unit`s once it is in place, while it is still in cache. With
+    /// `mirror`, the k-th window of a part lands where its mirror image
+    /// goes, counted from the part's end, so that an `arrived` that reverses
+    /// a window's elements leaves the whole part reversed. The default moves
+    /// the parts whole: one window per part, which mirroring leaves in place.
+    fn alltoallv_parts(
+        &self,
+        _unit: usize,
+        parts: &[&[u8]],
+        recv: &mut [u8],
+        recv_counts: &[usize],
+        _mirror: bool,
+        arrived: &mut dyn FnMut(&mut [u8]),
+    ) -> Result<(), CommandError> {
+        let send: Vec<u8> = parts.concat();
+        let counts: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+        self.alltoallv_into(&send, &counts, recv, recv_counts)?;
+        let mut rest = recv;
+        for &c in recv_counts {
+            let (part, tail) = std::mem::take(&mut rest).split_at_mut(c);
+            arrived(part);
+            rest = tail;
+        }
+        Ok(())
+    }
+
     /// Root receives every rank's `mine` into `recv` (rank order, `counts[r]`
     /// bytes from rank r; both only read on root).
     fn gatherv_into(

@@ -145,6 +145,37 @@ pub fn alltoallv_packed<T: Plain>(
     Ok((recv, recv_counts))
 }
 
+/// Sends `local[ranges[r]]` (contiguous, sent from where it lies) to each
+/// rank r; returns what every rank sent here, in rank order and how many
+/// came from each, each part reversed when `reverse`.
+pub fn alltoallv_ranges<T: Plain>(
+    comm: &dyn Comm,
+    local: &[T],
+    ranges: &[Range<usize>],
+    reverse: bool,
+) -> R<(Vec<T>, Vec<usize>)> {
+    let size = size_of::<T>();
+    let parts: Vec<&[u8]> = ranges.iter().map(|r| bytes_of(&local[r.clone()])).collect();
+    let send_bytes: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let recv_bytes = comm.alltoall_counts(&send_bytes)?;
+    let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size).collect();
+    let mut arrived = |w: &mut [u8]| {
+        if reverse {
+            // SAFETY: the window holds whole elements just received.
+            let (pre, w, post) = unsafe { w.align_to_mut::<T>() };
+            assert!(
+                pre.is_empty() && post.is_empty(),
+                "a window of whole aligned elements"
+            );
+            w.reverse();
+        }
+    };
+    let recv = received(recv_counts.iter().sum(), |b| {
+        comm.alltoallv_parts(size, &parts, b, &recv_bytes, reverse, &mut arrived)
+    })?;
+    Ok((recv, recv_counts))
+}
+
 /// Every rank's slice concatenated in rank order, on `root` only.
 pub fn gather_to<T: Plain>(comm: &dyn Comm, root: usize, mine: &[T]) -> R<Option<Vec<T>>> {
     if comm.size() == 1 {
@@ -527,11 +558,26 @@ pub fn fetch_steps<T: Plain + Send + Sync>(
     let (counts, firsts): (Vec<usize>, Vec<usize>) = (wants.iter().enumerate())
         .map(|(r, w)| if r == me { (0, 0) } else { span(w) })
         .unzip();
-    let (got, from) = alltoallv_packed(comm, &counts, |r, k, out| {
-        let step = wants[r].stride as isize;
-        let first = firsts[r].wrapping_add_signed(step * k as isize);
-        select::steps_into(local, first, step, out);
-    })?;
+    // Unit steps meet contiguous runs, which travel from where they lie (a
+    // falling one reversed on arrival, window by window in cache); other
+    // steps are packed a window at a time. Every rank sees every
+    // progression, so all take the same way.
+    let (got, from) = if wants.iter().all(|w| w.len == 0 || w.stride.abs() == 1) {
+        let runs: Vec<Range<usize>> = (wants.iter().zip(&counts).zip(&firsts))
+            .map(|((w, &c), &f)| match c {
+                0 => 0..0,
+                _ if w.stride > 0 => f..f + c,
+                _ => f + 1 - c..f + 1,
+            })
+            .collect();
+        alltoallv_ranges(comm, local, &runs, want.stride < 0)?
+    } else {
+        alltoallv_packed(comm, &counts, |r, k, out| {
+            let step = wants[r].stride as isize;
+            let first = firsts[r].wrapping_add_signed(step * k as isize);
+            select::steps_into(local, first, step, out);
+        })?
+    };
     let (own, _) = span(&want);
     if own == 0 && (want.stride > 0 || from.iter().filter(|&&c| c > 0).count() <= 1) {
         // `got` is already in progression order (`a[::-1]` at two ranks).
@@ -622,6 +668,35 @@ mod tests {
                     });
                     let want: Vec<u64> = (0..ranks).flat_map(|r| all[range(r)].to_vec()).collect();
                     assert_eq!(got, want, "fetch_range {shape} n={n} ranks={ranks}");
+                }
+                // Unit steps both ways at once (runs sent whole, the falling
+                // ones reversed on arrival), and a step of 2.
+                for steps in [[1i64, -1], [-1, -1], [2, -2]] {
+                    let want_of = |r: usize| {
+                        let stride = steps[r % 2];
+                        let len = n.saturating_sub(r) / stride.unsigned_abs() as usize;
+                        let start = match len {
+                            0 => 0,
+                            _ if stride > 0 => r,
+                            _ => n - 1 - r,
+                        };
+                        Slice {
+                            start: start as i64,
+                            stride,
+                            len,
+                        }
+                    };
+                    let got = on_ranks(ranks, |c| {
+                        fetch_steps(c, &block, local(c), want_of(c.rank())).unwrap()
+                    });
+                    let want: Vec<u64> = (0..ranks)
+                        .flat_map(|r| {
+                            let w = want_of(r);
+                            (0..w.len).map(move |k| w.at(k))
+                        })
+                        .map(|p| all[p])
+                        .collect();
+                    assert_eq!(got, want, "fetch_steps {steps:?} n={n} ranks={ranks}");
                 }
                 // Applied in the order received, the last write wins.
                 let writes = on_ranks(ranks, |c| {

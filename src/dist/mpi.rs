@@ -360,6 +360,73 @@ impl Comm for MpiComm {
         Ok(())
     }
 
+    /// Pairwise in a ring, a window at a time: each step posts the receive
+    /// of the next window from one rank, sends the next window straight from
+    /// `parts` to another, and hands the received window to `arrived` while
+    /// it is in cache (a reversal then costs no second pass over memory:
+    /// `a[::-1]` at two ranks, one copy per element where packing and
+    /// sending took two).
+    fn alltoallv_parts(
+        &self,
+        unit: usize,
+        parts: &[&[u8]],
+        recv: &mut [u8],
+        recv_counts: &[usize],
+        mirror: bool,
+        arrived: &mut dyn FnMut(&mut [u8]),
+    ) -> Result<(), CommandError> {
+        self.check()?;
+        let me = self.rank;
+        let window = (WINDOW / unit).max(1) * unit;
+        let mut inboxes = parts_of(recv, recv_counts);
+        // The k-th window of a part of `len` bytes, mirrored or not.
+        let slot = |len: usize, k: usize| {
+            let (lo, hi) = (k * window, ((k + 1) * window).min(len));
+            if mirror { len - hi..len - lo } else { lo..hi }
+        };
+        let own = std::mem::take(&mut inboxes[me]);
+        let len = own.len();
+        for k in 0..len.div_ceil(window) {
+            let w = &mut own[slot(len, k)];
+            w.copy_from_slice(&parts[me][k * window..k * window + w.len()]);
+            arrived(w);
+        }
+        for step in 1..self.size {
+            let to = (me + step) % self.size;
+            let from = (me + self.size - step) % self.size;
+            let (out, inbox) = (parts[to], std::mem::take(&mut inboxes[from]));
+            let (source, dest) = (
+                self.world.process_at_rank(from as i32),
+                self.world.process_at_rank(to as i32),
+            );
+            let windows = out.len().max(inbox.len()).div_ceil(window);
+            for k in 0..windows {
+                let w = (k * window < inbox.len()).then(|| slot(inbox.len(), k));
+                mpi::request::scope(|scope| {
+                    let got = w
+                        .clone()
+                        .map(|w| source.immediate_receive_into(scope, &mut inbox[w]));
+                    if k * window < out.len() {
+                        dest.send(&out[k * window..((k + 1) * window).min(out.len())]);
+                    }
+                    if let Some(got) = got {
+                        got.wait();
+                    }
+                });
+                if let Some(w) = w {
+                    arrived(&mut inbox[w]);
+                }
+            }
+        }
+        let sent = parts.iter().map(|p| p.len()).sum::<usize>() - parts[me].len();
+        let messages = (0..self.size)
+            .filter(|&r| r != me)
+            .map(|r| parts[r].len().div_ceil(window))
+            .sum();
+        self.count(messages, sent);
+        Ok(())
+    }
+
     /// Point to point rather than `MPI_Gatherv`, whose root copies its own
     /// part before it receives anything: here the root posts every receive
     /// first and copies its own part while the others' parts arrive (see
