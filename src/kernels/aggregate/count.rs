@@ -20,6 +20,9 @@ pub trait Wrap: Copy + Send + Sync {
     const ONE: Self;
     fn wadd(self, o: Self) -> Self;
     fn wmul(self, o: Self) -> Self;
+    /// The slice as 64-bit words (same bits).
+    fn words(v: &[Self]) -> &[u64];
+    fn from_word(w: u64) -> Self;
 }
 
 macro_rules! wrap {
@@ -34,6 +37,15 @@ macro_rules! wrap {
             #[inline(always)]
             fn wmul(self, o: Self) -> Self {
                 self.wrapping_mul(o)
+            }
+            fn words(v: &[Self]) -> &[u64] {
+                // SAFETY: a 64-bit integer of either sign has u64's size and
+                // alignment, and every bit pattern is a u64.
+                unsafe { std::slice::from_raw_parts(v.as_ptr().cast(), v.len()) }
+            }
+            #[inline(always)]
+            fn from_word(w: u64) -> Self {
+                w as Self
             }
         }
     )*};
@@ -70,9 +82,44 @@ pub fn int_sum<T: Wrap>(v: &[T]) -> T {
 /// Wrapping product of an int64 or uint64 slice (exact in any order: the
 /// product modulo 2^64).
 pub fn int_prod<T: Wrap>(v: &[T]) -> T {
-    fold_chunks(v, |c| wrap_fold(c, true, |x| x))
-        .into_iter()
-        .fold(T::ONE, T::wmul)
+    let part = |c: &[T]| {
+        #[cfg(target_arch = "x86_64")]
+        if crate::kernels::simd::has_avx512_mul() {
+            // SAFETY: the CPU has AVX-512 (F, DQ), checked just above.
+            return T::from_word(unsafe { words_prod_avx512(T::words(c)) });
+        }
+        wrap_fold(c, true, |x| x)
+    };
+    fold_chunks(v, part).into_iter().fold(T::ONE, T::wmul)
+}
+
+/// Wrapping product of 64-bit words in AVX-512 vectors: four independent
+/// chains of eight lanes. Written out because LLVM vectorised the lane loop
+/// of [`wrap_fold`] across rows instead, gathering each lane from eight
+/// rows (`vpgatherdq`): 10^8 int64 at 4-6 GiB/s on two cores where NumPy's
+/// one read 10 and a sum reads 40.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq")]
+unsafe fn words_prod_avx512(c: &[u64]) -> u64 {
+    use std::arch::x86_64::{
+        _mm512_loadu_si512, _mm512_mullo_epi64, _mm512_set1_epi64, _mm512_storeu_si512,
+    };
+    let (rows, rest) = c.as_chunks::<32>();
+    let mut acc = [_mm512_set1_epi64(1); 4];
+    for row in rows {
+        for (k, a) in acc.iter_mut().enumerate() {
+            // SAFETY: the row has 8 readable words at 8k; the load is unaligned.
+            let x = unsafe { _mm512_loadu_si512(row[8 * k..].as_ptr().cast()) };
+            *a = _mm512_mullo_epi64(*a, x);
+        }
+    }
+    let mut lanes = [0u64; 32];
+    for (k, a) in acc.iter().enumerate() {
+        // SAFETY: `lanes` has 8 writable words at 8k; the store is unaligned.
+        unsafe { _mm512_storeu_si512(lanes[8 * k..].as_mut_ptr().cast(), *a) };
+    }
+    let r = lanes.into_iter().fold(1, u64::wrapping_mul);
+    rest.iter().fold(r, |a, x| a.wrapping_mul(*x))
 }
 
 /// The wrapping sum (product if `prod`) of `c`, each element read as
