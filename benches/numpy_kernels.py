@@ -109,6 +109,16 @@ if wanted("gather-int64") or wanted("scatter-int64"):
     run("scatter-int64", f"c[i] = v, random i ({SCRIPT})", scatter)
     del i, v, c
 
+if wanted("where-int64") or wanted("astype-int64-float64"):
+    a = rng.integers(0, 2**32, N)
+    if wanted("where-int64"):
+        b = rng.integers(0, 2**32, N)
+        cond = rng.integers(0, 2, N).astype(bool)
+        run("where-int64", "np.where(c, a, b) (no script: the issue's kernel)", lambda: np.where(cond, a, b))
+        del b, cond
+    run("astype-int64-float64", "a.astype(np.float64) (no script: the issue's kernel)", lambda: a.astype(np.float64))
+    del a
+
 if any_wanted(["in1d-int64-medium", "in1d-int64-large"]):
     THRESHOLD = 2**23
     a = np.arange(N) % (THRESHOLD + 1)

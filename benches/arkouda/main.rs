@@ -390,6 +390,11 @@ fn main() {
             n,
             gather_scatter as Group,
         ),
+        (
+            names("", &["where-int64", "astype-int64-float64"]),
+            n,
+            where_astype as Group,
+        ),
         (names("in1d-int64-", &["medium", "large"]), n, in1d as Group),
         (
             names("array_create-", &["zeros", "ones", "randint"]),

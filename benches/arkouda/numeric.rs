@@ -234,6 +234,64 @@ pub(super) fn in1d(b: &mut Bench, n: usize) -> Res<()> {
     Ok(())
 }
 
+/// Two kernels the issue names that no script times: `ak.where(c, a, b)`
+/// of int64 with random bools (bytes read and written: 25N), and
+/// `a.astype(ak.float64)` of int64 (16N).
+pub(super) fn where_astype(b: &mut Bench, n: usize) -> Res<()> {
+    let a = b.randint(n, "0", "4294967296", 21)?;
+    if b.want("where-int64") {
+        let other = b.randint(n, "0", "4294967296", 22)?;
+        let bits = b.randint(n, "0", "2", 23)?;
+        let cond = b.created("cast<int64,bool,1>", &[("name", "pdarray", &bits)])?;
+        b.delete(&bits);
+        let r = b.time_memcpy(|| {
+            clock(|| {
+                let c = b.created(
+                    "wherevv<1,int64,int64>",
+                    &[
+                        ("condition", "pdarray", &cond),
+                        ("a", "pdarray", &a),
+                        ("b", "pdarray", &other),
+                    ],
+                )?;
+                b.delete(&c);
+                Ok(())
+            })
+            .map(|(t, _)| t)
+        });
+        b.delete(&other);
+        b.delete(&cond);
+        let (t, m) = split(r);
+        b.row(
+            "where-int64",
+            n,
+            25.0 * n as f64,
+            t,
+            m.map(|m| ("memcpy", m)),
+        );
+    }
+    if b.want("astype-int64-float64") {
+        let r = b.time_memcpy(|| {
+            clock(|| {
+                let c = b.created("cast<int64,float64,1>", &[("name", "pdarray", &a)])?;
+                b.delete(&c);
+                Ok(())
+            })
+            .map(|(t, _)| t)
+        });
+        let (t, m) = split(r);
+        b.row(
+            "astype-int64-float64",
+            n,
+            16.0 * n as f64,
+            t,
+            m.map(|m| ("memcpy", m)),
+        );
+    }
+    b.delete(&a);
+    Ok(())
+}
+
 /// array_create.py: zeros, ones, randint(0, 2^32) of int64; 8N bytes.
 pub(super) fn create(b: &mut Bench, n: usize) -> Res<()> {
     for op in ["zeros", "ones", "randint"] {

@@ -20,8 +20,8 @@ pub trait Wrap: Copy + Send + Sync {
     const ONE: Self;
     fn wadd(self, o: Self) -> Self;
     fn wmul(self, o: Self) -> Self;
-    /// The slice as 64-bit words (same bits).
-    fn words(v: &[Self]) -> &[u64];
+    /// The same bits as a u64, and back.
+    fn word(self) -> u64;
     fn from_word(w: u64) -> Self;
 }
 
@@ -38,10 +38,9 @@ macro_rules! wrap {
             fn wmul(self, o: Self) -> Self {
                 self.wrapping_mul(o)
             }
-            fn words(v: &[Self]) -> &[u64] {
-                // SAFETY: a 64-bit integer of either sign has u64's size and
-                // alignment, and every bit pattern is a u64.
-                unsafe { std::slice::from_raw_parts(v.as_ptr().cast(), v.len()) }
+            #[inline(always)]
+            fn word(self) -> u64 {
+                self as u64
             }
             #[inline(always)]
             fn from_word(w: u64) -> Self {
@@ -82,34 +81,29 @@ pub fn int_sum<T: Wrap>(v: &[T]) -> T {
 /// Wrapping product of an int64 or uint64 slice (exact in any order: the
 /// product modulo 2^64).
 pub fn int_prod<T: Wrap>(v: &[T]) -> T {
-    let part = |c: &[T]| {
-        #[cfg(target_arch = "x86_64")]
-        if crate::kernels::simd::has_avx512_mul() {
-            // SAFETY: the CPU has AVX-512 (F, DQ), checked just above.
-            return T::from_word(unsafe { words_prod_avx512(T::words(c)) });
-        }
-        wrap_fold(c, true, |x| x)
-    };
-    fold_chunks(v, part).into_iter().fold(T::ONE, T::wmul)
+    fold_chunks(v, |c| wrap_fold(c, true, |x| x))
+        .into_iter()
+        .fold(T::ONE, T::wmul)
 }
 
-/// Wrapping product of 64-bit words in AVX-512 vectors: four independent
-/// chains of eight lanes. Written out because LLVM vectorised the lane loop
-/// of [`wrap_fold`] across rows instead, gathering each lane from eight
-/// rows (`vpgatherdq`): 10^8 int64 at 4-6 GiB/s on two cores where NumPy's
-/// one read 10 and a sum reads 40.
+/// Wrapping product of `c` read as 64-bit words by `word`, in AVX-512
+/// vectors: four independent chains of eight lanes. Written out because
+/// LLVM vectorised the lane loop across rows instead, gathering each lane
+/// from eight rows (`vpgatherdq`): 10^8 int64 at 4-6 GiB/s on two cores
+/// where NumPy's one read 10 and a sum reads 40.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
-unsafe fn words_prod_avx512(c: &[u64]) -> u64 {
+unsafe fn prod_avx512<T: Copy>(c: &[T], word: impl Fn(T) -> u64) -> u64 {
     use std::arch::x86_64::{
         _mm512_loadu_si512, _mm512_mullo_epi64, _mm512_set1_epi64, _mm512_storeu_si512,
     };
     let (rows, rest) = c.as_chunks::<32>();
     let mut acc = [_mm512_set1_epi64(1); 4];
     for row in rows {
+        let w: [u64; 32] = std::array::from_fn(|k| word(row[k]));
         for (k, a) in acc.iter_mut().enumerate() {
-            // SAFETY: the row has 8 readable words at 8k; the load is unaligned.
-            let x = unsafe { _mm512_loadu_si512(row[8 * k..].as_ptr().cast()) };
+            // SAFETY: `w` has 8 readable words at 8k; the load is unaligned.
+            let x = unsafe { _mm512_loadu_si512(w[8 * k..].as_ptr().cast()) };
             *a = _mm512_mullo_epi64(*a, x);
         }
     }
@@ -119,7 +113,7 @@ unsafe fn words_prod_avx512(c: &[u64]) -> u64 {
         unsafe { _mm512_storeu_si512(lanes[8 * k..].as_mut_ptr().cast(), *a) };
     }
     let r = lanes.into_iter().fold(1, u64::wrapping_mul);
-    rest.iter().fold(r, |a, x| a.wrapping_mul(*x))
+    rest.iter().fold(r, |a, x| a.wrapping_mul(word(*x)))
 }
 
 /// The wrapping sum (product if `prod`) of `c`, each element read as
@@ -129,6 +123,11 @@ unsafe fn words_prod_avx512(c: &[u64]) -> u64 {
 #[inline]
 pub fn wrap_fold<T: Copy, R: Wrap>(c: &[T], prod: bool, conv: impl Fn(T) -> R) -> R {
     if prod {
+        #[cfg(target_arch = "x86_64")]
+        if crate::kernels::simd::has_avx512_mul() {
+            // SAFETY: the CPU has AVX-512 (F, DQ), checked just above.
+            return R::from_word(unsafe { prod_avx512(c, |x| conv(x).word()) });
+        }
         wide_mul!(lanes::<T, R, 16>(
             c,
             R::ONE,
@@ -396,6 +395,8 @@ mod tests {
                 .fold(1u64, |a, x| a.wrapping_mul(u64::from(*x) | 1));
             let b1: Vec<u8> = b.iter().map(|x| x | 1).collect();
             assert_eq!(u8_prod(&b1), p);
+            // Through a conversion, as a scan's chunk totals take bytes.
+            assert_eq!(wrap_fold(&b1, true, u64::from), p);
             // Some factors of two, too few to wrap the product to 0.
             let b2: Vec<u8> = (b1.iter().enumerate())
                 .map(|(k, x)| if k % 5000 == 7 { 2 } else { *x })
