@@ -13,7 +13,9 @@
 //! marked. Bandwidth-bound kernels also get a memcpy reading taken right
 //! before each run, and upload/download a bare ZeroMQ transfer of the same
 //! bytes (what benches/arrays.rs used to print). A command the server
-//! refuses prints `unsupported: <command>` and the bench goes on.
+//! refuses prints `unsupported: <command>` and the bench goes on. Two rows
+//! have no script: `where` and `astype`, which issue 10 names (bytes read
+//! and written).
 //!
 //! Sizes: `BENCH_N` (default 10^8, the scripts' default) for the
 //! bandwidth-bound kernels; `BENCH_SORT_N` (default N/10) for the sorts,
