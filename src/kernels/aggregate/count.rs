@@ -128,7 +128,8 @@ pub fn wrap_fold<T: Copy, R: Wrap>(c: &[T], prod: bool, conv: impl Fn(T) -> R) -
             // SAFETY: the CPU has AVX-512 (F, DQ), checked just above.
             return R::from_word(unsafe { prod_avx512(c, |x| conv(x).word()) });
         }
-        wide_mul!(lanes::<T, R, 16>(
+        // Without AVX-512: scalar multiplies in 16 independent lanes.
+        wide!(lanes::<T, R, 16>(
             c,
             R::ONE,
             |a, x| a.wmul(conv(x)),
