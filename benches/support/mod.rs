@@ -100,14 +100,24 @@ impl Server {
         sock.set_linger(0).expect("linger");
         sock.connect(&format!("tcp://127.0.0.1:{port}"))
             .expect("connect");
-        let server = Server {
+        let mut server = Server {
             child,
             sock,
             _dir: dir,
         };
-        // The REQ socket queues the request until the server has bound.
-        let ruok = server.call("ruok", &[]);
-        assert_eq!(ruok, "imok");
+        // The REQ socket queues the request until the server has bound; a
+        // server that exits first (a flag this build lacks: `--numLocales`
+        // without the MPI feature) ends the bench instead of hanging it.
+        server
+            .sock
+            .send(Self::request("ruok", &[], -1), 0)
+            .expect("send");
+        while server.sock.poll(zmq::POLLIN, 200).expect("poll") == 0 {
+            if let Some(status) = server.child.try_wait().expect("wait") {
+                panic!("arkouda_server exited at start-up ({status}); run it by hand to see why");
+            }
+        }
+        assert_eq!(server.reply(), "imok");
         server
     }
 
