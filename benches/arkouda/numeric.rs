@@ -58,6 +58,29 @@ pub(super) fn split(r: Res<(f64, f64)>) -> (Res<f64>, Option<f64>) {
     }
 }
 
+/// Times `cmd`, which creates an array that is deleted again inside the
+/// clock (as the scripts' `c = ...` frees the previous `c`), beside memcpy
+/// readings, and prints its row with `bytes` by the script's formula.
+fn created_row(
+    b: &mut Bench,
+    name: &str,
+    n: usize,
+    bytes: f64,
+    cmd: &str,
+    args: &[(&str, &str, &str)],
+) {
+    let r = b.time_memcpy(|| {
+        clock(|| {
+            let c = b.created(cmd, args)?;
+            b.delete(&c);
+            Ok(())
+        })
+        .map(|(t, _)| t)
+    });
+    let (t, m) = split(r);
+    b.row(name, n, bytes, t, m.map(|m| ("memcpy", m)));
+}
+
 /// reduce.py: sum, prod, min, max of `arange(1, N)` (and `1.0 * a` for
 /// float64); a.size x 8 bytes.
 pub(super) fn reduce(b: &mut Bench, n: usize) -> Res<()> {
@@ -111,29 +134,12 @@ pub(super) fn scan(b: &mut Bench, n: usize) -> Res<()> {
         if !b.want(&name) {
             continue;
         }
-        let r = b.time_memcpy(|| {
-            clock(|| {
-                let c = b.created(
-                    cmd,
-                    &[
-                        ("x", "int64", &a),
-                        ("axis", "int64", "0"),
-                        ("includeInitial", "bool", "False"),
-                    ],
-                )?;
-                b.delete(&c);
-                Ok(())
-            })
-            .map(|(t, _)| t)
-        });
-        let (t, m) = split(r);
-        b.row(
-            &name,
-            n - 1,
-            16.0 * (n - 1) as f64,
-            t,
-            m.map(|m| ("memcpy", m)),
-        );
+        let args = [
+            ("x", "int64", a.as_str()),
+            ("axis", "int64", "0"),
+            ("includeInitial", "bool", "False"),
+        ];
+        created_row(b, &name, n - 1, 16.0 * (n - 1) as f64, cmd, &args);
     }
     b.delete(&a);
     Ok(())
@@ -145,22 +151,8 @@ pub(super) fn gather_scatter(b: &mut Bench, n: usize) -> Res<()> {
     let i = b.randint(n, "0", &n.to_string(), 1)?;
     let v = b.filled(n, "int64", Some("1"))?;
     if b.want("gather-int64") {
-        let r = b.time_memcpy(|| {
-            clock(|| {
-                let c = b.created("[pdarray]", &[("array", "int64", &v), ("idx", "int64", &i)])?;
-                b.delete(&c);
-                Ok(())
-            })
-            .map(|(t, _)| t)
-        });
-        let (t, m) = split(r);
-        b.row(
-            "gather-int64",
-            n,
-            24.0 * n as f64,
-            t,
-            m.map(|m| ("memcpy", m)),
-        );
+        let args = [("array", "int64", v.as_str()), ("idx", "int64", &i)];
+        created_row(b, "gather-int64", n, 24.0 * n as f64, "[pdarray]", &args);
     }
     if b.want("scatter-int64") {
         let c = b.filled(n, "int64", None)?;
@@ -244,49 +236,20 @@ pub(super) fn where_astype(b: &mut Bench, n: usize) -> Res<()> {
         let bits = b.randint(n, "0", "2", 23)?;
         let cond = b.created("cast<int64,bool,1>", &[("name", "pdarray", &bits)])?;
         b.delete(&bits);
-        let r = b.time_memcpy(|| {
-            clock(|| {
-                let c = b.created(
-                    "wherevv<1,int64,int64>",
-                    &[
-                        ("condition", "pdarray", &cond),
-                        ("a", "pdarray", &a),
-                        ("b", "pdarray", &other),
-                    ],
-                )?;
-                b.delete(&c);
-                Ok(())
-            })
-            .map(|(t, _)| t)
-        });
+        let args = [
+            ("condition", "pdarray", cond.as_str()),
+            ("a", "pdarray", &a),
+            ("b", "pdarray", &other),
+        ];
+        let cmd = "wherevv<1,int64,int64>";
+        created_row(b, "where-int64", n, 25.0 * n as f64, cmd, &args);
         b.delete(&other);
         b.delete(&cond);
-        let (t, m) = split(r);
-        b.row(
-            "where-int64",
-            n,
-            25.0 * n as f64,
-            t,
-            m.map(|m| ("memcpy", m)),
-        );
     }
     if b.want("astype-int64-float64") {
-        let r = b.time_memcpy(|| {
-            clock(|| {
-                let c = b.created("cast<int64,float64,1>", &[("name", "pdarray", &a)])?;
-                b.delete(&c);
-                Ok(())
-            })
-            .map(|(t, _)| t)
-        });
-        let (t, m) = split(r);
-        b.row(
-            "astype-int64-float64",
-            n,
-            16.0 * n as f64,
-            t,
-            m.map(|m| ("memcpy", m)),
-        );
+        let args = [("name", "pdarray", a.as_str())];
+        let cmd = "cast<int64,float64,1>";
+        created_row(b, "astype-int64-float64", n, 16.0 * n as f64, cmd, &args);
     }
     b.delete(&a);
     Ok(())
@@ -387,25 +350,15 @@ pub(super) fn slices(b: &mut Bench, n: usize) -> Res<()> {
         } else {
             (start - stop - stride - 1) / -stride
         };
-        let r = b.time_memcpy(|| {
-            clock(|| {
-                let c = b.created(
-                    "[slice]<int64,1>",
-                    &[
-                        ("array", "int64", &a),
-                        ("starts", "int64", &start.to_string()),
-                        ("stops", "int64", &stop.to_string()),
-                        ("strides", "int64", &stride.to_string()),
-                        ("max_bits", "int64", "0"),
-                    ],
-                )?;
-                b.delete(&c);
-                Ok(())
-            })
-            .map(|(t, _)| t)
-        });
-        let (t, m) = split(r);
-        b.row(&name, n, 16.0 * size as f64, t, m.map(|m| ("memcpy", m)));
+        let (start, stop, stride) = (start.to_string(), stop.to_string(), stride.to_string());
+        let args = [
+            ("array", "int64", a.as_str()),
+            ("starts", "int64", &start),
+            ("stops", "int64", &stop),
+            ("strides", "int64", &stride),
+            ("max_bits", "int64", "0"),
+        ];
+        created_row(b, &name, n, 16.0 * size as f64, "[slice]<int64,1>", &args);
     }
     b.delete(&a);
     Ok(())
