@@ -106,13 +106,24 @@ pub fn alltoallv<T: Plain>(
     if comm.size() == 1 {
         return Ok((send.to_vec(), counts.to_vec()));
     }
-    let size = std::mem::size_of::<T>();
-    let send_bytes = scale(counts, size);
-    let recv_bytes = comm.alltoall_counts(&send_bytes)?;
-    let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size).collect();
-    let recv = received(recv_counts.iter().sum(), |b| {
-        comm.alltoallv_into(bytes_of(send), &send_bytes, b, &recv_bytes)
-    })?;
+    let send_bytes = scale(counts, size_of::<T>());
+    receive(comm, &send_bytes, |b, recv_bytes| {
+        comm.alltoallv_into(bytes_of(send), &send_bytes, b, recv_bytes)
+    })
+}
+
+/// The receiving half of every all-to-all: learns how many bytes each rank
+/// sends here (this rank sending `send_bytes[r]` to rank r), has `fill`
+/// write them into a vector of `T` (given the bytes from each rank), and
+/// returns it with how many elements came from each rank.
+fn receive<T: Plain>(
+    comm: &dyn Comm,
+    send_bytes: &[usize],
+    fill: impl FnOnce(&mut [u8], &[usize]) -> R<()>,
+) -> R<(Vec<T>, Vec<usize>)> {
+    let recv_bytes = comm.alltoall_counts(send_bytes)?;
+    let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size_of::<T>()).collect();
+    let recv = received(recv_counts.iter().sum(), |b| fill(b, &recv_bytes))?;
     Ok((recv, recv_counts))
 }
 
@@ -128,8 +139,6 @@ pub fn alltoallv_packed<T: Plain>(
 ) -> R<(Vec<T>, Vec<usize>)> {
     let size = size_of::<T>();
     let send_bytes = scale(counts, size);
-    let recv_bytes = comm.alltoall_counts(&send_bytes)?;
-    let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size).collect();
     let mut typed = |r: usize, at: usize, w: &mut [u8]| {
         // SAFETY: viewed as uninitialised elements, any bytes will do.
         let (pre, out, post) = unsafe { w.align_to_mut::<MaybeUninit<T>>() };
@@ -139,10 +148,9 @@ pub fn alltoallv_packed<T: Plain>(
         );
         pack(r, at / size, out);
     };
-    let recv = received(recv_counts.iter().sum(), |b| {
-        comm.alltoallv_packed(size, &send_bytes, &mut typed, b, &recv_bytes)
-    })?;
-    Ok((recv, recv_counts))
+    receive(comm, &send_bytes, |b, recv_bytes| {
+        comm.alltoallv_packed(size, &send_bytes, &mut typed, b, recv_bytes)
+    })
 }
 
 /// Sends `local[ranges[r]]` (contiguous, sent from where it lies) to each
@@ -154,11 +162,8 @@ pub fn alltoallv_ranges<T: Plain>(
     ranges: &[Range<usize>],
     reverse: bool,
 ) -> R<(Vec<T>, Vec<usize>)> {
-    let size = size_of::<T>();
     let parts: Vec<&[u8]> = ranges.iter().map(|r| bytes_of(&local[r.clone()])).collect();
     let send_bytes: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-    let recv_bytes = comm.alltoall_counts(&send_bytes)?;
-    let recv_counts: Vec<usize> = recv_bytes.iter().map(|b| b / size).collect();
     let mut arrived = |w: &mut [u8]| {
         if reverse {
             // SAFETY: the window holds whole elements just received.
@@ -170,10 +175,10 @@ pub fn alltoallv_ranges<T: Plain>(
             w.reverse();
         }
     };
-    let recv = received(recv_counts.iter().sum(), |b| {
-        comm.alltoallv_parts(size, &parts, b, &recv_bytes, reverse, &mut arrived)
-    })?;
-    Ok((recv, recv_counts))
+    receive(comm, &send_bytes, |b, recv_bytes| {
+        let unit = size_of::<T>();
+        comm.alltoallv_parts(unit, &parts, b, recv_bytes, reverse, &mut arrived)
+    })
 }
 
 /// Every rank's slice concatenated in rank order, on `root` only.
