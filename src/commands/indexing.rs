@@ -253,15 +253,18 @@ fn scatter(data: &mut ArrayData, src: &ArrayData, targets: Targets) -> Result<()
         (ArrayData::UInt8(v), ArrayData::UInt8(s)) => write_at(v, targets, |k| s[k]),
         (ArrayData::Float64(v), ArrayData::Float64(s)) => write_at(v, targets, |k| s[k]),
         (ArrayData::Bool(v), ArrayData::Bool(s)) => write_at(v, targets, |k| s[k]),
-        (data, src) => {
-            return Err(CommandError::value(format!(
-                "cannot store {} elements in an array of {}",
-                src.dtype().name(),
-                data.dtype().name()
-            )));
-        }
+        (data, src) => return Err(cannot_store(src, data)),
     }
     Ok(())
+}
+
+/// Values of `src`'s type cannot go into `data` as they are.
+pub(crate) fn cannot_store(src: &ArrayData, data: &ArrayData) -> CommandError {
+    CommandError::value(format!(
+        "cannot store {} elements in an array of {}",
+        src.dtype().name(),
+        data.dtype().name()
+    ))
 }
 
 // ---------------------------------------------------------------------------
@@ -583,24 +586,18 @@ pub fn set_pdarray_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
         ctx.modify(name, |data| scatter(data, src.data(), Targets::Index(&idx)))?;
         return Ok(Reply::normal("setPdarrayIndexToPdarrayMsg success"));
     }
-    let (positions, vals) = match idx.positions(n) {
-        Some(pos) => {
-            let src = converted(ctx, &value.data, dtype)?;
-            let (local, vals) = moves::deliver(ctx, n, &pos, src.data())?;
-            (Some(local), vals)
-        }
-        None => {
-            let (before, _) = exchange::exscan_sum(ctx.comm, local_count as u64)?;
-            let want = Slice::range(before as usize, local_count);
-            let vals = moves::fetch_steps(ctx, &value.data, value.size(), want)?;
-            (None, convert(&vals, dtype))
-        }
-    };
-    let targets = match &positions {
-        Some(p) => Index::Unsigned(p),
-        None => idx,
-    };
-    ctx.modify(name, |data| scatter(data, &vals, Targets::Index(&targets)))?;
+    if let Some(pos) = idx.positions(n) {
+        let src = converted(ctx, &value.data, dtype)?;
+        let got = moves::deliver_binned(ctx, n, &pos, src.data())?;
+        drop(src);
+        ctx.modify(name, |data| moves::store_landed(data, &got))?;
+    } else {
+        let (before, _) = exchange::exscan_sum(ctx.comm, local_count as u64)?;
+        let want = Slice::range(before as usize, local_count);
+        let vals = moves::fetch_steps(ctx, &value.data, value.size(), want)?;
+        let vals = convert(&vals, dtype);
+        ctx.modify(name, |data| scatter(data, &vals, Targets::Index(&idx)))?;
+    }
     Ok(Reply::normal("setPdarrayIndexToPdarrayMsg success"))
 }
 

@@ -16,6 +16,7 @@
 //! * [`launch`]: `-nl N` starts the ranks through a launcher (mpirun);
 //! * `mpi` (feature `mpi`): the seam over MPI and how each rank starts.
 
+pub mod binned;
 pub mod block;
 pub mod comm;
 pub mod engine;

@@ -14,6 +14,8 @@ use super as kernels;
 use super::Plain;
 use super::elem::{BLOCK, Elem, Side, load};
 
+pub mod bins;
+
 /// The positions a slice selects: `start + k * stride` for `k < len`.
 #[derive(Clone, Copy)]
 pub struct Slice {
@@ -244,13 +246,29 @@ impl Targets<'_> {
 
 /// Stores `value(k)` at the k-th target of `dst`. Each core owns one range
 /// of `dst` and applies, in order, the writes landing there, so repeated
-/// indexes end with the last value as in NumPy, without write races.
-pub fn write_at<T: Copy + Send>(
+/// indexes end with the last value as in NumPy, without write races. Many
+/// indexes into a large array are dealt into bins by region first
+/// ([`bins`]), which keeps the same order.
+pub fn write_at<T: Plain + Send + Sync>(
     dst: &mut [T],
     targets: Targets,
     value: impl Fn(usize) -> T + Sync,
 ) {
     let n = dst.len();
+    let regions = || bins::Regions::new::<T>(&[0, n]);
+    let got = match targets {
+        // Checked already.
+        Targets::Index(Index::Signed(v)) if bins::worth_binning::<T>(n, v.len()) => Some(
+            bins::deal(&regions(), v.len(), |k| from_end(v[k], n), &value),
+        ),
+        Targets::Index(Index::Unsigned(v)) if bins::worth_binning::<T>(n, v.len()) => {
+            Some(bins::deal(&regions(), v.len(), |k| v[k] as usize, &value))
+        }
+        _ => None,
+    };
+    if let Some(got) = got {
+        return bins::store(dst, regions().shift(), &[got.pairs()]);
+    }
     let threads = match targets {
         Targets::One(_) => 1,
         Targets::Slice(sl) => kernels::threads_for(sl.len),
@@ -551,28 +569,29 @@ mod tests {
     /// with negative indexes counting from the end.
     #[test]
     fn index_stores_keep_the_last_write() {
-        let n = 3 * kernels::PAR_THRESHOLD + 7;
-        let signed: Vec<i64> = (0..2 * n as i64)
-            .map(|k| (k * 7919) % n as i64 - (n / 2) as i64)
-            .collect();
-        let unsigned: Vec<u64> = signed
-            .iter()
-            .map(|i| i.rem_euclid(n as i64) as u64)
-            .collect();
-        let mut want = vec![u32::MAX; n];
-        for (k, p) in unsigned.iter().enumerate() {
-            want[*p as usize] = k as u32;
+        // Stored directly, then dealt into bins by region first.
+        for (n, binned) in [
+            (3 * kernels::PAR_THRESHOLD + 7, false),
+            (2 * bins::REGION_BYTES + 7, true),
+        ] {
+            assert_eq!(bins::worth_binning::<u64>(n, 2 * n), binned);
+            let signed: Vec<i64> = (0..2 * n as i64)
+                .map(|k| (k * 7919) % n as i64 - (n / 2) as i64)
+                .collect();
+            let unsigned: Vec<u64> = signed
+                .iter()
+                .map(|i| i.rem_euclid(n as i64) as u64)
+                .collect();
+            let mut want = vec![u64::MAX; n];
+            for (k, p) in unsigned.iter().enumerate() {
+                want[*p as usize] = k as u64;
+            }
+            for idx in [Index::Signed(&signed), Index::Unsigned(&unsigned)] {
+                let mut got = vec![u64::MAX; n];
+                write_at(&mut got, Targets::Index(&idx), |k| k as u64);
+                assert_eq!(got, want, "n={n}");
+            }
         }
-        let mut got = vec![u32::MAX; n];
-        write_at(&mut got, Targets::Index(&Index::Signed(&signed)), |k| {
-            k as u32
-        });
-        assert_eq!(got, want);
-        let mut got = vec![u32::MAX; n];
-        write_at(&mut got, Targets::Index(&Index::Unsigned(&unsigned)), |k| {
-            k as u32
-        });
-        assert_eq!(got, want);
     }
 
     #[test]

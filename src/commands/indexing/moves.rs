@@ -9,6 +9,7 @@
 use super::{Slice, take};
 use crate::commands::Ctx;
 use crate::commands::sorting::same_kind;
+use crate::dist::binned::{self, Landed};
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::kernels::{Plain, select};
@@ -67,4 +68,35 @@ pub(crate) fn deliver(
         x
     });
     Ok((local, vals))
+}
+
+/// As [`deliver`], the pairs dealt by region on the way
+/// ([`binned::deliver_binned`]); store them with [`store_landed`].
+pub(crate) fn deliver_binned(
+    ctx: &Ctx,
+    n: usize,
+    pos: &[u64],
+    vals: &ArrayData,
+) -> R<Landed<ArrayData>> {
+    let landed;
+    let vals = same_kind!(vals, v => {
+        let got = binned::deliver_binned(ctx.comm, &ctx.block(n), pos, |k| v[k])?;
+        let (rest, vals) = got.with_vals(());
+        landed = rest;
+        vals
+    });
+    Ok(landed.with_vals(vals).0)
+}
+
+/// Stores what [`deliver_binned`] brought into this rank's block `data`.
+pub(crate) fn store_landed(data: &mut ArrayData, got: &Landed<ArrayData>) -> R<()> {
+    match (data, &got.vals) {
+        (ArrayData::Int64(d), ArrayData::Int64(v)) => got.store(d, v),
+        (ArrayData::UInt64(d), ArrayData::UInt64(v)) => got.store(d, v),
+        (ArrayData::UInt8(d), ArrayData::UInt8(v)) => got.store(d, v),
+        (ArrayData::Float64(d), ArrayData::Float64(v)) => got.store(d, v),
+        (ArrayData::Bool(d), ArrayData::Bool(v)) => got.store(d, v),
+        (data, v) => return Err(super::cannot_store(v, data)),
+    }
+    Ok(())
 }
