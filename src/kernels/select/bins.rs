@@ -36,8 +36,8 @@ const SLOTS: usize = 16;
 
 /// Whether storing `m` values at random positions of an array of `n`
 /// elements of `T` is worth dealing them into bins first: the array must
-/// be far larger than the cache, and the stores dense enough that most
-/// lines of a region are hit more than once.
+/// be far larger than the cache, and the stores dense enough (one per 8
+/// elements or more) that sweeping the regions through the cache pays.
 pub fn worth_binning<T>(n: usize, m: usize) -> bool {
     n.saturating_mul(size_of::<T>()) >= 8 * REGION_BYTES && m >= n / 8 && m >= 1 << 16
 }
@@ -104,8 +104,8 @@ impl Regions {
 
 /// Places positions in bins. The loops take one by value: reading the
 /// regions' fields through a reference on every position made counting
-/// the bins 2.5 times slower (the compiler reloaded them after each
-/// store, unable to tell the two apart).
+/// the bins twice as slow (the compiler reloaded them after each store,
+/// unable to tell the two apart).
 #[derive(Clone, Copy)]
 struct Placer<'a> {
     /// The blocks' starts but the first.
