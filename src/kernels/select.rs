@@ -255,19 +255,15 @@ pub fn write_at<T: Plain + Send + Sync>(
     value: impl Fn(usize) -> T + Sync,
 ) {
     let n = dst.len();
-    let regions = || bins::Regions::new::<T>(&[0, n]);
-    let got = match targets {
+    match targets {
         // Checked already.
-        Targets::Index(Index::Signed(v)) if bins::worth_binning::<T>(n, v.len()) => Some(
-            bins::deal(&regions(), v.len(), |k| from_end(v[k], n), &value),
-        ),
-        Targets::Index(Index::Unsigned(v)) if bins::worth_binning::<T>(n, v.len()) => {
-            Some(bins::deal(&regions(), v.len(), |k| v[k] as usize, &value))
+        Targets::Index(Index::Signed(v)) if bins::worth_binning::<T>(n, v.len()) => {
+            return bins::write(dst, v.len(), |k| from_end(v[k], n), value);
         }
-        _ => None,
-    };
-    if let Some(got) = got {
-        return bins::store(dst, regions().shift(), &[got.pairs()]);
+        Targets::Index(Index::Unsigned(v)) if bins::worth_binning::<T>(n, v.len()) => {
+            return bins::write(dst, v.len(), |k| v[k] as usize, value);
+        }
+        _ => {}
     }
     let threads = match targets {
         Targets::One(_) => 1,

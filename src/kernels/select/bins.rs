@@ -376,6 +376,19 @@ unsafe fn stream_line<T: Plain>(out: &Out<T>, line: usize, buf: &Buffer<T>) {
     unsafe { copy_slots(out, line..line + SLOTS, buf) }
 }
 
+/// `dst[at(k)] = value(k)` for k below `m`, in k order (the last write
+/// wins): dealt into `dst`'s bins, then stored region by region.
+pub fn write<T: Plain + Send + Sync>(
+    dst: &mut [T],
+    m: usize,
+    at: impl Fn(usize) -> usize + Sync,
+    value: impl Fn(usize) -> T + Sync,
+) {
+    let regions = Regions::new::<T>(&[0, dst.len()]);
+    let got = deal(&regions, m, at, value);
+    store(dst, regions.shift(), &[got.pairs()]);
+}
+
 /// Stores every source's pairs into `dst` (regions of `1 << shift`
 /// elements, bin b being region b), source after source within a region,
 /// regions on every core for large arrays.
