@@ -43,6 +43,7 @@ fn main() {
     let mut binned = vec![0i64; n];
     let mut copy = vec![0i64; n];
     let regions = bins::Regions::new::<i64>(&[0, n]);
+    let bounds = regions.owner_bounds(0);
     let per = kernels::chunk_len(n);
     let mut t: [Vec<f64>; 5] = Default::default();
     for trial in 0..=trials {
@@ -66,7 +67,7 @@ fn main() {
         let mut got = None;
         let deal = secs(|| got = Some(bins::deal(&regions, n, |k| idx[k] as usize, |k| vals[k])));
         let got = got.unwrap();
-        let store = secs(|| bins::store(&mut binned, regions.shift(), &[got.pairs()]));
+        let store = secs(|| bins::store(&mut binned, &bounds, &[got.pairs()]));
         drop(got);
         // The first round maps the pages.
         if trial > 0 {

@@ -252,7 +252,7 @@ impl Targets<'_> {
 pub fn write_at<T: Plain + Send + Sync>(
     dst: &mut [T],
     targets: Targets,
-    value: impl Fn(usize) -> T + Sync,
+    value: impl Fn(usize) -> T + Sync + Copy,
 ) {
     let n = dst.len();
     match targets {
@@ -297,10 +297,10 @@ pub fn write_at<T: Plain + Send + Sync>(
                 match targets {
                     // Checked already.
                     Targets::Index(Index::Signed(v)) => {
-                        store_within(chunk, lo, v, &value, |i| from_end(i, n))
+                        store_within(chunk, lo, v, value, |i| from_end(i, n))
                     }
                     Targets::Index(Index::Unsigned(v)) => {
-                        store_within(chunk, lo, v, &value, |i| i as usize)
+                        store_within(chunk, lo, v, value, |i| i as usize)
                     }
                     _ => targets.each_within(n, (lo, hi), base, |k, p| chunk[p - lo] = value(k)),
                 }

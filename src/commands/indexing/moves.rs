@@ -78,25 +78,35 @@ pub(crate) fn deliver_binned(
     pos: &[u64],
     vals: &ArrayData,
 ) -> R<Landed<ArrayData>> {
-    let landed;
-    let vals = same_kind!(vals, v => {
+    fn go<T: Plain + Send + Sync>(
+        ctx: &Ctx,
+        n: usize,
+        pos: &[u64],
+        v: &[T],
+        wrap: fn(Vec<T>) -> ArrayData,
+    ) -> R<Landed<ArrayData>> {
         let got = binned::deliver_binned(ctx.comm, &ctx.block(n), pos, |k| v[k])?;
-        let (rest, vals) = got.with_vals(());
-        landed = rest;
-        vals
-    });
-    Ok(landed.with_vals(vals).0)
+        Ok(got.map_vals(wrap))
+    }
+    match vals {
+        ArrayData::Int64(v) => go(ctx, n, pos, v, ArrayData::Int64),
+        ArrayData::UInt64(v) => go(ctx, n, pos, v, ArrayData::UInt64),
+        ArrayData::UInt8(v) => go(ctx, n, pos, v, ArrayData::UInt8),
+        ArrayData::Float64(v) => go(ctx, n, pos, v, ArrayData::Float64),
+        ArrayData::Bool(v) => go(ctx, n, pos, v, ArrayData::Bool),
+    }
 }
 
 /// Stores what [`deliver_binned`] brought into this rank's block `data`.
 pub(crate) fn store_landed(data: &mut ArrayData, got: &Landed<ArrayData>) -> R<()> {
-    match (data, &got.vals) {
-        (ArrayData::Int64(d), ArrayData::Int64(v)) => got.store(d, v),
-        (ArrayData::UInt64(d), ArrayData::UInt64(v)) => got.store(d, v),
-        (ArrayData::UInt8(d), ArrayData::UInt8(v)) => got.store(d, v),
-        (ArrayData::Float64(d), ArrayData::Float64(v)) => got.store(d, v),
-        (ArrayData::Bool(d), ArrayData::Bool(v)) => got.store(d, v),
-        (data, v) => return Err(super::cannot_store(v, data)),
+    use ArrayData as A;
+    match (data, &got.vals, &got.own_vals) {
+        (A::Int64(d), A::Int64(v), A::Int64(o)) => got.store(d, v, o),
+        (A::UInt64(d), A::UInt64(v), A::UInt64(o)) => got.store(d, v, o),
+        (A::UInt8(d), A::UInt8(v), A::UInt8(o)) => got.store(d, v, o),
+        (A::Float64(d), A::Float64(v), A::Float64(o)) => got.store(d, v, o),
+        (A::Bool(d), A::Bool(v), A::Bool(o)) => got.store(d, v, o),
+        (data, v, _) => return Err(super::cannot_store(v, data)),
     }
     Ok(())
 }

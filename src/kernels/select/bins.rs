@@ -6,14 +6,17 @@
 //! two cores storing at once hit the memory's bandwidth, and NumPy's one
 //! thread is barely slower. Here the (offset, value) pairs are first dealt
 //! into bins, one per region of the target small enough to stay in cache
-//! ([`REGION_BYTES`]), through a cache line sized buffer per bin flushed
-//! with non-temporal stores (dealt with plain stores, the bins' lines are
-//! read before being written, and the pass took three times as long). Then
-//! each region is written from its bin, in cache. `cargo bench --bench
-//! scatter` (10^8 int64 at random positions, two cores): deal 250 ms (a
-//! third of it counting the bins), store 140 ms, 380 ms in all against
-//! 560 ms for one thread storing directly; a plain copy of the same bytes
-//! would take 60 ms, so the deal's loop, not memory, is what is left.
+//! ([`REGION_BYTES`]), through a small buffer per bin flushed a few cache
+//! lines at a time with non-temporal stores (dealt with plain stores, the
+//! bins' lines are read before being written, and the pass took three
+//! times as long). Then each region is written from its bin, in cache.
+//! `cargo bench --bench scatter` (10^8 int64 at random positions, two
+//! cores, quiet host): deal 160 ms, store 90 ms, 255 ms in all against
+//! 400-470 ms for one thread storing directly.
+//!
+//! Across ranks the grid is global and the blocks cut it ([`Regions`]): a
+//! position's bin is one table entry and one comparison away, whatever the
+//! number of owners.
 //!
 //! Order: a bin keeps its pairs in the order of k (chunk by chunk, each in
 //! order), and sources are stored in the order given, so a position written
@@ -28,11 +31,14 @@ use crate::kernels::{self, Plain};
 
 /// A region's size: a bin's stores stay in L2/L3 while they run.
 pub const REGION_BYTES: usize = 2 << 20;
-/// More bins than this would make the bins' buffers spill out of L2, so
-/// the regions of larger arrays grow instead.
-const MAX_BINS: usize = 4096;
-/// Pairs per bin buffer: the offsets fill one cache line.
-const SLOTS: usize = 16;
+/// More bins than this would make the bins' buffers (384 bytes each for
+/// int64) spill out of a 1 MiB L2, so the regions of larger arrays grow
+/// instead.
+const MAX_BINS: usize = 2048;
+/// Pairs per bin buffer: the offsets fill two cache lines, the values
+/// (int64) four. Flushing two lines at a time rather than one made dealing
+/// a fifth faster on the 2-core VM (fewer, longer runs into memory).
+const SLOTS: usize = 32;
 
 /// Whether storing `m` values at random positions of an array of `n`
 /// elements of `T` is worth dealing them into bins first: the array must
@@ -42,14 +48,26 @@ pub fn worth_binning<T>(n: usize, m: usize) -> bool {
     n.saturating_mul(size_of::<T>()) >= 8 * REGION_BYTES && m >= n / 8 && m >= 1 << 16
 }
 
-/// The bins of a block-distributed array: each owner's block (`starts[r]..
-/// starts[r + 1]`) cut into regions of `1 << shift` elements, numbered
+/// The bins of a block-distributed array: the array cut by a grid of
+/// `1 << shift` elements (the cells) and by its owners' blocks (`starts[r]..
+/// starts[r + 1]`); each piece is a bin, numbered in order of position, so
 /// owner by owner.
 #[derive(Clone, Debug)]
 pub struct Regions {
     starts: Vec<usize>,
+    /// Where each bin starts, the array's length last.
+    bounds: Vec<usize>,
     first_bin: Vec<usize>,
+    cells: Vec<Cell>,
     shift: u32,
+}
+
+/// A cell of the grid: the bin of its first element, and where the next bin
+/// starts inside it (a block's start), if one does (else `usize::MAX`).
+#[derive(Clone, Copy, Debug)]
+struct Cell {
+    split: usize,
+    bin: usize,
 }
 
 impl Regions {
@@ -57,33 +75,64 @@ impl Regions {
     /// last), for elements of `T`.
     pub fn new<T>(starts: &[usize]) -> Regions {
         assert!(starts.len() >= 2, "at least one block");
-        let lens = || starts.windows(2).map(|w| w[1] - w[0]);
+        let n = *starts.last().unwrap();
         let mut shift = (REGION_BYTES / size_of::<T>().max(1)).trailing_zeros();
-        let bins = |shift: u32| lens().map(|l| l.div_ceil(1 << shift)).sum::<usize>();
-        while bins(shift) > MAX_BINS {
+        // Offsets within a bin are u32.
+        while (n >> shift) > MAX_BINS && shift < 32 {
             shift += 1;
         }
-        // Offsets within a region are u32.
-        assert!(shift <= 32, "regions of at most 2^32 elements");
-        let mut first_bin = vec![0];
-        for l in lens() {
-            first_bin.push(first_bin.last().unwrap() + l.div_ceil(1 << shift));
+        // No block shorter than a cell: then a cell holds at most one block
+        // start, and placing a position takes one comparison.
+        let shortest = starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .filter(|&l| l > 0)
+            .min();
+        shift = shift.min(shortest.unwrap_or(1).ilog2());
+        let mut bounds = Vec::new();
+        let mut first_bin = Vec::with_capacity(starts.len());
+        for w in starts.windows(2) {
+            first_bin.push(bounds.len());
+            let (s, e) = (w[0], w[1]);
+            if s < e {
+                bounds.push(s);
+                bounds.extend(((s >> shift) + 1..=(e - 1) >> shift).map(|g| g << shift));
+            }
         }
+        first_bin.push(bounds.len());
+        let mut cells = vec![
+            Cell {
+                split: usize::MAX,
+                bin: 0
+            };
+            n.div_ceil(1 << shift)
+        ];
+        for (b, &s) in bounds.iter().enumerate() {
+            let cell = &mut cells[s >> shift];
+            if s & ((1 << shift) - 1) == 0 {
+                cell.bin = b;
+            } else {
+                cell.split = s;
+            }
+        }
+        bounds.push(n);
         Regions {
             starts: starts.to_vec(),
+            bounds,
             first_bin,
+            cells,
             shift,
         }
     }
 
-    /// log2 of the elements in a region.
+    /// log2 of the elements in a cell of the grid (a whole region).
     pub fn shift(&self) -> u32 {
         self.shift
     }
 
     /// How many bins in all.
     pub fn bins(&self) -> usize {
-        *self.first_bin.last().unwrap()
+        self.bounds.len() - 1
     }
 
     /// The bins of owner `r`'s block.
@@ -91,12 +140,20 @@ impl Regions {
         self.first_bin[r]..self.first_bin[r + 1]
     }
 
+    /// Where owner `r`'s bins start in its block, the block's length last.
+    pub fn owner_bounds(&self, r: usize) -> Vec<usize> {
+        let bins = self.owner_bins(r);
+        let base = self.starts[r];
+        self.bounds[bins.start..=bins.end]
+            .iter()
+            .map(|b| b - base)
+            .collect()
+    }
+
     /// What [`Placer::place`] needs, copied out for the loops' registers.
     fn placer(&self) -> Placer<'_> {
         Placer {
-            inner: &self.starts[1..self.starts.len() - 1],
-            starts: &self.starts,
-            first_bin: &self.first_bin,
+            cells: &self.cells,
             shift: self.shift,
         }
     }
@@ -105,30 +162,26 @@ impl Regions {
 /// Places positions in bins. The loops take one by value: reading the
 /// regions' fields through a reference on every position made counting
 /// the bins twice as slow (the compiler reloaded them after each store,
-/// unable to tell the two apart).
+/// unable to tell the two apart); the same holds for the closures, which
+/// the loops copy.
 #[derive(Clone, Copy)]
 struct Placer<'a> {
-    /// The blocks' starts but the first.
-    inner: &'a [usize],
-    starts: &'a [usize],
-    first_bin: &'a [usize],
+    cells: &'a [Cell],
     shift: u32,
 }
 
 impl Placer<'_> {
-    /// The bin of global position `p` and `p`'s offset in its region.
+    /// The bin of global position `p` and `p`'s offset in it.
     #[inline(always)]
     fn place(self, p: usize) -> (usize, u32) {
-        let r = match self.inner.len() {
-            0 => 0,
-            // Counting the block starts at or before p, without branches
-            // (random positions would mispredict a search).
-            1..=7 => self.inner.iter().map(|&s| usize::from(s <= p)).sum(),
-            _ => self.inner.partition_point(|&s| s <= p),
+        let cell = self.cells[p >> self.shift];
+        let past = p >= cell.split;
+        let base = if past {
+            cell.split
+        } else {
+            p & !((1 << self.shift) - 1)
         };
-        let rel = p - self.starts[r];
-        let bin = self.first_bin[r] + (rel >> self.shift);
-        (bin, (rel & ((1 << self.shift) - 1)) as u32)
+        (cell.bin + usize::from(past), (p - base) as u32)
     }
 }
 
@@ -181,17 +234,19 @@ impl<T> Binned<T> {
 pub fn deal<T: Plain + Send + Sync>(
     regions: &Regions,
     m: usize,
-    at: impl Fn(usize) -> usize + Sync,
-    value: impl Fn(usize) -> T + Sync,
+    at: impl Fn(usize) -> usize + Sync + Copy,
+    value: impl Fn(usize) -> T + Sync + Copy,
 ) -> Binned<T> {
     let placer = regions.placer();
-    let bins = regions.bins();
-    if placer.inner.is_empty() {
-        // One block (one rank): a shift and a mask, nothing to look up.
+    if regions.starts.len() == 2 {
+        // One block (one rank): a shift and a mask, no table to read (the
+        // lookup made dealing a fifth slower).
         let (shift, mask) = (placer.shift, (1usize << placer.shift) - 1);
-        deal_by(bins, m, at, value, move |p| (p >> shift, (p & mask) as u32))
+        deal_by(regions.bins(), m, at, value, move |p| {
+            (p >> shift, (p & mask) as u32)
+        })
     } else {
-        deal_by(bins, m, at, value, move |p| placer.place(p))
+        deal_by(regions.bins(), m, at, value, move |p| placer.place(p))
     }
 }
 
@@ -199,12 +254,14 @@ pub fn deal<T: Plain + Send + Sync>(
 fn deal_by<T: Plain + Send + Sync>(
     bins: usize,
     m: usize,
-    at: impl Fn(usize) -> usize + Sync,
-    value: impl Fn(usize) -> T + Sync,
+    at: impl Fn(usize) -> usize + Sync + Copy,
+    value: impl Fn(usize) -> T + Sync + Copy,
     place: impl Fn(usize) -> (usize, u32) + Sync + Copy,
 ) -> Binned<T> {
     let counts = kernels::map_ranges(m, |ks| {
         let mut c = vec![0usize; bins];
+        // Copies, so that their captures stay in registers (see `Placer`).
+        let (at, place) = (at, place);
         for k in ks {
             c[place(at(k)).0] += 1;
         }
@@ -233,7 +290,7 @@ fn deal_by<T: Plain + Send + Sync>(
         let cursor = cursors[ks.start / per].clone();
         // SAFETY: the chunk's cursors start where the bins' slots for its
         // pairs begin; chunks and bins own disjoint slots of `0..m`.
-        unsafe { deal_chunk(place, ks, &at, &value, cursor, &out) }
+        unsafe { deal_chunk(place, ks, at, value, cursor, &out) }
     });
     // SAFETY: the chunks wrote every slot below m once (the counts sum to
     // m, and each pair took the next slot of its bin).
@@ -261,52 +318,59 @@ struct Buffer<T> {
     vals: [MaybeUninit<T>; SLOTS],
 }
 
-/// Deals the pairs of `ks`, bin b's going to slots `cursor[b]..`.
+/// Deals the pairs of `ks`, bin b's going to slots `first[b]..`.
 ///
 /// # Safety
 /// `out` has room for every slot this chunk writes, and no other chunk
 /// writes them.
 unsafe fn deal_chunk<T: Plain>(
-    place: impl Fn(usize) -> (usize, u32),
+    place: impl Fn(usize) -> (usize, u32) + Copy,
     ks: Range<usize>,
-    at: impl Fn(usize) -> usize,
-    value: impl Fn(usize) -> T,
-    mut cursor: Vec<usize>,
+    at: impl Fn(usize) -> usize + Copy,
+    value: impl Fn(usize) -> T + Copy,
+    first: Vec<usize>,
     out: &Out<T>,
 ) {
-    let first = cursor.clone();
     let blank = || Buffer {
         offs: [MaybeUninit::uninit(); SLOTS],
         vals: [MaybeUninit::uninit(); SLOTS],
     };
-    let mut buffers: Vec<Buffer<T>> = (0..cursor.len()).map(|_| blank()).collect();
+    let mut buffers: Vec<Buffer<T>> = (0..first.len()).map(|_| blank()).collect();
+    // Bin b's buffer holds slots `line[b]..line[b] + fill[b]` (the first
+    // line of a bin may start before its first slot): the loop reads and
+    // writes a byte per pair, the lines only when a buffer fills.
+    let mut line: Vec<usize> = first.iter().map(|&f| f - f % SLOTS).collect();
+    let mut fill: Vec<u8> = first.iter().map(|&f| (f % SLOTS) as u8).collect();
     let streams = streams_into(out);
     for k in ks {
         let (b, off) = place(at(k));
-        let slot = cursor[b];
+        // (The modulo lets the compiler drop the buffers' bounds checks.)
+        let f = usize::from(fill[b]) % SLOTS;
         let buf = &mut buffers[b];
-        buf.offs[slot % SLOTS].write(off);
-        buf.vals[slot % SLOTS].write(value(k));
-        cursor[b] = slot + 1;
-        if slot % SLOTS == SLOTS - 1 {
-            let line = slot + 1 - SLOTS;
-            // SAFETY: as the caller guarantees; slots line..=slot were all
-            // written above when line >= first[b].
-            unsafe {
-                if streams && line >= first[b] {
-                    stream_line(out, line, buf);
-                } else {
-                    copy_slots(out, line.max(first[b])..slot + 1, buf);
-                }
+        buf.offs[f].write(off);
+        buf.vals[f].write(value(k));
+        if f < SLOTS - 1 {
+            fill[b] = f as u8 + 1;
+            continue;
+        }
+        fill[b] = 0;
+        let l = line[b];
+        line[b] = l + SLOTS;
+        // SAFETY: as the caller guarantees; the line's slots from the
+        // bin's first on were all written above.
+        unsafe {
+            if streams && l >= first[b] {
+                stream_line(out, l, buf);
+            } else {
+                copy_slots(out, l.max(first[b])..l + SLOTS, buf);
             }
         }
     }
     for (b, buf) in buffers.iter().enumerate() {
-        let end = cursor[b];
-        let line = end - end % SLOTS;
-        // SAFETY: the slots from the last whole line (or the bin's first)
-        // to the cursor were written and not yet flushed.
-        unsafe { copy_slots(out, line.max(first[b])..end, buf) };
+        let l = line[b];
+        // SAFETY: the slots from the last line (or the bin's first) to
+        // where the buffer is filled were written and not yet flushed.
+        unsafe { copy_slots(out, l.max(first[b])..l + usize::from(fill[b]), buf) };
     }
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE2 is part of the x86_64 baseline. Non-temporal stores are
@@ -381,19 +445,19 @@ unsafe fn stream_line<T: Plain>(out: &Out<T>, line: usize, buf: &Buffer<T>) {
 pub fn write<T: Plain + Send + Sync>(
     dst: &mut [T],
     m: usize,
-    at: impl Fn(usize) -> usize + Sync,
-    value: impl Fn(usize) -> T + Sync,
+    at: impl Fn(usize) -> usize + Sync + Copy,
+    value: impl Fn(usize) -> T + Sync + Copy,
 ) {
     let regions = Regions::new::<T>(&[0, dst.len()]);
     let got = deal(&regions, m, at, value);
-    store(dst, regions.shift(), &[got.pairs()]);
+    store(dst, &regions.owner_bounds(0), &[got.pairs()]);
 }
 
-/// Stores every source's pairs into `dst` (regions of `1 << shift`
-/// elements, bin b being region b), source after source within a region,
-/// regions on every core for large arrays.
-pub fn store<T: Copy + Send + Sync>(dst: &mut [T], shift: u32, sources: &[Pairs<T>]) {
-    let region = 1usize << shift;
+/// Stores every source's pairs into `dst`, bin b being `dst[bounds[b]..
+/// bounds[b + 1]]`, source after source within a bin, bins on every core
+/// for large arrays.
+pub fn store<T: Copy + Send + Sync>(dst: &mut [T], bounds: &[usize], sources: &[Pairs<T>]) {
+    assert_eq!(bounds.last(), Some(&dst.len()), "the bins cover the array");
     let fill = |b: usize, chunk: &mut [T]| {
         for s in sources {
             let lo = if b == 0 { 0 } else { s.ends[b - 1] };
@@ -403,15 +467,24 @@ pub fn store<T: Copy + Send + Sync>(dst: &mut [T], shift: u32, sources: &[Pairs<
             }
         }
     };
+    let mut rest = dst;
+    let mut regions = Vec::with_capacity(bounds.len());
+    for w in bounds.windows(2) {
+        let (region, tail) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+        regions.push(region);
+        rest = tail;
+    }
     let m: usize = sources.iter().map(|s| s.offs.len()).sum();
     if kernels::threads_for(m) == 1 {
-        dst.chunks_mut(region)
+        regions
+            .into_iter()
             .enumerate()
             .for_each(|(b, c)| fill(b, c));
         return;
     }
     kernels::install(|| {
-        dst.par_chunks_mut(region)
+        regions
+            .into_par_iter()
             .enumerate()
             .for_each(|(b, c)| fill(b, c))
     });
@@ -436,8 +509,45 @@ mod tests {
             ends: &ends,
         };
         let mut dst = vec![blank; len];
-        store(&mut dst, regions.shift(), &[pairs]);
+        store(&mut dst, &regions.owner_bounds(r), &[pairs]);
         dst
+    }
+
+    /// Ways to cut `0..n` into blocks: even ones for 1 to 3 owners, an
+    /// empty block between two, and a one-element block.
+    fn blocks(n: usize) -> Vec<Vec<usize>> {
+        let mut all: Vec<Vec<usize>> = (1..=3)
+            .map(|owners| (0..=owners).map(|r| r * n / owners).collect())
+            .collect();
+        all.push(vec![0, n / 2, n / 2, n]);
+        if n > 8 {
+            all.push(vec![0, n / 7, n / 7 + 1, n]);
+        }
+        all
+    }
+
+    /// Every position lies in the bin it is placed in, at the offset given,
+    /// and each owner's bins tile its block.
+    #[test]
+    fn positions_are_placed_in_their_bins() {
+        for n in [1, 5, 100, 1000, (3 << 18) + 11] {
+            for starts in blocks(n) {
+                let regions = Regions::new::<u64>(&starts);
+                let placer = regions.placer();
+                let b = &regions.bounds;
+                for p in 0..n {
+                    let (bin, off) = placer.place(p);
+                    assert!(b[bin] <= p && p < b[bin + 1], "{p} in bin {bin} of {b:?}");
+                    assert_eq!(off as usize, p - b[bin], "{p} of {starts:?}");
+                }
+                for r in 0..starts.len() - 1 {
+                    let owned = regions.owner_bounds(r);
+                    assert_eq!(owned.first(), Some(&0), "{starts:?} rank {r}");
+                    assert_eq!(owned.last(), Some(&(starts[r + 1] - starts[r])));
+                    assert!(owned.windows(2).all(|w| w[0] < w[1]), "{owned:?}");
+                }
+            }
+        }
     }
 
     /// Dealt and stored, random positions (repeats included) end as stored
@@ -452,10 +562,15 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for (n, m) in [(1, 5), (100, 1000), (3 << 20, 1 << 20), (1 << 21, 12345)] {
+        for (n, m) in [
+            (1, 5),
+            (100, 1000),
+            ((3 << 20) + 5, 1 << 20),
+            (1 << 21, 12345),
+        ] {
             let pos: Vec<usize> = (0..m).map(|_| (next() % n as u64) as usize).collect();
-            for owners in [1, 2, 3] {
-                let starts: Vec<usize> = (0..=owners).map(|r| r * n / owners).collect();
+            for starts in blocks(n) {
+                let owners = starts.len() - 1;
                 let wide = Regions::new::<u64>(&starts);
                 let got = deal(&wide, m, |k| pos[k], |k| k as u64);
                 let narrow = Regions::new::<u8>(&starts);
