@@ -151,16 +151,8 @@ mod tests {
     /// for blocks of one region and of several, at 1 to 3 ranks.
     #[test]
     fn the_last_write_wins_across_ranks() {
-        let mut seed = 0x51_7cc1_b727_220a_u64;
         for (n, m) in [(2, 7), (10, 40), (1000, 333), (5 << 20, 1 << 20)] {
-            let pos: Vec<u64> = (0..m)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    seed % n as u64
-                })
-                .collect();
+            let pos = crate::kernels::test_words(m, 0x51_7cc1_b727_220a, n as u64);
             let mut want = vec![u64::MAX; n];
             for (k, &p) in pos.iter().enumerate() {
                 want[p as usize] = k as u64;

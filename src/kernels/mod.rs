@@ -362,6 +362,21 @@ pub fn convert<S: Sync, D: Send>(
     out
 }
 
+/// `n` deterministic pseudo-random words below `below` (xorshift), for
+/// tests that need random positions without seeding a crate's generator.
+#[cfg(test)]
+pub(crate) fn test_words(n: usize, seed: u64, below: u64) -> Vec<u64> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % below
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

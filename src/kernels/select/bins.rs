@@ -413,7 +413,7 @@ unsafe fn stream_line<T: Plain>(out: &Out<T>, line: usize, buf: &Buffer<T>) {
     use std::arch::x86_64::{__m128i, _mm_load_si128, _mm_stream_si128};
     // SAFETY: the buffer is 64-byte aligned and its arrays are multiples
     // of 16 bytes; the destinations are 16-byte aligned (`streams_into`,
-    // `line` a multiple of 16 slots); all bytes were written (`T: Plain`).
+    // `line` a multiple of SLOTS); all bytes were written (`T: Plain`).
     unsafe {
         let copy = |dst: *mut u8, src: *const u8, bytes: usize| {
             for q in 0..bytes / 16 {
@@ -555,20 +555,16 @@ mod tests {
     /// narrow types and lengths that leave partial buffers.
     #[test]
     fn binned_stores_match_direct_ones() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
         for (n, m) in [
             (1, 5),
             (100, 1000),
             ((3 << 20) + 5, 1 << 20),
             (1 << 21, 12345),
         ] {
-            let pos: Vec<usize> = (0..m).map(|_| (next() % n as u64) as usize).collect();
+            let pos: Vec<usize> = (kernels::test_words(m, 0x2545_f491_4f6c_dd1d, n as u64))
+                .into_iter()
+                .map(|p| p as usize)
+                .collect();
             for starts in blocks(n) {
                 let owners = starts.len() - 1;
                 let wide = Regions::new::<u64>(&starts);
