@@ -65,9 +65,9 @@ fn main() {
             })
         });
         let mut got = None;
-        let deal = secs(|| got = Some(bins::deal(&regions, n, |k| idx[k] as usize, |k| vals[k])));
+        let deal = secs(|| got = bins::deal(&regions, n, |k| idx[k] as usize, |k| vals[k]));
         let got = got.unwrap();
-        let store = secs(|| bins::store(&mut binned, &bounds, &[got.pairs()]));
+        let store = secs(|| bins::store(&mut binned, &bounds, &[got.pairs(0)]));
         drop(got);
         // The first round maps the pages.
         if trial > 0 {

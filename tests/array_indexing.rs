@@ -716,3 +716,65 @@ fn cmd_map_lists_exactly_these_indexing_and_cast_commands() {
     got.sort();
     assert_eq!(got, want);
 }
+
+/// An array large enough that `[pdarray]=pdarray` deals the pairs into
+/// bins, checking the indices on the way: in-bounds ones (repeats keep the
+/// last value), negative ones counted from the end, and one outside
+/// (first, last or negative) refused with nothing stored.
+#[test]
+fn large_scatters_check_their_indices_as_they_go() {
+    let server = Server::start();
+    let c = server.client();
+    let n: usize = 1 << 21;
+    let m: usize = 1 << 18;
+    let pos: Vec<usize> = (0..m).map(|k| (k * 7919 + k / 3) % n).collect();
+    let vals = put(&c, &Vals::I((0..m as i64).map(|k| k + 1).collect()));
+    let zeros = vec![0i64; n];
+    let stored = |signed: &[i64]| {
+        let mut want = zeros.clone();
+        for (k, &i) in signed.iter().enumerate() {
+            want[if i < 0 { i + n as i64 } else { i } as usize] = k as i64 + 1;
+        }
+        Vals::I(want)
+    };
+    let plain: Vec<i64> = pos.iter().map(|&p| p as i64).collect();
+    let mut back = plain.clone();
+    back[m / 2] -= n as i64;
+    back[m - 1] = -1;
+    let scatter = |idx: &str| {
+        let name = put(&c, &Vals::I(zeros.clone()));
+        let reply = c.cmd(
+            "[pdarray]=pdarray",
+            &[
+                ("array", "str", &name),
+                ("idx", "str", idx),
+                ("value", "str", &vals),
+            ],
+        );
+        (name, reply)
+    };
+    for (idx, want) in [
+        (Vals::I(plain.clone()), stored(&plain)),
+        (
+            Vals::U(pos.iter().map(|&p| p as u64).collect()),
+            stored(&plain),
+        ),
+        (Vals::I(back.clone()), stored(&back)),
+    ] {
+        let (name, reply) = scatter(&put(&c, &idx));
+        reply.expect_normal("setPdarrayIndexToPdarrayMsg success");
+        assert!(get(&c, "int64", &name) == want, "{}", idx.dtype());
+    }
+    for (at, bad) in [(0, n as i64), (m - 1, n as i64), (m / 3, -(n as i64) - 1)] {
+        let mut idx = plain.clone();
+        idx[at] = bad;
+        let (name, reply) = scatter(&put(&c, &Vals::I(idx)));
+        reply.expect_error(&format!(
+            "Error executing command [pdarray]=pdarray: IndexError: index {bad} is out of bounds for axis 0 with size {n}"
+        ));
+        assert!(
+            get(&c, "int64", &name) == Vals::I(zeros.clone()),
+            "{bad} at {at}"
+        );
+    }
+}

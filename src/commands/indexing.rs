@@ -51,7 +51,7 @@ use crate::handler;
 use crate::kernels::aggregate::{extreme, extremes};
 use crate::kernels::cast::convert;
 use crate::kernels::elem::Scalar;
-use crate::kernels::select::{self, Index, Mask, Slice, Targets, write_at};
+use crate::kernels::select::{self, Index, Mask, Slice, Targets, bins, write_at};
 use crate::protocol::args::parse_int;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
@@ -256,6 +256,25 @@ fn scatter(data: &mut ArrayData, src: &ArrayData, targets: Targets) -> Result<()
         (data, src) => return Err(cannot_store(src, data)),
     }
     Ok(())
+}
+
+/// [`scatter`] by integer indices not checked yet, if dealing them into bins
+/// pays ([`select::write_unchecked`]): false, with nothing stored, if not,
+/// or if an index lies outside `data`.
+fn scatter_unchecked(
+    data: &mut ArrayData,
+    src: &ArrayData,
+    idx: &[u64],
+) -> Result<bool, CommandError> {
+    use select::write_unchecked as w;
+    Ok(match (data, src) {
+        (ArrayData::Int64(v), ArrayData::Int64(s)) => w(v, idx, |k| s[k]),
+        (ArrayData::UInt64(v), ArrayData::UInt64(s)) => w(v, idx, |k| s[k]),
+        (ArrayData::UInt8(v), ArrayData::UInt8(s)) => w(v, idx, |k| s[k]),
+        (ArrayData::Float64(v), ArrayData::Float64(s)) => w(v, idx, |k| s[k]),
+        (ArrayData::Bool(v), ArrayData::Bool(s)) => w(v, idx, |k| s[k]),
+        (data, src) => return Err(cannot_store(src, data)),
+    })
 }
 
 /// Values of `src`'s type cannot go into `data` as they are.
@@ -569,6 +588,32 @@ pub fn set_pdarray_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
     let mut idx = Index::new(idx_name, &idx_entry.data)?;
     let value_name = args.str("value")?;
     let value = symbols.get(value_name)?;
+    let done = Reply::normal("setPdarrayIndexToPdarrayMsg success");
+    let m = idx_entry.size();
+    if let Some(raw) = idx.unchecked()
+        && m == value.size()
+        && (ctx.ranks() > 1 || bins::worth_binning_of(dtype.itemsize(), n, m))
+    {
+        // The usual case: every index non-negative and inside. Dealing the
+        // pairs checks them on the way (one pass over them fewer); if one
+        // is not, nothing was stored, and the checked way below reports it
+        // or maps the negative ones.
+        let src = converted(ctx, &value.data, dtype)?;
+        if ctx.ranks() == 1 {
+            let mut stored = false;
+            ctx.modify(name, |data| {
+                stored = scatter_unchecked(data, src.data(), raw)?;
+                Ok(())
+            })?;
+            if stored {
+                return Ok(done);
+            }
+        } else if let Some(got) = moves::deliver_binned(ctx, n, raw, src.data())? {
+            drop(src);
+            ctx.modify(name, |data| moves::store_landed(data, &got))?;
+            return Ok(done);
+        }
+    }
     let local_count = idx.check(n, idx_entry.size())?;
     let count = match idx {
         Index::Mask(_) if ctx.ranks() > 1 => total(ctx, local_count)?,
@@ -584,11 +629,12 @@ pub fn set_pdarray_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
     if ctx.ranks() == 1 {
         let src = converted(ctx, &value.data, dtype)?;
         ctx.modify(name, |data| scatter(data, src.data(), Targets::Index(&idx)))?;
-        return Ok(Reply::normal("setPdarrayIndexToPdarrayMsg success"));
+        return Ok(done);
     }
     if let Some(pos) = idx.positions(n) {
         let src = converted(ctx, &value.data, dtype)?;
-        let got = moves::deliver_binned(ctx, n, &pos, src.data())?;
+        let got = moves::deliver_binned(ctx, n, &pos, src.data())?
+            .ok_or_else(|| CommandError::value("checked indices found outside the array"))?;
         drop(src);
         ctx.modify(name, |data| moves::store_landed(data, &got))?;
     } else {
@@ -598,7 +644,7 @@ pub fn set_pdarray_pdarray(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError
         let vals = convert(&vals, dtype);
         ctx.modify(name, |data| scatter(data, &vals, Targets::Index(&idx)))?;
     }
-    Ok(Reply::normal("setPdarrayIndexToPdarrayMsg success"))
+    Ok(done)
 }
 
 #[cfg(test)]

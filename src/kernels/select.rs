@@ -123,6 +123,19 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// Integer indices, not checked yet, read as unsigned (a negative one
+    /// then lies past any array's end); `None` for a mask.
+    pub fn unchecked(&self) -> Option<&'a [u64]> {
+        match *self {
+            Index::Signed(v) => match Index::as_unsigned(v) {
+                Index::Unsigned(u) => Some(u),
+                _ => unreachable!("as_unsigned gives unsigned indices"),
+            },
+            Index::Unsigned(v) => Some(v),
+            Index::Mask(_) => None,
+        }
+    }
+
     /// Signed indices known to be `>= 0` as the unsigned ones they equal,
     /// so that nothing downstream maps them through [`from_end`] (nor
     /// copies them to get positions).
@@ -244,6 +257,19 @@ impl Targets<'_> {
     }
 }
 
+/// `dst[idx[k]] = value(k)` for indices not checked yet, when dealing them
+/// into bins pays ([`bins::worth_binning`]): the deal checks them as it
+/// goes, which saves a pass over them. False, with nothing written, if it
+/// does not pay or an index is `>= dst.len()`.
+pub fn write_unchecked<T: Plain + Send + Sync>(
+    dst: &mut [T],
+    idx: &[u64],
+    value: impl Fn(usize) -> T + Sync + Copy,
+) -> bool {
+    bins::worth_binning::<T>(dst.len(), idx.len())
+        && bins::write(dst, idx.len(), |k| idx[k] as usize, value)
+}
+
 /// Stores `value(k)` at the k-th target of `dst`. Each core owns one range
 /// of `dst` and applies, in order, the writes landing there, so repeated
 /// indexes end with the last value as in NumPy, without write races. Many
@@ -258,10 +284,14 @@ pub fn write_at<T: Plain + Send + Sync>(
     match targets {
         // Checked already.
         Targets::Index(Index::Signed(v)) if bins::worth_binning::<T>(n, v.len()) => {
-            return bins::write(dst, v.len(), |k| from_end(v[k], n), value);
+            let stored = bins::write(dst, v.len(), |k| from_end(v[k], n), value);
+            assert!(stored, "indices checked");
+            return;
         }
         Targets::Index(Index::Unsigned(v)) if bins::worth_binning::<T>(n, v.len()) => {
-            return bins::write(dst, v.len(), |k| v[k] as usize, value);
+            let stored = bins::write(dst, v.len(), |k| v[k] as usize, value);
+            assert!(stored, "indices checked");
+            return;
         }
         _ => {}
     }

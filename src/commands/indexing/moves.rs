@@ -71,22 +71,23 @@ pub(crate) fn deliver(
 }
 
 /// As [`deliver`], the pairs dealt by region on the way
-/// ([`binned::deliver_binned`]); store them with [`store_landed`].
+/// ([`binned::deliver_binned`]); store them with [`store_landed`]. `None`
+/// on every rank if a position on any rank is `>= n` (nothing was sent).
 pub(crate) fn deliver_binned(
     ctx: &Ctx,
     n: usize,
     pos: &[u64],
     vals: &ArrayData,
-) -> R<Landed<ArrayData>> {
+) -> R<Option<Landed<ArrayData>>> {
     fn go<T: Plain + Send + Sync>(
         ctx: &Ctx,
         n: usize,
         pos: &[u64],
         v: &[T],
         wrap: fn(Vec<T>) -> ArrayData,
-    ) -> R<Landed<ArrayData>> {
+    ) -> R<Option<Landed<ArrayData>>> {
         let got = binned::deliver_binned(ctx.comm, &ctx.block(n), pos, |k| v[k])?;
-        Ok(got.map_vals(wrap))
+        Ok(got.map(|g| g.map_vals(wrap)))
     }
     match vals {
         ArrayData::Int64(v) => go(ctx, n, pos, v, ArrayData::Int64),

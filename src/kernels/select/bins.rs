@@ -6,13 +6,12 @@
 //! two cores storing at once hit the memory's bandwidth, and NumPy's one
 //! thread is barely slower. Here the (offset, value) pairs are first dealt
 //! into bins, one per region of the target small enough to stay in cache
-//! ([`REGION_BYTES`]), through a small buffer per bin flushed a few cache
-//! lines at a time with non-temporal stores (dealt with plain stores, the
-//! bins' lines are read before being written, and the pass took three
-//! times as long). Then each region is written from its bin, in cache.
-//! `cargo bench --bench scatter` (10^8 int64 at random positions, two
-//! cores, quiet host): deal 160 ms, store 90 ms, 255 ms in all against
-//! 400-470 ms for one thread storing directly.
+//! ([`REGION_BYTES`]; see [`deal`] for how), checking the positions on the
+//! way. Then each region is written from its bin, in cache. `cargo bench
+//! --bench scatter` (10^8 int64 at random positions, two cores): deal
+//! 170-180 ms, store 125-140 ms against 400-580 ms for one thread storing
+//! directly (a noisy host: the old deal, counting the bins first, took
+//! 190-210 ms in the same runs).
 //!
 //! Across ranks the grid is global and the blocks cut it ([`Regions`]): a
 //! position's bin is one table entry and one comparison away, whatever the
@@ -22,12 +21,14 @@
 //! order), and sources are stored in the order given, so a position written
 //! twice ends with the last value, as in NumPy.
 
-use std::mem::MaybeUninit;
 use std::ops::Range;
 
 use rayon::prelude::*;
 
 use crate::kernels::{self, Plain};
+
+mod deal;
+pub use deal::{Binned, Page, Pairs, Part, deal};
 
 /// A region's size: a bin's stores stay in L2/L3 while they run.
 pub const REGION_BYTES: usize = 2 << 20;
@@ -35,17 +36,18 @@ pub const REGION_BYTES: usize = 2 << 20;
 /// int64) spill out of a 1 MiB L2, so the regions of larger arrays grow
 /// instead.
 const MAX_BINS: usize = 2048;
-/// Pairs per bin buffer: the offsets fill two cache lines, the values
-/// (int64) four. Flushing two lines at a time rather than one made dealing
-/// a fifth faster on the 2-core VM (fewer, longer runs into memory).
-const SLOTS: usize = 32;
 
 /// Whether storing `m` values at random positions of an array of `n`
 /// elements of `T` is worth dealing them into bins first: the array must
 /// be far larger than the cache, and the stores dense enough (one per 8
 /// elements or more) that sweeping the regions through the cache pays.
 pub fn worth_binning<T>(n: usize, m: usize) -> bool {
-    n.saturating_mul(size_of::<T>()) >= 8 * REGION_BYTES && m >= n / 8 && m >= 1 << 16
+    worth_binning_of(size_of::<T>(), n, m)
+}
+
+/// [`worth_binning`] for elements of `size` bytes.
+pub fn worth_binning_of(size: usize, n: usize, m: usize) -> bool {
+    n.saturating_mul(size) >= 8 * REGION_BYTES && m >= n / 8 && m >= 1 << 16
 }
 
 /// The bins of a block-distributed array: the array cut by a grid of
@@ -58,6 +60,8 @@ pub struct Regions {
     /// Where each bin starts, the array's length last.
     bounds: Vec<usize>,
     first_bin: Vec<usize>,
+    /// Each bin's owner.
+    owner_of: Vec<u32>,
     cells: Vec<Cell>,
     shift: u32,
 }
@@ -116,13 +120,35 @@ impl Regions {
             }
         }
         bounds.push(n);
+        let owner_of = first_bin
+            .windows(2)
+            .enumerate()
+            .flat_map(|(r, w)| std::iter::repeat_n(r as u32, w[1] - w[0]))
+            .collect();
         Regions {
             starts: starts.to_vec(),
             bounds,
             first_bin,
+            owner_of,
             cells,
             shift,
         }
+    }
+
+    /// The array's length.
+    fn len(&self) -> usize {
+        *self.bounds.last().unwrap()
+    }
+
+    /// How many blocks (owners).
+    fn owners(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// The owner of position `p` (`< len`).
+    fn owner_at(&self, p: usize) -> usize {
+        // The last block starting at or before p: empty ones are skipped.
+        self.starts.partition_point(|&s| s <= p) - 1
     }
 
     /// log2 of the elements in a cell of the grid (a whole region).
@@ -185,272 +211,21 @@ impl Placer<'_> {
     }
 }
 
-/// Pairs dealt into bins: bin b's are `offs[ends[b - 1]..ends[b]]` (region
-/// offsets) with the values at the same places of `vals`.
-pub struct Binned<T> {
-    pub offs: Vec<u32>,
-    pub vals: Vec<T>,
-    pub ends: Vec<usize>,
-}
-
-/// One source of pairs for [`store`]: the region offsets and values, and
-/// where each of the target's bins ends among them.
-#[derive(Clone, Copy)]
-pub struct Pairs<'a, T> {
-    pub offs: &'a [u32],
-    pub vals: &'a [T],
-    pub ends: &'a [usize],
-}
-
-impl<T> Binned<T> {
-    pub fn pairs(&self) -> Pairs<'_, T> {
-        Pairs {
-            offs: &self.offs,
-            vals: &self.vals,
-            ends: &self.ends,
-        }
-    }
-
-    /// The pairs of `bins` (one owner's): where they lie among all, and
-    /// where each of those bins ends counted from the first of them.
-    pub fn part(&self, bins: Range<usize>) -> (Range<usize>, Vec<usize>) {
-        let base = if bins.start == 0 {
-            0
-        } else {
-            self.ends[bins.start - 1]
-        };
-        let end = if bins.is_empty() {
-            base
-        } else {
-            self.ends[bins.end - 1]
-        };
-        let ends = self.ends[bins].iter().map(|e| e - base).collect();
-        (base..end, ends)
-    }
-}
-
-/// Deals `value(k)` for position `at(k)` (each inside the regions' blocks),
-/// k below `m`, into the bins of `regions`, on every core for large `m`.
-pub fn deal<T: Plain + Send + Sync>(
-    regions: &Regions,
-    m: usize,
-    at: impl Fn(usize) -> usize + Sync + Copy,
-    value: impl Fn(usize) -> T + Sync + Copy,
-) -> Binned<T> {
-    let placer = regions.placer();
-    if regions.starts.len() == 2 {
-        // One block (one rank): a shift and a mask, no table to read (the
-        // lookup made dealing a fifth slower).
-        let (shift, mask) = (placer.shift, (1usize << placer.shift) - 1);
-        deal_by(regions.bins(), m, at, value, move |p| {
-            (p >> shift, (p & mask) as u32)
-        })
-    } else {
-        deal_by(regions.bins(), m, at, value, move |p| placer.place(p))
-    }
-}
-
-/// [`deal`], with `place` giving a position's bin and offset.
-fn deal_by<T: Plain + Send + Sync>(
-    bins: usize,
-    m: usize,
-    at: impl Fn(usize) -> usize + Sync + Copy,
-    value: impl Fn(usize) -> T + Sync + Copy,
-    place: impl Fn(usize) -> (usize, u32) + Sync + Copy,
-) -> Binned<T> {
-    let counts = kernels::map_ranges(m, |ks| {
-        let mut c = vec![0usize; bins];
-        // Copies, so that their captures stay in registers (see `Placer`).
-        let (at, place) = (at, place);
-        for k in ks {
-            c[place(at(k)).0] += 1;
-        }
-        c
-    });
-    // Bin-major, chunk by chunk within a bin: k order in every bin.
-    let mut cursors = vec![Vec::with_capacity(bins); counts.len()];
-    let mut ends = Vec::with_capacity(bins);
-    let mut end = 0;
-    for b in 0..bins {
-        for (c, cur) in counts.iter().zip(&mut cursors) {
-            cur.push(end);
-            end += c[b];
-        }
-        ends.push(end);
-    }
-    debug_assert_eq!(end, m);
-    let mut offs: Vec<u32> = Vec::with_capacity(m);
-    let mut vals: Vec<T> = Vec::with_capacity(m);
-    let out = Out {
-        offs: offs.as_mut_ptr(),
-        vals: vals.as_mut_ptr(),
-    };
-    let per = kernels::chunk_len(m);
-    kernels::map_ranges(m, |ks| {
-        let cursor = cursors[ks.start / per].clone();
-        // SAFETY: the chunk's cursors start where the bins' slots for its
-        // pairs begin; chunks and bins own disjoint slots of `0..m`.
-        unsafe { deal_chunk(place, ks, at, value, cursor, &out) }
-    });
-    // SAFETY: the chunks wrote every slot below m once (the counts sum to
-    // m, and each pair took the next slot of its bin).
-    unsafe {
-        offs.set_len(m);
-        vals.set_len(m);
-    }
-    Binned { offs, vals, ends }
-}
-
-/// The bins' storage, written by every chunk at its own slots.
-struct Out<T> {
-    offs: *mut u32,
-    vals: *mut T,
-}
-
-// SAFETY: the chunks write disjoint slots (see `deal`).
-unsafe impl<T: Send> Sync for Out<T> {}
-
-/// A bin's buffer: the next [`SLOTS`] pairs, whose slots `i` hold the pairs
-/// bound for `offs[line + i]`, `line` a multiple of [`SLOTS`].
-#[repr(C, align(64))]
-struct Buffer<T> {
-    offs: [MaybeUninit<u32>; SLOTS],
-    vals: [MaybeUninit<T>; SLOTS],
-}
-
-/// Deals the pairs of `ks`, bin b's going to slots `first[b]..`.
-///
-/// # Safety
-/// `out` has room for every slot this chunk writes, and no other chunk
-/// writes them.
-unsafe fn deal_chunk<T: Plain>(
-    place: impl Fn(usize) -> (usize, u32) + Copy,
-    ks: Range<usize>,
-    at: impl Fn(usize) -> usize + Copy,
-    value: impl Fn(usize) -> T + Copy,
-    first: Vec<usize>,
-    out: &Out<T>,
-) {
-    let blank = || Buffer {
-        offs: [MaybeUninit::uninit(); SLOTS],
-        vals: [MaybeUninit::uninit(); SLOTS],
-    };
-    let mut buffers: Vec<Buffer<T>> = (0..first.len()).map(|_| blank()).collect();
-    // Bin b's buffer holds slots `line[b]..line[b] + fill[b]` (the first
-    // line of a bin may start before its first slot): the loop reads and
-    // writes a byte per pair, the lines only when a buffer fills.
-    let mut line: Vec<usize> = first.iter().map(|&f| f - f % SLOTS).collect();
-    let mut fill: Vec<u8> = first.iter().map(|&f| (f % SLOTS) as u8).collect();
-    let streams = streams_into(out);
-    for k in ks {
-        let (b, off) = place(at(k));
-        // (The modulo lets the compiler drop the buffers' bounds checks.)
-        let f = usize::from(fill[b]) % SLOTS;
-        let buf = &mut buffers[b];
-        buf.offs[f].write(off);
-        buf.vals[f].write(value(k));
-        if f < SLOTS - 1 {
-            fill[b] = f as u8 + 1;
-            continue;
-        }
-        fill[b] = 0;
-        let l = line[b];
-        line[b] = l + SLOTS;
-        // SAFETY: as the caller guarantees; the line's slots from the
-        // bin's first on were all written above.
-        unsafe {
-            if streams && l >= first[b] {
-                stream_line(out, l, buf);
-            } else {
-                copy_slots(out, l.max(first[b])..l + SLOTS, buf);
-            }
-        }
-    }
-    for (b, buf) in buffers.iter().enumerate() {
-        let l = line[b];
-        // SAFETY: the slots from the last line (or the bin's first) to
-        // where the buffer is filled were written and not yet flushed.
-        unsafe { copy_slots(out, l.max(first[b])..l + usize::from(fill[b]), buf) };
-    }
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE2 is part of the x86_64 baseline. Non-temporal stores are
-    // weakly ordered: they must be visible before the chunk reports done.
-    unsafe {
-        std::arch::x86_64::_mm_sfence()
-    };
-}
-
-/// Whether whole buffers can go out as 16-byte non-temporal stores: both
-/// outputs 16-byte aligned and a buffer's values whole cache lines.
-fn streams_into<T>(out: &Out<T>) -> bool {
-    cfg!(target_arch = "x86_64")
-        && (SLOTS * size_of::<T>()).is_multiple_of(64)
-        && (out.offs as usize).is_multiple_of(16)
-        && (out.vals as usize).is_multiple_of(16)
-}
-
-/// Writes the buffered `slots` with ordinary stores.
-///
-/// # Safety
-/// The slots were written in `buf` and are inside `out`'s storage.
-unsafe fn copy_slots<T: Copy>(out: &Out<T>, slots: Range<usize>, buf: &Buffer<T>) {
-    for s in slots {
-        // SAFETY: as the caller guarantees.
-        unsafe {
-            out.offs.add(s).write(buf.offs[s % SLOTS].assume_init());
-            out.vals.add(s).write(buf.vals[s % SLOTS].assume_init());
-        }
-    }
-}
-
-/// Writes a full buffer to slots `line..line + SLOTS` past the cache.
-///
-/// # Safety
-/// As [`copy_slots`], for all the buffer's slots; `line` is a multiple of
-/// [`SLOTS`] and [`streams_into`] holds.
-#[cfg(target_arch = "x86_64")]
-unsafe fn stream_line<T: Plain>(out: &Out<T>, line: usize, buf: &Buffer<T>) {
-    use std::arch::x86_64::{__m128i, _mm_load_si128, _mm_stream_si128};
-    // SAFETY: the buffer is 64-byte aligned and its arrays are multiples
-    // of 16 bytes; the destinations are 16-byte aligned (`streams_into`,
-    // `line` a multiple of SLOTS); all bytes were written (`T: Plain`).
-    unsafe {
-        let copy = |dst: *mut u8, src: *const u8, bytes: usize| {
-            for q in 0..bytes / 16 {
-                let v = _mm_load_si128(src.add(16 * q).cast::<__m128i>());
-                _mm_stream_si128(dst.add(16 * q).cast::<__m128i>(), v);
-            }
-        };
-        copy(
-            out.offs.add(line).cast(),
-            buf.offs.as_ptr().cast(),
-            SLOTS * 4,
-        );
-        copy(
-            out.vals.add(line).cast(),
-            buf.vals.as_ptr().cast(),
-            SLOTS * size_of::<T>(),
-        );
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-unsafe fn stream_line<T: Plain>(out: &Out<T>, line: usize, buf: &Buffer<T>) {
-    // SAFETY: as the caller guarantees.
-    unsafe { copy_slots(out, line..line + SLOTS, buf) }
-}
-
 /// `dst[at(k)] = value(k)` for k below `m`, in k order (the last write
-/// wins): dealt into `dst`'s bins, then stored region by region.
+/// wins): dealt into `dst`'s bins, then stored region by region. False,
+/// with nothing written, if a position lies outside `dst`.
 pub fn write<T: Plain + Send + Sync>(
     dst: &mut [T],
     m: usize,
     at: impl Fn(usize) -> usize + Sync + Copy,
     value: impl Fn(usize) -> T + Sync + Copy,
-) {
+) -> bool {
     let regions = Regions::new::<T>(&[0, dst.len()]);
-    let got = deal(&regions, m, at, value);
-    store(dst, &regions.owner_bounds(0), &[got.pairs()]);
+    let Some(got) = deal(&regions, m, at, value) else {
+        return false;
+    };
+    store(dst, &regions.owner_bounds(0), &[got.pairs(0)]);
+    true
 }
 
 /// Stores every source's pairs into `dst`, bin b being `dst[bounds[b]..
@@ -458,17 +233,36 @@ pub fn write<T: Plain + Send + Sync>(
 /// for large arrays.
 pub fn store<T: Copy + Send + Sync>(dst: &mut [T], bounds: &[usize], sources: &[Pairs<T>]) {
     assert_eq!(bounds.last(), Some(&dst.len()), "the bins cover the array");
+    let bins = bounds.len() - 1;
+    // Every bin's pages, source after source, each source's in its order:
+    // `pages[first[b]..first[b + 1]]` as (source, slots).
+    let mut first = vec![0usize; bins + 1];
+    for p in sources.iter().flat_map(|s| s.pages) {
+        first[p.bin as usize + 1] += 1;
+    }
+    for b in 0..bins {
+        first[b + 1] += first[b];
+    }
+    let mut at = first.clone();
+    let mut pages = vec![(0, 0..0); first[bins]];
+    for (i, s) in sources.iter().enumerate() {
+        for p in s.pages {
+            let b = p.bin as usize;
+            let start = p.start as usize;
+            pages[at[b]] = (i, start..start + p.len as usize);
+            at[b] += 1;
+        }
+    }
     let fill = |b: usize, chunk: &mut [T]| {
-        for s in sources {
-            let lo = if b == 0 { 0 } else { s.ends[b - 1] };
-            let r = lo..s.ends[b];
-            for (&o, &v) in s.offs[r.clone()].iter().zip(&s.vals[r]) {
+        for (i, slots) in &pages[first[b]..first[b + 1]] {
+            let s = &sources[*i];
+            for (&o, &v) in s.offs[slots.clone()].iter().zip(&s.vals[slots.clone()]) {
                 chunk[o as usize] = v;
             }
         }
     };
     let mut rest = dst;
-    let mut regions = Vec::with_capacity(bounds.len());
+    let mut regions = Vec::with_capacity(bins);
     for w in bounds.windows(2) {
         let (region, tail) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
         regions.push(region);
@@ -502,15 +296,21 @@ mod tests {
         len: usize,
         blank: T,
     ) -> Vec<T> {
-        let (at, ends) = got.part(regions.owner_bins(r));
-        let pairs = Pairs {
-            offs: &got.offs[at.clone()],
-            vals: &got.vals[at],
-            ends: &ends,
-        };
         let mut dst = vec![blank; len];
-        store(&mut dst, &regions.owner_bounds(r), &[pairs]);
+        store(&mut dst, &regions.owner_bounds(r), &[got.pairs(r)]);
         dst
+    }
+
+    /// What storing `pos[k] = k` one by one leaves in each block.
+    fn direct(pos: &[usize], starts: &[usize]) -> Vec<Vec<u64>> {
+        let mut all = vec![u64::MAX; *starts.last().unwrap()];
+        for (k, &p) in pos.iter().enumerate() {
+            all[p] = k as u64;
+        }
+        starts
+            .windows(2)
+            .map(|w| all[w[0]..w[1]].to_vec())
+            .collect()
     }
 
     /// Ways to cut `0..n` into blocks: even ones for 1 to 3 owners, an
@@ -568,17 +368,11 @@ mod tests {
             for starts in blocks(n) {
                 let owners = starts.len() - 1;
                 let wide = Regions::new::<u64>(&starts);
-                let got = deal(&wide, m, |k| pos[k], |k| k as u64);
+                let got = deal(&wide, m, |k| pos[k], |k| k as u64).unwrap();
                 let narrow = Regions::new::<u8>(&starts);
-                let got8 = deal(&narrow, m, |k| pos[k], |k| k as u8);
-                for r in 0..owners {
+                let got8 = deal(&narrow, m, |k| pos[k], |k| k as u8).unwrap();
+                for (r, want) in direct(&pos, &starts).into_iter().enumerate() {
                     let block = starts[r]..starts[r + 1];
-                    let mut want = vec![u64::MAX; block.len()];
-                    for (k, &p) in pos.iter().enumerate() {
-                        if block.contains(&p) {
-                            want[p - block.start] = k as u64;
-                        }
-                    }
                     let what = format!("n={n} m={m} owners={owners} rank {r}");
                     let len = block.len();
                     assert_eq!(stored(&wide, &got, r, len, u64::MAX), want, "{what}");
@@ -587,5 +381,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Positions whose sample misleads the extents' sizes (every sampled
+    /// one in the first block, nearly all the others in the last) are
+    /// counted and dealt again, and end as stored one by one.
+    #[test]
+    fn misleading_samples_are_dealt_again() {
+        let (n, m) = (1 << 20, 1 << 20);
+        let pos: Vec<usize> = (0..m)
+            .map(|k| {
+                if k % deal::SAMPLE == 0 {
+                    k % 1000
+                } else {
+                    n - 1 - k % 5000
+                }
+            })
+            .collect();
+        for starts in blocks(n) {
+            let regions = Regions::new::<u64>(&starts);
+            let got = deal(&regions, m, |k| pos[k], |k| k as u64).unwrap();
+            for (r, want) in direct(&pos, &starts).into_iter().enumerate() {
+                let len = want.len();
+                assert_eq!(
+                    stored(&regions, &got, r, len, u64::MAX),
+                    want,
+                    "{starts:?} {r}"
+                );
+            }
+        }
+    }
+
+    /// No positions deal to empty runs; any position into an empty array
+    /// is outside it.
+    #[test]
+    fn empty_deals() {
+        for starts in [vec![0, 0], vec![0, 0, 0, 0], vec![0, 3, 5]] {
+            let regions = Regions::new::<u64>(&starts);
+            let got = deal(&regions, 0, |_| 0, |k| k as u64).unwrap();
+            for r in 0..starts.len() - 1 {
+                assert!(got.pairs(r).offs.is_empty(), "{starts:?} {r}");
+            }
+            let into = deal(&regions, 3, |_| 0, |k| k as u64);
+            assert_eq!(into.is_none(), starts.last() == Some(&0), "{starts:?}");
+        }
+    }
+
+    /// A position past the end, first, last or anywhere, stops the deal.
+    #[test]
+    fn positions_outside_stop_the_deal() {
+        let n = 1 << 21;
+        for bad in [0, 7, 1 << 19, (1 << 20) - 1] {
+            let mut pos = kernels::test_words(1 << 20, 0x1234_5678_9abc_def1, n as u64);
+            pos[bad] = [n as u64, u64::MAX, (-5i64) as u64, 1 << 40][bad % 4];
+            for starts in blocks(n) {
+                let regions = Regions::new::<u64>(&starts);
+                let got = deal(&regions, pos.len(), |k| pos[k] as usize, |k| k as u64);
+                assert!(got.is_none(), "{bad} {starts:?}");
+            }
+        }
+        let mut dst = vec![0u64; 100];
+        assert!(!write(&mut dst, 3, |k| [5, 100, 7][k], |k| k as u64 + 1));
+        assert_eq!(dst, vec![0; 100], "nothing written");
     }
 }
