@@ -258,9 +258,9 @@ fn scatter(data: &mut ArrayData, src: &ArrayData, targets: Targets) -> Result<()
     Ok(())
 }
 
-/// [`scatter`] by integer indices not checked yet, if dealing them into bins
-/// pays ([`select::write_unchecked`]): false, with nothing stored, if not,
-/// or if an index lies outside `data`.
+/// [`scatter`] by integer indices not checked yet, dealt into bins
+/// ([`select::write_unchecked`]): false, with nothing stored, if an index
+/// lies outside `data`.
 fn scatter_unchecked(
     data: &mut ArrayData,
     src: &ArrayData,

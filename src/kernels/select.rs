@@ -127,10 +127,7 @@ impl<'a> Index<'a> {
     /// then lies past any array's end); `None` for a mask.
     pub fn unchecked(&self) -> Option<&'a [u64]> {
         match *self {
-            Index::Signed(v) => match Index::as_unsigned(v) {
-                Index::Unsigned(u) => Some(u),
-                _ => unreachable!("as_unsigned gives unsigned indices"),
-            },
+            Index::Signed(v) => Some(unsigned_view(v)),
             Index::Unsigned(v) => Some(v),
             Index::Mask(_) => None,
         }
@@ -140,11 +137,16 @@ impl<'a> Index<'a> {
     /// so that nothing downstream maps them through [`from_end`] (nor
     /// copies them to get positions).
     pub fn as_unsigned(v: &'a [i64]) -> Index<'a> {
-        // SAFETY: i64 and u64 have one size and alignment and every bit
-        // pattern is valid in both; a non-negative i64 reads as the same
-        // number.
-        Index::Unsigned(unsafe { std::slice::from_raw_parts(v.as_ptr().cast(), v.len()) })
+        Index::Unsigned(unsigned_view(v))
     }
+}
+
+/// `v`'s bits read as u64: a non-negative i64 reads as the same number, a
+/// negative one as one at or above 2^63.
+fn unsigned_view(v: &[i64]) -> &[u64] {
+    // SAFETY: i64 and u64 have one size and alignment and every bit
+    // pattern is valid in both.
+    unsafe { std::slice::from_raw_parts(v.as_ptr().cast(), v.len()) }
 }
 
 /// A new vector of `n` elements, element k being `v[at(k)]`.
@@ -257,17 +259,16 @@ impl Targets<'_> {
     }
 }
 
-/// `dst[idx[k]] = value(k)` for indices not checked yet, when dealing them
-/// into bins pays ([`bins::worth_binning`]): the deal checks them as it
-/// goes, which saves a pass over them. False, with nothing written, if it
-/// does not pay or an index is `>= dst.len()`.
+/// `dst[idx[k]] = value(k)` for indices not checked yet, dealt into bins
+/// (the caller decides where that pays: [`bins::worth_binning`]), which
+/// check them as they go and so save a pass over them. False, with
+/// nothing written, if an index is `>= dst.len()`.
 pub fn write_unchecked<T: Plain + Send + Sync>(
     dst: &mut [T],
     idx: &[u64],
     value: impl Fn(usize) -> T + Sync + Copy,
 ) -> bool {
-    bins::worth_binning::<T>(dst.len(), idx.len())
-        && bins::write(dst, idx.len(), |k| idx[k] as usize, value)
+    bins::write(dst, idx.len(), |k| idx[k] as usize, value)
 }
 
 /// Stores `value(k)` at the k-th target of `dst`. Each core owns one range

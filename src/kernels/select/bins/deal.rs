@@ -90,7 +90,7 @@ pub fn deal<T: Plain + Send + Sync>(
     value: impl Fn(usize) -> T + Sync + Copy,
 ) -> Option<Binned<T>> {
     let placer = regions.placer();
-    if regions.starts.len() == 2 {
+    if regions.owners() == 1 {
         // One block (one rank): a shift and a mask, no table to read (the
         // lookup made dealing a fifth slower).
         let (shift, mask) = (placer.shift, (1usize << placer.shift) - 1);
@@ -118,25 +118,19 @@ fn deal_by<T: Plain + Send + Sync>(
 ) -> Option<Binned<T>> {
     let step = if regions.owners() == 1 { 0 } else { SAMPLE };
     let page = page_len(regions, m);
-    match deal_into(
-        regions,
-        m,
-        at,
-        value,
-        place,
-        page,
-        &extents(regions, m, at, page, step),
-    ) {
-        Ok(dealt) => Some(dealt),
-        Err(Stop::Outside) => None,
+    let sampled = extents(regions, m, at, page, step);
+    let dealt = match deal_into(regions, m, at, value, place, page, &sampled) {
+        // The sample misled the extents' sizes: count every position.
         Err(Stop::Full) => {
             let exact = extents(regions, m, at, page, 1);
-            match deal_into(regions, m, at, value, place, page, &exact) {
-                Ok(dealt) => Some(dealt),
-                Err(Stop::Outside) => None,
-                Err(Stop::Full) => unreachable!("extents sized by counting"),
-            }
+            deal_into(regions, m, at, value, place, page, &exact)
         }
+        dealt => dealt,
+    };
+    match dealt {
+        Ok(dealt) => Some(dealt),
+        Err(Stop::Outside) => None,
+        Err(Stop::Full) => unreachable!("extents sized by counting"),
     }
 }
 
