@@ -2,7 +2,8 @@
 //! (`kernels::select::bins`): `c[i] = v` for N random int64 positions into
 //! N int64, in this process, stored one by one on one thread (NumPy's way,
 //! the baseline) and through `write_at` on all cores (deal, then store),
-//! with the two phases also timed apart. A memcpy of the same array runs
+//! with the two phases also timed apart, and the deal again for two
+//! owners (as one rank of two deals). A memcpy of the same array runs
 //! beside them for the machine's bandwidth.
 //!
 //! Bytes are counted as Arkouda's scatter.py counts them: 3 x 8N. A random
@@ -44,8 +45,9 @@ fn main() {
     let mut copy = vec![0i64; n];
     let regions = bins::Regions::new::<i64>(&[0, n]);
     let bounds = regions.owner_bounds(0);
+    let halves = bins::Regions::new::<i64>(&[0, n / 2, n]);
     let per = kernels::chunk_len(n);
-    let mut t: [Vec<f64>; 5] = Default::default();
+    let mut t: [Vec<f64>; 6] = Default::default();
     for trial in 0..=trials {
         let m = secs(|| {
             std::thread::scope(|s| {
@@ -69,9 +71,12 @@ fn main() {
         let got = got.unwrap();
         let store = secs(|| bins::store(&mut binned, &bounds, &[got.pairs(0)]));
         drop(got);
+        // The same pairs dealt for two ranks (each owning half): what one
+        // rank of two does before the all-to-all.
+        let deal2 = secs(|| drop(bins::deal(&halves, n, |k| idx[k] as usize, |k| vals[k])));
         // The first round maps the pages.
         if trial > 0 {
-            for (v, x) in t.iter_mut().zip([m, d, w, deal, store]) {
+            for (v, x) in t.iter_mut().zip([m, d, w, deal, store, deal2]) {
                 v.push(x);
             }
         }
@@ -79,7 +84,7 @@ fn main() {
     assert!(direct == binned, "binned stores differ from direct ones");
     black_box(&copy);
     let gib = (8 * n) as f64 / (1u64 << 30) as f64;
-    let [m, d, w, deal, store] = t.map(median);
+    let [m, d, w, deal, store, deal2] = t.map(median);
     println!(
         "N = {n}, trials = {trials} (median), threads = {}, {} bins of 2^{} elements",
         n.div_ceil(per),
@@ -99,4 +104,5 @@ fn main() {
         d / w
     );
     println!("  deal {:.1} ms, store {:.1} ms", deal * 1e3, store * 1e3);
+    println!("  deal for two owners {:.1} ms", deal2 * 1e3);
 }

@@ -211,6 +211,47 @@ impl Placer<'_> {
     }
 }
 
+/// Places positions among two owners' bins with no table: a comparison
+/// with the second block's start tells the owner, and so whether the bin
+/// is one further on (the cell it cuts has two bins). Dealing into the bins
+/// of two ranks through the cells' table cost a third more per pair than
+/// into one rank's by shift and mask (3.8 against 2.8 ns, one thread);
+/// this way the placing is register work only.
+#[derive(Clone, Copy)]
+struct PairPlacer {
+    shift: u32,
+    /// The second block's start.
+    split: usize,
+    /// 1 if `split` cuts a cell (its upper part is a bin of its own).
+    extra: usize,
+}
+
+impl PairPlacer {
+    /// The bin of global position `p` and `p`'s offset in it: the offset
+    /// counts from the later of the cell's start and the block's.
+    #[inline(always)]
+    fn place(self, p: usize) -> (usize, u32) {
+        let past = usize::from(p >= self.split);
+        let cell_start = p & !((1 << self.shift) - 1);
+        let base = cell_start.max(self.split & past.wrapping_neg());
+        ((p >> self.shift) + (past & self.extra), (p - base) as u32)
+    }
+}
+
+impl Regions {
+    /// For two owners, a [`PairPlacer`] that agrees with [`Placer`].
+    fn pair_placer(&self) -> Option<PairPlacer> {
+        let &[_, split, _] = self.starts.as_slice() else {
+            return None;
+        };
+        Some(PairPlacer {
+            shift: self.shift,
+            split,
+            extra: usize::from(split & ((1 << self.shift) - 1) != 0),
+        })
+    }
+}
+
 /// `dst[at(k)] = value(k)` for k below `m`, in k order (the last write
 /// wins): dealt into `dst`'s bins, then stored region by region. False,
 /// with nothing written, if a position lies outside `dst`.
@@ -323,6 +364,8 @@ mod tests {
         if n > 8 {
             all.push(vec![0, n / 7, n / 7 + 1, n]);
         }
+        // Two owners: either block empty, or the second starting on a cell.
+        all.extend([vec![0, 0, n], vec![0, n, n], vec![0, n & !0xfff, n]]);
         all
     }
 
@@ -335,10 +378,15 @@ mod tests {
                 let regions = Regions::new::<u64>(&starts);
                 let placer = regions.placer();
                 let b = &regions.bounds;
+                let pair = regions.pair_placer();
+                assert_eq!(pair.is_some(), starts.len() == 3, "{starts:?}");
                 for p in 0..n {
                     let (bin, off) = placer.place(p);
                     assert!(b[bin] <= p && p < b[bin + 1], "{p} in bin {bin} of {b:?}");
                     assert_eq!(off as usize, p - b[bin], "{p} of {starts:?}");
+                    if let Some(pair) = pair {
+                        assert_eq!(pair.place(p), (bin, off), "{p} of {starts:?}");
+                    }
                 }
                 for r in 0..starts.len() - 1 {
                     let owned = regions.owner_bounds(r);

@@ -97,6 +97,8 @@ pub fn deal<T: Plain + Send + Sync>(
         deal_by(regions, m, at, value, move |p| {
             (p >> shift, (p & mask) as u32)
         })
+    } else if let Some(pair) = regions.pair_placer() {
+        deal_by(regions, m, at, value, move |p| pair.place(p))
     } else {
         deal_by(regions, m, at, value, move |p| placer.place(p))
     }
