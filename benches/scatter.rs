@@ -73,7 +73,9 @@ fn main() {
         drop(got);
         // The same pairs dealt for two ranks (each owning half): what one
         // rank of two does before the all-to-all.
-        let deal2 = secs(|| drop(bins::deal(&halves, n, |k| idx[k] as usize, |k| vals[k])));
+        let mut got2 = None;
+        let deal2 = secs(|| got2 = bins::deal(&halves, n, |k| idx[k] as usize, |k| vals[k]));
+        drop(got2);
         // The first round maps the pages.
         if trial > 0 {
             for (v, x) in t.iter_mut().zip([m, d, w, deal, store, deal2]) {

@@ -183,6 +183,18 @@ impl Regions {
             shift: self.shift,
         }
     }
+
+    /// For two owners, a [`PairPlacer`] that agrees with [`Placer`].
+    fn pair_placer(&self) -> Option<PairPlacer> {
+        let &[_, split, _] = self.starts.as_slice() else {
+            return None;
+        };
+        Some(PairPlacer {
+            shift: self.shift,
+            split,
+            extra: usize::from(split & ((1 << self.shift) - 1) != 0),
+        })
+    }
 }
 
 /// Places positions in bins. The loops take one by value: reading the
@@ -235,20 +247,6 @@ impl PairPlacer {
         let cell_start = p & !((1 << self.shift) - 1);
         let base = cell_start.max(self.split & past.wrapping_neg());
         ((p >> self.shift) + (past & self.extra), (p - base) as u32)
-    }
-}
-
-impl Regions {
-    /// For two owners, a [`PairPlacer`] that agrees with [`Placer`].
-    fn pair_placer(&self) -> Option<PairPlacer> {
-        let &[_, split, _] = self.starts.as_slice() else {
-            return None;
-        };
-        Some(PairPlacer {
-            shift: self.shift,
-            split,
-            extra: usize::from(split & ((1 << self.shift) - 1) != 0),
-        })
     }
 }
 
