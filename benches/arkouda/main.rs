@@ -11,8 +11,11 @@
 //! printed legend says which). NumPy's GiB/s uses the same byte count, so
 //! the ratio (ours / NumPy) is NumPy's time over ours; rows below 1.5 are
 //! marked. Bandwidth-bound kernels also get a memcpy reading taken right
-//! before each run, and upload/download a bare ZeroMQ transfer of the same
-//! bytes (what benches/arrays.rs used to print). A command the server
+//! before each run (reductions, which only read, a read loop's), and
+//! upload/download a bare ZeroMQ transfer of the same bytes (what
+//! benches/arrays.rs used to print); such rows also print NumPy's share of
+//! that baseline, so that a ratio below 1.5 shows whether 1.5 was within
+//! reach of a kernel at the baseline (1 / share). A command the server
 //! refuses prints `unsupported: <command>` and the bench goes on. Two rows
 //! have no script: `where` and `astype`, which issue 10 names (bytes read
 //! and written).
@@ -259,6 +262,13 @@ impl Bench {
         beside_memcpy(&mut self.memcpy.borrow_mut(), self.trials, f)
     }
 
+    /// As [`Bench::time`] (warm), beside a reading of the read limit per
+    /// run (for reductions, which only read).
+    fn time_read(&self, f: impl FnMut() -> Res<f64>) -> Res<(f64, f64)> {
+        let m = self.memcpy.borrow();
+        beside(|| m.read_rate(), self.trials, f)
+    }
+
     /// Prints one row: `bytes` by the script's formula, our result, and an
     /// optional baseline (what, bytes per second).
     fn row(&mut self, name: &str, n: usize, bytes: f64, ours: Res<f64>, base: Option<(&str, f64)>) {
@@ -281,9 +291,14 @@ impl Bench {
                     }
                     _ => "",
                 };
+                // NumPy's share of the baseline bounds the ratio any
+                // kernel at the baseline can reach (1 / share).
                 let base_col = base.map_or(String::new(), |(what, b)| {
+                    let np_share = np_rate.map_or(String::new(), |r| {
+                        format!(", NumPy {:.0}%", 100.0 * r * GIB / b)
+                    });
                     format!(
-                        "{what} {:.2} GiB/s, ours {:.0}%",
+                        "{what} {:.2} GiB/s, ours {:.0}%{np_share}",
                         b / GIB,
                         100.0 * rate * GIB / b
                     )

@@ -101,7 +101,7 @@ pub(super) fn reduce(b: &mut Bench, n: usize) -> Res<()> {
             }
             let cmd = format!("{op}All<{dtype},1>");
             let r = a.clone().and_then(|a| {
-                b.time_memcpy(|| {
+                b.time_read(|| {
                     clock(|| b.call(&cmd, &[("x", dtype, &a), ("skipNan", "bool", "False")]))
                         .map(|(t, _)| t)
                 })
@@ -112,7 +112,7 @@ pub(super) fn reduce(b: &mut Bench, n: usize) -> Res<()> {
                 n - 1,
                 8.0 * (n - 1) as f64,
                 t,
-                m.map(|m| ("memcpy", m)),
+                m.map(|m| ("read", m)),
             );
         }
     }
