@@ -349,8 +349,7 @@ impl Memcpy {
 
     /// The read limit, what bounds a reduction: the source summed as
     /// 64-bit words by one thread and by all cores, the better in bytes
-    /// read per second. On the 2-core EPYC VM one thread already reads
-    /// as fast as two, so NumPy's one thread is close to the limit there.
+    /// read per second.
     pub fn read_rate(&self) -> f64 {
         // SAFETY: any 8 bytes are a valid u64.
         let (_, words, _) = unsafe { self.src.align_to::<u64>() };
