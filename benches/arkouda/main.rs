@@ -259,7 +259,8 @@ impl Bench {
 
     /// As [`Bench::time`] (warm), beside a memcpy reading per run.
     fn time_memcpy(&self, f: impl FnMut() -> Res<f64>) -> Res<(f64, f64)> {
-        beside_memcpy(&mut self.memcpy.borrow_mut(), self.trials, f)
+        let mut m = self.memcpy.borrow_mut();
+        beside(|| m.rate(), self.trials, f)
     }
 
     /// As [`Bench::time`] (warm), beside a reading of the read limit per

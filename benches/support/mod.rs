@@ -372,20 +372,11 @@ impl Memcpy {
 }
 
 /// Median seconds of `trials` runs of `f` (each run says its own seconds,
-/// so that it can leave cleanup out), each right after a memcpy reading,
-/// and the median of those readings: a shared VM's bandwidth drifts by tens
-/// of percent within a minute, so kernel and baseline are measured side by
-/// side. One untimed run of `f` comes first, as in [`timed`]. The first
-/// error ends the runs.
-pub fn beside_memcpy<E>(
-    m: &mut Memcpy,
-    trials: usize,
-    f: impl FnMut() -> Result<f64, E>,
-) -> Result<(f64, f64), E> {
-    beside(|| m.rate(), trials, f)
-}
-
-/// [`beside_memcpy`] with any baseline `reading` (bytes per second).
+/// so that it can leave cleanup out), each right after a baseline
+/// `reading` (bytes per second: memcpy, a read loop), and the median of
+/// those readings: a shared VM's bandwidth drifts by tens of percent within
+/// a minute, so kernel and baseline are measured side by side. One untimed
+/// run of `f` comes first, as in [`timed`]. The first error ends the runs.
 pub fn beside<E>(
     mut reading: impl FnMut() -> f64,
     trials: usize,
