@@ -19,11 +19,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
-use support::{Server, env_or, median, name_of};
+use support::{CoProcess, Server, env_or, median, name_of};
 
 const KINDS: [&str; 18] = [
     "zeros",
@@ -208,48 +206,24 @@ fn bytes(kind: &str, n: usize) -> f64 {
     }
 }
 
-/// NumPy's co-process, or `None` (with a note) when NumPy is missing.
-struct NumPy {
-    child: Child,
-    tx: ChildStdin,
-    rx: BufReader<ChildStdout>,
-}
+/// NumPy's co-process (`benches/numpy_create.py`), or `None` (with a
+/// note) when it cannot run.
+struct NumPy(CoProcess);
 
 impl NumPy {
     fn start(n: usize) -> Option<NumPy> {
-        let python = std::env::var("BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/numpy_create.py");
-        let mut child = Command::new(python)
-            .arg(script)
-            .arg(n.to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .ok()?;
-        let tx = child.stdin.take()?;
-        let mut rx = BufReader::new(child.stdout.take()?);
-        let mut line = String::new();
-        rx.read_line(&mut line).ok()?;
-        if line.trim() != "ready" {
-            println!("NumPy side skipped: {}", line.trim());
-            let _ = child.wait();
-            return None;
+        match CoProcess::start("numpy_create.py", &[n.to_string()]) {
+            Ok(p) => Some(NumPy(p)),
+            Err(why) => {
+                println!("NumPy side skipped: {why}");
+                None
+            }
         }
-        Some(NumPy { child, tx, rx })
     }
 
     fn run(&mut self, kind: &str) -> f64 {
-        writeln!(self.tx, "{kind}").expect("to numpy");
-        let mut line = String::new();
-        self.rx.read_line(&mut line).expect("from numpy");
-        line.trim().parse().expect("numpy's seconds")
-    }
-}
-
-impl Drop for NumPy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let line = self.0.ask(kind).expect("numpy's answer");
+        line.parse().expect("numpy's seconds")
     }
 }
 

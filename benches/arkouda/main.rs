@@ -6,7 +6,10 @@
 //! client sends for the script's timed statement (with the script's default
 //! dtype and data), takes the median time of `BENCH_TRIALS` runs and prints
 //! GiB/s with the script's own byte formula. NumPy's time comes from
-//! benches/numpy_kernels.py, run once before the server starts: the script's
+//! benches/numpy_kernels.py, a co-process that runs one kernel at a time as
+//! asked, its runs alternating with the server's trials so that both see
+//! the same state of the machine (timed minutes apart, NumPy's gather took
+//! 1.35 s in one run and 2.4 s in the next on the 2-core VM): the script's
 //! numpy branch where it has one, else the obvious NumPy equivalent (the
 //! printed legend says which). NumPy's GiB/s uses the same byte count, so
 //! the ratio (ours / NumPy) is NumPy's time over ours; rows below 1.5 are
@@ -24,9 +27,10 @@
 //! bandwidth-bound kernels; `BENCH_SORT_N` (default N/10) for the sorts,
 //! set operations, groupby, aggregate and every string kernel (str-in1d's
 //! default; the sorting scripts' 10^8 would not fit the bench's 10 minutes).
-//! `BENCH_TRIALS` (default 3; a kernel stops after 20 s of trials, at least
-//! one), `BENCH_KERNELS` (comma-separated prefixes of kernel names, e.g.
-//! `stream,str-`), `BENCH_SERVER_ARGS` (extra server flags), `BENCH_RANKS`
+//! `BENCH_TRIALS` (default 3; a kernel stops after 30 s of trials, NumPy's
+//! runs included, at least one), `BENCH_KERNELS` (comma-separated prefixes
+//! of kernel names, e.g. `stream,str-`), `BENCH_SERVER_ARGS` (extra server
+//! flags), `BENCH_SERVER_LOG` (a file for the server's log), `BENCH_RANKS`
 //! (with `--features mpi`: that many ranks on this machine, launched as
 //! benches/dist.rs does), `BENCH_PYTHON` (default python3).
 
@@ -40,8 +44,6 @@ use strings::*;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
 use std::thread;
 use std::time::Instant;
 
@@ -51,66 +53,80 @@ const GIB: f64 = (1u64 << 30) as f64;
 /// in1d's regimes: b just below and just above the scripts' 2^23 threshold.
 const THRESHOLD: usize = 1 << 23;
 /// A kernel's trials stop once they have taken this long.
-const BUDGET_SECS: f64 = 20.0;
+const BUDGET_SECS: f64 = 30.0;
 
 type Res<T> = Result<T, String>;
 
-/// NumPy's medians and what it ran, by kernel name.
+/// NumPy's side: the co-process running one kernel at a time as asked,
+/// and its medians and what it ran, by kernel name.
 #[derive(Default)]
 struct NumPy {
+    proc: Option<CoProcess>,
     secs: HashMap<String, f64>,
     what: Vec<(String, String)>,
     note: Option<String>,
 }
 
-fn run_numpy(n: usize, sort_n: usize, trials: usize, filter: &str) -> NumPy {
-    let python = std::env::var("BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/numpy_kernels.py");
-    let t = Instant::now();
-    let child = Command::new(&python)
-        .arg(script)
-        .args([n, sort_n, trials].map(|x| x.to_string()))
-        .arg(filter)
-        // Not a folder that could shadow numpy.
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut np = NumPy::default();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) => {
-            np.note = Some(format!("NumPy skipped: cannot run {python}: {e}"));
-            return np;
+impl NumPy {
+    fn start(n: usize, sort_n: usize) -> NumPy {
+        match CoProcess::start("numpy_kernels.py", &[n.to_string(), sort_n.to_string()]) {
+            Ok(p) => NumPy {
+                proc: Some(p),
+                ..NumPy::default()
+            },
+            Err(why) => NumPy {
+                note: Some(format!("NumPy skipped: {why}")),
+                ..NumPy::default()
+            },
         }
-    };
-    // Read as it comes, with progress on stderr: NumPy's side takes minutes.
-    let stdout = child.stdout.take().expect("piped stdout");
-    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-        if let Some(rest) = line.strip_prefix("#what ") {
-            let (k, what) = rest.split_once(' ').unwrap_or((rest, ""));
-            np.what.push((k.to_string(), what.to_string()));
-        } else if let Some((k, s)) = line.split_once(' ')
-            && let Ok(s) = s.trim().parse()
+    }
+
+    /// The script's answer to `verb kernel`; `None` when it has no such
+    /// kernel (or has ended: then no later kernel gets a NumPy side).
+    fn ask(&mut self, verb: &str, kernel: &str) -> Option<String> {
+        let p = self.proc.as_mut()?;
+        match p.ask(&format!("{verb} {kernel}")) {
+            Some(a) if a != "none" => Some(a),
+            Some(_) => None,
+            None => {
+                self.note = Some(format!("NumPy ended at {kernel}"));
+                self.proc = None;
+                None
+            }
+        }
+    }
+
+    /// Builds `kernel`'s inputs (untimed) and notes what NumPy runs;
+    /// whether NumPy has the kernel.
+    fn prepare(&mut self, kernel: &str) -> bool {
+        let what = self.ask("what", kernel);
+        if let Some(w) = &what
+            && !self.what.iter().any(|(k, _)| k == kernel)
         {
-            eprintln!("numpy: {k} {s:.4} s");
-            np.secs.insert(k.to_string(), s);
+            self.what.push((kernel.to_string(), w.clone()));
         }
+        what.is_some()
     }
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
+
+    /// Seconds of one run of `kernel`.
+    fn run(&mut self, kernel: &str) -> Option<f64> {
+        self.ask("run", kernel)?.parse().ok()
     }
-    if !child.wait().is_ok_and(|s| s.success()) {
-        np.note = Some(format!(
-            "NumPy skipped: {python} {script} failed: {}",
-            err.trim().lines().last().unwrap_or("")
-        ));
-        np.secs.clear();
-        return np;
-    }
-    println!("(NumPy side took {:.0} s)", t.elapsed().as_secs_f64());
-    np
+}
+
+/// Whether a virtio balloon device offers free page reporting (feature
+/// bit 5, VIRTIO_BALLOON_F_REPORTING): then the host takes back pages the
+/// guest frees, and the next process to touch them waits for the host
+/// (np.ones of 2 GB in a fresh process took 5.5 s on the 2-core VM, then
+/// 0.28 s), which moves NumPy's times, not the server's.
+fn reports_free_pages() -> bool {
+    let Ok(devices) = std::fs::read_dir("/sys/bus/virtio/drivers/virtio_balloon") else {
+        return false;
+    };
+    devices.flatten().any(|d| {
+        std::fs::read_to_string(d.path().join("features"))
+            .is_ok_and(|f| f.as_bytes().get(5) == Some(&b'1'))
+    })
 }
 
 /// What an ERROR reply means for the table.
@@ -139,7 +155,7 @@ struct Bench {
     s: Server,
     trials: usize,
     filter: Vec<String>,
-    numpy: NumPy,
+    numpy: RefCell<NumPy>,
     memcpy: RefCell<Memcpy>,
     below: Vec<String>,
     failed: Vec<String>,
@@ -242,38 +258,67 @@ impl Bench {
         Ok((name_of(&r), strings_nbytes(&r)))
     }
 
-    /// Median seconds of the trials of `f` (each run times itself), after
-    /// one untimed run when `warm`.
-    fn time(&self, warm: bool, mut f: impl FnMut() -> Res<f64>) -> Res<f64> {
+    /// Median seconds of the trials of `f` (each run times itself; one
+    /// untimed run first when `warm`), each trial right after one of
+    /// NumPy's timed runs of `kernel` (each after an untimed one, see
+    /// numpy_kernels.py; `row` prints their median) and a
+    /// `reading` of a baseline (bytes per second), if any, with the median
+    /// of those readings: a shared VM's speed drifts by tens of percent
+    /// within minutes, so all three are measured side by side. The trials
+    /// stop after `BUDGET_SECS` (one at least) or at our first error.
+    fn trials(
+        &self,
+        kernel: &str,
+        warm: bool,
+        mut reading: Option<&mut dyn FnMut() -> f64>,
+        mut f: impl FnMut() -> Res<f64>,
+    ) -> Res<(f64, Option<f64>)> {
+        let mut np = self.numpy.borrow_mut();
+        let numpy = np.prepare(kernel);
         if warm {
             f()?;
         }
-        let (mut secs, start) = (Vec::new(), Instant::now());
+        let (mut secs, mut np_secs, mut rates) = (Vec::new(), Vec::new(), Vec::new());
+        let start = Instant::now();
         while secs.len() < self.trials
             && (secs.is_empty() || start.elapsed().as_secs_f64() < BUDGET_SECS)
         {
+            if numpy {
+                np_secs.extend(np.run(kernel));
+            }
+            rates.extend(reading.as_mut().map(|r| r()));
             secs.push(f()?);
         }
-        Ok(median(secs))
+        if !np_secs.is_empty() {
+            np.secs.insert(kernel.to_string(), median(np_secs));
+        }
+        Ok((median(secs), (!rates.is_empty()).then(|| median(rates))))
+    }
+
+    /// Our median seconds of `kernel` (see [`Bench::trials`]).
+    fn time(&self, kernel: &str, warm: bool, f: impl FnMut() -> Res<f64>) -> Res<f64> {
+        self.trials(kernel, warm, None, f).map(|(t, _)| t)
     }
 
     /// As [`Bench::time`] (warm), beside a memcpy reading per run.
-    fn time_memcpy(&self, f: impl FnMut() -> Res<f64>) -> Res<(f64, f64)> {
+    fn time_memcpy(&self, kernel: &str, f: impl FnMut() -> Res<f64>) -> Res<(f64, f64)> {
         let mut m = self.memcpy.borrow_mut();
-        beside(|| m.rate(), self.trials, f)
+        let r = self.trials(kernel, true, Some(&mut || m.rate()), f)?;
+        Ok((r.0, r.1.expect("a reading per trial")))
     }
 
     /// As [`Bench::time`] (warm), beside a reading of the read limit per
     /// run (for reductions, which only read).
-    fn time_read(&self, f: impl FnMut() -> Res<f64>) -> Res<(f64, f64)> {
+    fn time_read(&self, kernel: &str, f: impl FnMut() -> Res<f64>) -> Res<(f64, f64)> {
         let m = self.memcpy.borrow();
-        beside(|| m.read_rate(), self.trials, f)
+        let r = self.trials(kernel, true, Some(&mut || m.read_rate()), f)?;
+        Ok((r.0, r.1.expect("a reading per trial")))
     }
 
     /// Prints one row: `bytes` by the script's formula, our result, and an
     /// optional baseline (what, bytes per second).
     fn row(&mut self, name: &str, n: usize, bytes: f64, ours: Res<f64>, base: Option<(&str, f64)>) {
-        let np = self.numpy.secs.get(name).copied();
+        let np = self.numpy.get_mut().secs.get(name).copied();
         let np_rate = np.map(|t| bytes / t / GIB);
         let np_col = np_rate.map_or("n/a".to_string(), |r| format!("{r:.2}"));
         match ours {
@@ -361,10 +406,15 @@ fn main() {
             .join(" ")
     );
 
-    let numpy = run_numpy(n, sort_n, trials, &filter_text);
-    if let Some(note) = &numpy.note {
-        println!("{note}");
+    if reports_free_pages() {
+        println!(
+            "This machine reports free pages to its host (virtio balloon free page reporting): \
+             memory a process gives back is reclaimed within seconds and costs up to 3 ns/byte \
+             to touch again. NumPy maps fresh pages for each result (each timed run follows an \
+             untimed one, whose pages it mostly reuses); the server reuses its freed arrays'."
+        );
     }
+    let numpy = NumPy::start(n, sort_n);
     let ctx = zmq::Context::new();
     let (args, env) = ranks_config(ranks);
     let s = Server::start_with(&ctx, &args, &env);
@@ -372,7 +422,7 @@ fn main() {
         s,
         trials,
         filter,
-        numpy,
+        numpy: RefCell::new(numpy),
         memcpy: RefCell::new(Memcpy::new(8 * n)),
         below: Vec::new(),
         failed: Vec::new(),
@@ -490,8 +540,12 @@ fn main() {
          1.5)",
         start.elapsed().as_secs_f64()
     );
+    let np = b.numpy.get_mut();
+    if let Some(note) = &np.note {
+        println!("{note}");
+    }
     println!("NumPy ran (benches/numpy_kernels.py):");
-    for (k, what) in &b.numpy.what {
+    for (k, what) in &np.what {
         println!("  {k:<24} {what}");
     }
     println!(

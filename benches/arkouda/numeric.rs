@@ -8,7 +8,7 @@ pub(super) fn stream(b: &mut Bench, n: usize) -> Res<()> {
     let x = b.filled(n, "float64", Some("1.0"))?;
     let y = b.filled(n, "float64", Some("1.0"))?;
     let mut c: Option<String> = None;
-    let r = b.time_memcpy(|| {
+    let r = b.time_memcpy("stream", || {
         let (secs, next) = clock(|| {
             let tmp = b.created(
                 "binopvs<float64,float64,1>",
@@ -69,7 +69,7 @@ fn created_row(
     cmd: &str,
     args: &[(&str, &str, &str)],
 ) {
-    let r = b.time_memcpy(|| {
+    let r = b.time_memcpy(name, || {
         clock(|| {
             let c = b.created(cmd, args)?;
             b.delete(&c);
@@ -101,7 +101,7 @@ pub(super) fn reduce(b: &mut Bench, n: usize) -> Res<()> {
             }
             let cmd = format!("{op}All<{dtype},1>");
             let r = a.clone().and_then(|a| {
-                b.time_read(|| {
+                b.time_read(&name, || {
                     clock(|| b.call(&cmd, &[("x", dtype, &a), ("skipNan", "bool", "False")]))
                         .map(|(t, _)| t)
                 })
@@ -156,7 +156,7 @@ pub(super) fn gather_scatter(b: &mut Bench, n: usize) -> Res<()> {
     }
     if b.want("scatter-int64") {
         let c = b.filled(n, "int64", None)?;
-        let r = b.time_memcpy(|| {
+        let r = b.time_memcpy("scatter-int64", || {
             clock(|| {
                 b.call(
                     "[pdarray]=pdarray",
@@ -204,7 +204,7 @@ pub(super) fn in1d(b: &mut Bench, n: usize) -> Res<()> {
             continue;
         }
         let other = b.arange(0, bsize)?;
-        let t = b.time(false, || {
+        let t = b.time(&name, false, || {
             clock(|| {
                 let c = b.created(
                     "in1d",
@@ -262,7 +262,7 @@ pub(super) fn create(b: &mut Bench, n: usize) -> Res<()> {
         if !b.want(&name) {
             continue;
         }
-        let r = b.time_memcpy(|| {
+        let r = b.time_memcpy(&name, || {
             clock(|| {
                 let a = match op {
                     "zeros" => b.filled(n, "int64", None)?,
@@ -367,7 +367,7 @@ pub(super) fn slices(b: &mut Bench, n: usize) -> Res<()> {
 /// argsort.py: `ak.argsort` of random int64 (0..2^32); 8N bytes.
 pub(super) fn argsort(b: &mut Bench, n: usize) -> Res<()> {
     let a = b.randint(n, "0", "4294967296", 11)?;
-    let t = b.time(false, || {
+    let t = b.time("argsort-int64", false, || {
         clock(|| {
             let p = b.created(
                 "argsort<int64,1>",
@@ -475,11 +475,13 @@ pub(super) fn coargsort_and_groupby(
     ty: &str,
 ) {
     if b.want(&names[0]) {
-        let t = b.time(false, || clock(|| coargsort(b, keys, ty)).map(|(t, _)| t));
+        let t = b.time(&names[0], false, || {
+            clock(|| coargsort(b, keys, ty)).map(|(t, _)| t)
+        });
         b.row(&names[0], n, bytes, t, None);
     }
     if b.want(&names[1]) {
-        let t = b.time(false, || {
+        let t = b.time(&names[1], false, || {
             clock(|| {
                 for x in groupby(b, keys, ty, false)? {
                     b.delete(&x);
@@ -509,7 +511,7 @@ pub(super) fn setops(b: &mut Bench, n: usize) -> Res<()> {
         if op != "union1d" {
             args.push(("assume_unique", "bool", "False"));
         }
-        let t = b.time(false, || {
+        let t = b.time(&name, false, || {
             clock(|| {
                 let c = b.created(op, &args)?;
                 b.delete(&c);
@@ -574,7 +576,7 @@ pub(super) fn aggregate(b: &mut Bench, n: usize) -> Res<()> {
         } else {
             (&vals, "int64")
         };
-        let t = b.time(false, || {
+        let t = b.time(&name, false, || {
             clock(|| {
                 let c = b.created(
                     "segmentedReduction",

@@ -9,7 +9,7 @@ use super::*;
 pub(super) fn str_single(b: &mut Bench, n: usize) -> Res<()> {
     let (s, nbytes) = b.strings(n, 1, 16, 41)?;
     if b.want("str-argsort") {
-        let t = b.time(false, || {
+        let t = b.time("str-argsort", false, || {
             clock(|| {
                 let p = b.created(
                     "argsortStrings",
@@ -25,7 +25,7 @@ pub(super) fn str_single(b: &mut Bench, n: usize) -> Res<()> {
     if b.want("str-gather") {
         let i = b.randint(n, "0", &n.to_string(), 42)?;
         let mut c_nbytes = 0;
-        let t = b.time(false, || {
+        let t = b.time("str-gather", false, || {
             clock(|| {
                 let (c, nb) = b.str_gather(&s, &i)?;
                 c_nbytes = nb;
@@ -70,7 +70,7 @@ pub(super) fn str_in1d(b: &mut Bench, n: usize) -> Res<()> {
             continue;
         }
         let (other, o_nbytes) = b.strings(bsize, 1, 5, 52)?;
-        let t = b.time(false, || {
+        let t = b.time(&name, false, || {
             clock(|| {
                 let c = b.created(
                     "segmentedIn1d",

@@ -4,9 +4,10 @@
 #![allow(dead_code)]
 
 use std::hint::black_box;
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -92,8 +93,13 @@ impl Server {
             )
             .current_dir(dir.path())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // The server logs to stdout: kept in `BENCH_SERVER_LOG` when set
+            // (with `BENCH_SERVER_ARGS=--logLevel=INFO`, each command's time).
+            .stdout(match std::env::var("BENCH_SERVER_LOG") {
+                Ok(p) => Stdio::from(std::fs::File::create(&p).expect("BENCH_SERVER_LOG file")),
+                Err(_) => Stdio::null(),
+            })
             .spawn()
             .expect("spawn arkouda_server");
         let sock = ctx.socket(zmq::REQ).expect("socket");
@@ -371,26 +377,6 @@ impl Memcpy {
     }
 }
 
-/// Median seconds of `trials` runs of `f` (each run says its own seconds,
-/// so that it can leave cleanup out), each right after a baseline
-/// `reading` (bytes per second: memcpy, a read loop), and the median of
-/// those readings: a shared VM's bandwidth drifts by tens of percent within
-/// a minute, so kernel and baseline are measured side by side. One untimed
-/// run of `f` comes first, as in [`timed`]. The first error ends the runs.
-pub fn beside<E>(
-    mut reading: impl FnMut() -> f64,
-    trials: usize,
-    mut f: impl FnMut() -> Result<f64, E>,
-) -> Result<(f64, f64), E> {
-    f()?;
-    let (mut secs, mut rates) = (Vec::new(), Vec::new());
-    for _ in 0..trials {
-        rates.push(reading());
-        secs.push(f()?);
-    }
-    Ok((median(secs), median(rates)))
-}
-
 /// Set in the environment of the bare peer process:
 /// `<endpoint> <reply bytes> <requests>`.
 const BARE_ENV: &str = "BENCH_BARE_PEER";
@@ -477,4 +463,60 @@ pub fn interleaved(peer: BarePeer, trials: usize, mut server: impl FnMut() -> f6
     }
     peer.finish();
     (median(ours), median(bare))
+}
+
+/// A Python script in benches/ run as a co-process (the NumPy side of a
+/// bench): it prints `ready` once started, or why it cannot run (NumPy
+/// missing), then answers each line it reads with one line.
+pub struct CoProcess {
+    child: Child,
+    tx: ChildStdin,
+    rx: BufReader<ChildStdout>,
+}
+
+impl CoProcess {
+    /// `script` with `args` under `BENCH_PYTHON` (default python3); the
+    /// reason it cannot run otherwise.
+    pub fn start(script: &str, args: &[String]) -> Result<CoProcess, String> {
+        let python = std::env::var("BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
+        let path = format!("{}/benches/{script}", env!("CARGO_MANIFEST_DIR"));
+        let mut child = Command::new(&python)
+            .arg(&path)
+            .args(args)
+            // Not a folder that could shadow numpy.
+            .current_dir(std::env::temp_dir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {python}: {e}"))?;
+        let tx = child.stdin.take().expect("piped stdin");
+        let rx = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut p = CoProcess { child, tx, rx };
+        match p.line() {
+            Some(l) if l == "ready" => Ok(p),
+            Some(l) => Err(l),
+            None => Err(format!("{python} {script} ended at start")),
+        }
+    }
+
+    /// Sends `line` and returns the answer; `None` once the script ended.
+    pub fn ask(&mut self, line: &str) -> Option<String> {
+        writeln!(self.tx, "{line}").ok()?;
+        self.line()
+    }
+
+    fn line(&mut self) -> Option<String> {
+        let mut l = String::new();
+        match self.rx.read_line(&mut l) {
+            Ok(n) if n > 0 => Some(l.trim().to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for CoProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
