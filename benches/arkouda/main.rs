@@ -303,16 +303,26 @@ impl Bench {
     /// As [`Bench::time`] (warm), beside a memcpy reading per run.
     fn time_memcpy(&self, kernel: &str, f: impl FnMut() -> Res<f64>) -> Res<(f64, f64)> {
         let mut m = self.memcpy.borrow_mut();
-        let r = self.trials(kernel, true, Some(&mut || m.rate()), f)?;
-        Ok((r.0, r.1.expect("a reading per trial")))
+        self.beside(kernel, &mut || m.rate(), f)
     }
 
     /// As [`Bench::time`] (warm), beside a reading of the read limit per
     /// run (for reductions, which only read).
     fn time_read(&self, kernel: &str, f: impl FnMut() -> Res<f64>) -> Res<(f64, f64)> {
         let m = self.memcpy.borrow();
-        let r = self.trials(kernel, true, Some(&mut || m.read_rate()), f)?;
-        Ok((r.0, r.1.expect("a reading per trial")))
+        self.beside(kernel, &mut || m.read_rate(), f)
+    }
+
+    /// Warm trials with a `reading` before each: our median seconds and
+    /// the readings' median.
+    fn beside(
+        &self,
+        kernel: &str,
+        reading: &mut dyn FnMut() -> f64,
+        f: impl FnMut() -> Res<f64>,
+    ) -> Res<(f64, f64)> {
+        let (t, r) = self.trials(kernel, true, Some(reading), f)?;
+        Ok((t, r.expect("a reading per trial")))
     }
 
     /// Prints one row: `bytes` by the script's formula, our result, and an
