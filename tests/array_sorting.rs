@@ -741,9 +741,12 @@ fn mink_and_maxk_equal_argsort_slices() {
         let v = sample(dtype, BIG, 71, 1000);
         let name = put(&c, &v);
         let order = ref_argsort(&v);
+        // maxk ranks NaN below every number (Arkouda's extremes skip NaN).
+        let mut nan_low = order.clone();
+        nan_low.sort_by_key(|&i| !matches!(&v, Vals::F(x) if x[i].is_nan()));
         for k in [1, 10, 1000] {
             let low = &order[..k];
-            let high = &order[order.len() - k..];
+            let high = &nan_low[nan_low.len() - k..];
             let (n, d, _) = created(&extreme(&c, "mink", &name, k, false));
             assert!(same(&get(&c, &d, &n), &v.pick(low)), "mink {dtype} {k}");
             let (n, _, _) = created(&extreme(&c, "mink", &name, k, true));
@@ -767,9 +770,20 @@ fn mink_and_maxk_equal_argsort_slices() {
     assert_eq!(r("maxk", 20, true), Vals::I(vec![7, 2, 5, 3, 1, 4, 6, 0]));
     let t = put(&c, &Vals::F(vec![1.0, f64::NAN, 1.0, -0.0, 0.0, f64::NAN]));
     let (n, _, _) = created(&extreme(&c, "maxk", &t, 3, true));
-    assert_eq!(get(&c, "int64", &n), Vals::I(vec![2, 1, 5]));
+    assert_eq!(get(&c, "int64", &n), Vals::I(vec![4, 0, 2]));
     let (n, _, _) = created(&extreme(&c, "mink", &t, 2, true));
     assert_eq!(get(&c, "int64", &n), Vals::I(vec![3, 4]));
+    // NaN only where fewer than k numbers exist: lowest for maxk, highest
+    // for mink, ties by index.
+    let (n, _, _) = created(&extreme(&c, "maxk", &t, 5, true));
+    assert_eq!(get(&c, "int64", &n), Vals::I(vec![5, 3, 4, 0, 2]));
+    let (n, _, _) = created(&extreme(&c, "mink", &t, 5, true));
+    assert_eq!(get(&c, "int64", &n), Vals::I(vec![3, 4, 0, 2, 1]));
+    let (n, d, _) = created(&extreme(&c, "maxk", &t, 6, false));
+    assert!(same(
+        &get(&c, &d, &n),
+        &Vals::F(vec![f64::NAN, f64::NAN, -0.0, 0.0, 1.0, 1.0])
+    ));
 }
 
 // ---------------------------------------------------------------------------

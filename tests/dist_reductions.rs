@@ -454,7 +454,8 @@ fn mink_and_maxk_merge_every_ranks_best() {
         for n in LENS {
             for v in samples(n, &[n / 2, n.saturating_sub(1)]) {
                 let name = put(&c, &v);
-                // NumPy's stable argsort, NaN last.
+                // NumPy's stable argsort, NaN last; for maxk NaN first
+                // (Arkouda's extremes skip NaN).
                 let mut order: Vec<usize> = (0..n).collect();
                 let key = |i: usize| -> (u8, f64) {
                     match &v {
@@ -471,10 +472,12 @@ fn mink_and_maxk_merge_every_ranks_best() {
                     Vals::U(x) => x[*a].cmp(&x[*b]),
                     _ => key(*a).partial_cmp(&key(*b)).unwrap(),
                 });
+                let mut nan_low = order.clone();
+                nan_low.sort_by_key(|&i| !matches!(&v, Vals::F(x) if x[i].is_nan()));
                 for k in [1, 3, n.max(1), n + 5] {
                     let kk = k.min(n);
                     let low: Vec<usize> = order[..kk].to_vec();
-                    let high: Vec<usize> = order[n - kk..].to_vec();
+                    let high: Vec<usize> = nan_low[n - kk..].to_vec();
                     for (cmd, pos) in [("mink", &low), ("maxk", &high)] {
                         let what = format!("{cmd} {} n={n} k={k} ranks={ranks}", v.dtype());
                         let (vn, d, len) = created(&extreme(&c, cmd, &name, k, false));

@@ -1,8 +1,13 @@
 //! `mink` and `maxk` (arguments `array`, `k`, `rtnInd`): the `k` smallest or
 //! largest values of an array in ascending order, or with `rtnInd` their
-//! indices (the client's `argmink`/`argmaxk`). The result equals
-//! `a[argsort(a)[:k]]` and `a[argsort(a)[-k:]]` with NumPy's stable order
-//! (NaN largest, ties by index); `k` beyond the size gives the whole array.
+//! indices (the client's `argmink`/`argmaxk`). Both skip NaN, as Arkouda's
+//! do (its tests say so; its heap never lets a NaN displace a number): the
+//! order is NumPy's stable one (ties by index), with NaN above every number
+//! for `mink` and below every number for `maxk`, so a NaN is among the k
+//! only where fewer than k numbers exist. `mink` thus equals
+//! `a[argsort(a)[:k]]`; `maxk` differs from `a[argsort(a)[-k:]]` (which
+//! the client's docstring gives) exactly where that slice holds a NaN. `k`
+//! beyond the size gives the whole array.
 //!
 //! With several ranks each rank picks its own best k, every rank gathers
 //! all of them and picks the best k overall the same way, and keeps its
@@ -14,7 +19,7 @@ use super::{CommandMap, Ctx, Kind};
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
-use crate::kernels::ord::best_k;
+use crate::kernels::ord::{NAN_KEY, best_k};
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::ArrayData;
 
@@ -45,7 +50,13 @@ fn extreme_k(args: &Args, ctx: &Ctx, largest: bool) -> Result<Reply, CommandErro
     let n = entry.size();
     let k = usize::try_from(k).map_or(n, |k| k.min(n));
     let _scratch = scratch(ctx, (entry.local_len() as u64).saturating_mul(24))?;
-    let keys = sort_keys(&entry.data);
+    let mut keys = sort_keys(&entry.data);
+    if largest && matches!(entry.data, ArrayData::Float64(_)) {
+        // No number has key 0 (that of -inf is above it).
+        keys.iter_mut()
+            .filter(|k| **k == NAN_KEY)
+            .for_each(|k| *k = 0);
+    }
     let best = best_k(&keys, k, largest);
     if ctx.ranks() == 1 {
         let data = if indices {
