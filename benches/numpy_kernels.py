@@ -99,12 +99,13 @@ for dt in ("int64", "float64"):
     reductions(dt)
 
 
-@group(["scan-cumsum-int64", "scan-cumprod-int64"])
+@group(["scan-cumsum-int64", "scan-cumprod-int64", "scan-diff-int64"])
 def scan():
     a = np.arange(1, N, 1, dtype="int64")
+    where = {"cumsum": SCRIPT, "cumprod": SCRIPT, "diff": "not in Arkouda's scan.py"}
     return {
-        f"scan-{op}-int64": (f"np.{op}(a) of arange(1, N) ({SCRIPT})", lambda f=getattr(np, op): f(a))
-        for op in ("cumsum", "cumprod")
+        f"scan-{op}-int64": (f"np.{op}(a) of arange(1, N) ({where[op]})", lambda f=getattr(np, op): f(a))
+        for op in where
     }
 
 

@@ -733,3 +733,81 @@ fn float_sums_are_numpys_bit_for_bit() {
         assert_float(&msg, nansum, &format!("nansum of {n}"));
     }
 }
+
+/// `diff<dtype,1>` as the client sends it.
+fn diff(c: &Client, dtype: &str, name: &str, n: i64, axis: i64) -> Reply {
+    c.cmd(
+        &format!("diff<{dtype},1>"),
+        &[
+            ("x", dtype, name),
+            ("n", "int64", &n.to_string()),
+            ("axis", "int64", &axis.to_string()),
+        ],
+    )
+}
+
+#[test]
+fn diff_gives_numpy_values_and_errors() {
+    let server = Server::start();
+    let c = server.client();
+    // Each case: input, n, np.diff's answer (NumPy 2).
+    let cases = [
+        (Vals::I(vec![1, 2, 4, 7, 0]), 1, Vals::I(vec![1, 2, 3, -7])),
+        (Vals::I(vec![1, 2, 4, 7, 0]), 2, Vals::I(vec![1, 1, -10])),
+        (
+            Vals::I(vec![1, 2, 4, 7, 0]),
+            0,
+            Vals::I(vec![1, 2, 4, 7, 0]),
+        ),
+        (Vals::I(vec![1, 2, 3]), 3, Vals::I(vec![])),
+        (Vals::I(vec![1, 2, 3]), 7, Vals::I(vec![])),
+        (
+            Vals::I(vec![i64::MAX, i64::MIN, 5]),
+            1,
+            Vals::I(vec![1, -9223372036854775803]),
+        ),
+        (Vals::U(vec![0, u64::MAX, 3]), 1, Vals::U(vec![u64::MAX, 4])),
+        (Vals::U8(vec![3, 250, 1]), 1, Vals::U8(vec![247, 7])),
+        (
+            Vals::B(vec![true, true, false, true, false, false]),
+            1,
+            Vals::B(vec![false, true, true, true, false]),
+        ),
+        (
+            Vals::B(vec![true, true, false, true, false, false]),
+            2,
+            Vals::B(vec![true, false, false, true]),
+        ),
+        (
+            Vals::F(vec![
+                0.1,
+                0.7,
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NAN,
+                -0.0,
+                0.0,
+            ]),
+            1,
+            Vals::F(vec![0.6, f64::INFINITY, f64::NAN, f64::NAN, f64::NAN, 0.0]),
+        ),
+    ];
+    for (v, n, want) in cases {
+        let name = put(&c, &v);
+        let d = v.dtype();
+        for axis in [0, -1] {
+            let (out, dtype, len) = created(&diff(&c, d, &name, n, axis));
+            assert_eq!((dtype.as_str(), len), (d, want.len()), "{d} n={n}");
+            assert!(same(&get(&c, d, &out), &want), "{d} n={n} axis={axis}");
+        }
+    }
+    let name = put(&c, &Vals::I(vec![1, 2]));
+    let before = info_all(&c);
+    diff(&c, "int64", &name, -1, 0).expect_error(
+        "Error executing command diff<int64,1>: ValueError: order must be non-negative but got -1",
+    );
+    diff(&c, "int64", &name, 1, 1).expect_error(
+        "Error executing command diff<int64,1>: ValueError: axis 1 is out of bounds for array of dimension 1",
+    );
+    assert_eq!(info_all(&c), before, "a failed diff changes nothing");
+}

@@ -555,3 +555,51 @@ fn group_sizes_end_at_the_next_ranks_first_start() {
         }
     }
 }
+
+#[test]
+fn diff_reaches_into_the_next_ranks() {
+    fn numpy<T: Copy>(v: &[T], n: usize, sub: impl Fn(T, T) -> T) -> Vec<T> {
+        let mut out = v.to_vec();
+        for _ in 0..n.min(v.len()) {
+            out = out.windows(2).map(|w| sub(w[1], w[0])).collect();
+        }
+        out
+    }
+    for ranks in RANKS {
+        let s = server(ranks);
+        let c = s.client();
+        for len in LENS {
+            for v in samples(len, &[len / 2]) {
+                let name = put(&c, &v);
+                let d = v.dtype();
+                // Short arrays: every order up to past the end, reaching
+                // over whole blocks; the long one (n passes of it each) a few.
+                let orders: Vec<usize> = if len < 100 {
+                    (0..len + 3).collect()
+                } else {
+                    vec![0, 1, 2, 5]
+                };
+                for n in orders {
+                    let got = result_of(
+                        &c,
+                        &format!("diff<{d},1>"),
+                        &[
+                            ("x", d, &name),
+                            ("n", "int64", &n.to_string()),
+                            ("axis", "int64", "0"),
+                        ],
+                    );
+                    let want = match &v {
+                        Vals::I(x) => Vals::I(numpy(x, n, i64::wrapping_sub)),
+                        Vals::U(x) => Vals::U(numpy(x, n, u64::wrapping_sub)),
+                        Vals::U8(x) => Vals::U8(numpy(x, n, u8::wrapping_sub)),
+                        Vals::F(x) => Vals::F(numpy(x, n, |a, b| a - b)),
+                        Vals::B(x) => Vals::B(numpy(x, n, |a, b| a != b)),
+                    };
+                    assert!(same(&got, &want), "{d} len={len} n={n} ranks={ranks}");
+                }
+                c.cmd("clear", &[]).expect_normal("success");
+            }
+        }
+    }
+}

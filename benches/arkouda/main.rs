@@ -459,7 +459,7 @@ fn main() {
             reduce as Group,
         ),
         (
-            names("scan-", &["cumsum-int64", "cumprod-int64"]),
+            names("scan-", &["cumsum-int64", "cumprod-int64", "diff-int64"]),
             n,
             scan as Group,
         ),

@@ -124,20 +124,29 @@ pub(super) fn reduce(b: &mut Bench, n: usize) -> Res<()> {
 }
 
 /// scan.py: cumsum and cumprod of `arange(1, N)`; 2 x 8 x a.size bytes.
+/// Beside them `diff`, their inverse (not in Arkouda's benchmarks), with
+/// the same byte formula.
 pub(super) fn scan(b: &mut Bench, n: usize) -> Res<()> {
     let a = b.arange(1, n)?;
     for (op, cmd) in [
         ("cumsum", "cumSum<int64,1>"),
         ("cumprod", "cumProd<int64,1>"),
+        ("diff", "diff<int64,1>"),
     ] {
         let name = format!("scan-{op}-int64");
         if !b.want(&name) {
             continue;
         }
+        let (key, value) = if op == "diff" {
+            ("n", "1")
+        } else {
+            ("includeInitial", "False")
+        };
+        let kind = if op == "diff" { "int64" } else { "bool" };
         let args = [
             ("x", "int64", a.as_str()),
             ("axis", "int64", "0"),
-            ("includeInitial", "bool", "False"),
+            (key, kind, value),
         ];
         created_row(b, &name, n - 1, 16.0 * (n - 1) as f64, cmd, &args);
     }

@@ -14,6 +14,7 @@ pub mod concatenate;
 pub mod conditional;
 pub mod config;
 pub mod creation;
+pub mod diff;
 pub mod elementwise;
 pub mod extrema;
 pub mod files;
@@ -395,6 +396,7 @@ impl CommandMap {
         stats::register(&mut map);
         strings::register(&mut map);
         scan::register(&mut map);
+        diff::register(&mut map);
         indexing::register(&mut map);
         cast::register(&mut map);
         checkpoint::register(&mut map);

@@ -1,5 +1,6 @@
 //! Inclusive scans (cumulative sums and products) of a slice under any
-//! associative operator, on all cores.
+//! associative operator, on all cores, and their inverse, the differences
+//! of neighbours ([`differences`]).
 //!
 //! Large arrays are scanned in two passes: each chunk's total in parallel,
 //! then each chunk again from the combined totals of the chunks before it.
@@ -107,6 +108,34 @@ pub fn in_order<T: Copy, R: Copy>(
     }
 }
 
+/// `v`'s n-th differences (NumPy's `diff`): `sub(v[i + 1], v[i])` for
+/// each neighbouring pair, applied `n` times; `v.len() - n` elements, none
+/// when `n >= v.len()`. Each round is one parallel pass.
+pub fn differences<T: Copy + Send + Sync>(
+    v: &[T],
+    n: usize,
+    sub: impl Fn(T, T) -> T + Sync,
+) -> Vec<T> {
+    if n >= v.len() {
+        return Vec::new();
+    }
+    let round = |v: &[T]| {
+        build(v.len() - 1, |start, chunk: &mut [MaybeUninit<T>]| {
+            for (k, o) in chunk.iter_mut().enumerate() {
+                o.write(sub(v[start + k + 1], v[start + k]));
+            }
+        })
+    };
+    if n == 0 {
+        return v.to_vec();
+    }
+    let mut out = round(v);
+    for _ in 1..n {
+        out = round(&out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +180,22 @@ mod tests {
                 "n = {n}"
             );
         }
+    }
+
+    #[test]
+    fn differences_as_numpy() {
+        let v = [1i64, 2, 4, 7, 0];
+        let sub = |a: i64, b: i64| a.wrapping_sub(b);
+        assert_eq!(differences(&v, 0, sub), v);
+        assert_eq!(differences(&v, 1, sub), [1, 2, 3, -7]);
+        assert_eq!(differences(&v, 2, sub), [1, 1, -10]);
+        assert_eq!(differences(&v, 3, sub), [0, -11]);
+        assert_eq!(differences(&v, 4, sub), [-11]);
+        assert!(differences(&v, 5, sub).is_empty());
+        assert!(differences(&v, 9, sub).is_empty());
+        let big: Vec<u64> = (0..300_000u64).map(|i| i * i).collect();
+        let d = differences(&big, 2, |a: u64, b: u64| a.wrapping_sub(b));
+        assert_eq!(d.len(), big.len() - 2);
+        assert!(d.iter().all(|&x| x == 2));
     }
 }
