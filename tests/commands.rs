@@ -431,7 +431,7 @@ fn repr_prints_floats_as_the_original() {
     );
     assert_eq!(
         str_of(&c, "float64", &name, 100),
-        "[0.0 0.5 0.3333333333333333 16.0 -1.0 nan -inf 5.196152422706632]"
+        "[0.0 0.5 0.333333 16.0 -1.0 nan -inf 5.19615]"
     );
 }
 

@@ -122,7 +122,7 @@ pub fn clear(_: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Style {
-    /// Shortest round-trip floats (`str`).
+    /// Floats as Chapel writes them, 6 significant digits (`str`).
     Str,
     /// Floats with 17 decimals (`repr`).
     Repr,
@@ -195,7 +195,7 @@ fn element(out: &mut String, data: &ArrayData, i: usize, style: Style) {
         ArrayData::Bool(v) => write!(out, "{}", if v[i] { "True" } else { "False" }),
         ArrayData::Float64(v) => {
             out.push_str(&match style {
-                Style::Str => format_real(v[i]),
+                Style::Str => format_real6(v[i]),
                 Style::Repr => format_real17(v[i]),
             });
             Ok(())
@@ -216,6 +216,30 @@ pub fn format_real(x: f64) -> String {
     match s.split_once('e') {
         Some((mantissa, exp)) => format!("{mantissa}{}", exponent(exp)),
         None => s,
+    }
+}
+
+/// The original's `%?` of a real (what `str`, and so `print(a)`, shows):
+/// C's `%g`, 6 significant digits, exponent form below 1e-4 and from 1e6,
+/// and `.0` after a whole number in fixed form (`0.526316`, `10.0`,
+/// `1.23457e+06`).
+pub fn format_real6(x: f64) -> String {
+    if !x.is_finite() {
+        return format_real(x);
+    }
+    // The exponent after rounding to 6 digits decides the form, as in C.
+    let sci = format!("{x:.5e}");
+    let (mantissa, exp) = sci.split_once('e').expect("LowerExp has an exponent");
+    let exp: i32 = exp.parse().expect("LowerExp's exponent is an integer");
+    let trim = |t: &str| t.trim_end_matches('0').trim_end_matches('.').to_string();
+    if !(-4..6).contains(&exp) {
+        return format!("{}{}", trim(mantissa), exponent(&exp.to_string()));
+    }
+    let fixed = trim(&format!("{x:.*}", (5 - exp) as usize));
+    if fixed.contains('.') {
+        fixed
+    } else {
+        fixed + ".0"
     }
 }
 
@@ -271,6 +295,27 @@ mod tests {
         );
         let f = ArrayData::Float64(vec![1.0, 0.5]);
         assert_eq!(render(&f, 100, "[", "]", Style::Str), "[1.0 0.5]");
+        // Arkouda's test_str_repr (np.linspace(0, 10, 20)) and C's %g.
+        for (x, text) in [
+            (10.0 / 19.0, "0.526316"),
+            (20.0 / 19.0, "1.05263"),
+            (170.0 / 19.0, "8.94737"),
+            (10.0, "10.0"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1.1, "1.1"),
+            (123456.0, "123456.0"),
+            (999999.5, "1e+06"),
+            (1234567.0, "1.23457e+06"),
+            (1e20, "1e+20"),
+            (0.0001, "0.0001"),
+            (0.00001234, "1.234e-05"),
+            (-2.5e-300, "-2.5e-300"),
+            (f64::NAN, "nan"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(format_real6(x), text, "{x:e}");
+        }
         assert_eq!(
             render(&f, 100, "array([", "])", Style::Repr),
             "array([1.00000000000000000 0.5])"
