@@ -811,3 +811,55 @@ fn diff_gives_numpy_values_and_errors() {
     );
     assert_eq!(info_all(&c), before, "a failed diff changes nothing");
 }
+
+/// `histogram` as the client sends it.
+fn histogram(c: &Client, name: &str, bins: i64, lo: &str, hi: &str) -> Reply {
+    c.cmd(
+        "histogram",
+        &[
+            ("array", "int64", name),
+            ("bins", "int64", &bins.to_string()),
+            ("minVal", "float64", lo),
+            ("maxVal", "float64", hi),
+        ],
+    )
+}
+
+#[test]
+fn histogram_counts_as_numpy_and_rejects_what_the_original_does() {
+    let server = Server::start();
+    let c = server.client();
+    let v = put(&c, &Vals::I(vec![10, 12, 15, 15, 20, 29, 30, 31, 9, 14]));
+    // np.histogram(v, bins, range=(lo, hi))[0]
+    for (bins, lo, hi, want) in [
+        (4, "10", "30", vec![3, 2, 1, 2]),
+        (4, "15", "20", vec![2, 0, 0, 1]),
+        (1, "9", "31", vec![10]),
+        (3, "40", "50", vec![0, 0, 0]),
+    ] {
+        let (name, dtype, len) = created(&histogram(&c, &v, bins, lo, hi));
+        assert_eq!((dtype.as_str(), len), ("int64", bins as usize));
+        assert_eq!(get(&c, "int64", &name), Vals::I(want), "{bins} {lo} {hi}");
+    }
+    // NaN and values outside the range count nowhere; the top edge counts
+    // in the last bin.
+    let f = put(
+        &c,
+        &Vals::F(vec![0.0, 0.25, 0.5, 1.0, f64::NAN, -0.1, f64::INFINITY]),
+    );
+    let (name, _, _) = created(&histogram(&c, &f, 2, "0.0", "1.0"));
+    assert_eq!(get(&c, "int64", &name), Vals::I(vec![2, 2]));
+    let u = put(&c, &Vals::U(vec![u64::MAX, 0, 1 << 63]));
+    let (name, _, _) = created(&histogram(&c, &u, 2, "0", "1.8446744073709552e19"));
+    assert_eq!(get(&c, "int64", &name), Vals::I(vec![1, 2]));
+
+    let b = put(&c, &Vals::B(vec![true]));
+    let before = info_all(&c);
+    histogram(&c, &b, 2, "0", "1").expect_error(
+        "Error executing command histogram: NotImplementedError: histogram: bool not implemented",
+    );
+    histogram(&c, &v, 0, "0", "1").expect_error(
+        "Error executing command histogram: ValueError: bins must be 1 or greater, not 0",
+    );
+    assert_eq!(info_all(&c), before, "a failed histogram changes nothing");
+}

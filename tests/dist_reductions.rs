@@ -603,3 +603,58 @@ fn diff_reaches_into_the_next_ranks() {
         }
     }
 }
+
+#[test]
+fn histogram_adds_every_ranks_counts() {
+    for ranks in RANKS {
+        let s = server(ranks);
+        let c = s.client();
+        for len in LENS {
+            for v in samples(len, &[len / 2]) {
+                let real: Vec<f64> = match &v {
+                    Vals::I(x) => x.iter().map(|&y| y as f64).collect(),
+                    Vals::U(x) => x.iter().map(|&y| y as f64).collect(),
+                    Vals::F(x) => x.clone(),
+                    _ => continue,
+                };
+                let name = put(&c, &v);
+                let d = v.dtype();
+                // Fewer bins than ranks, a few, and more than elements.
+                for (bins, lo, hi) in [
+                    (1, -600.0, 600.0),
+                    (7, -100.0, 250.5),
+                    (100_003, -500.0, 500.0),
+                ] {
+                    let width = (hi - lo) / bins as f64;
+                    let mut want = vec![0i64; bins];
+                    for &x in &real {
+                        if lo <= x && x <= hi {
+                            let b = if x == hi {
+                                bins - 1
+                            } else {
+                                ((x - lo) / width) as usize
+                            };
+                            want[b.min(bins - 1)] += 1;
+                        }
+                    }
+                    let got = result_of(
+                        &c,
+                        "histogram",
+                        &[
+                            ("array", d, &name),
+                            ("bins", "int64", &bins.to_string()),
+                            ("minVal", "float64", &lo.to_string()),
+                            ("maxVal", "float64", &hi.to_string()),
+                        ],
+                    );
+                    assert_eq!(
+                        got,
+                        Vals::I(want),
+                        "{d} len={len} bins={bins} ranks={ranks}"
+                    );
+                }
+                c.cmd("clear", &[]).expect_normal("success");
+            }
+        }
+    }
+}

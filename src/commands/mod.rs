@@ -19,6 +19,7 @@ pub mod elementwise;
 pub mod extrema;
 pub mod files;
 pub mod groupby;
+pub mod histogram;
 pub mod indexing;
 pub mod manipulation;
 pub mod memory;
@@ -405,6 +406,7 @@ impl CommandMap {
         concatenate::register(&mut map);
         extrema::register(&mut map);
         groupby::register(&mut map);
+        histogram::register(&mut map);
         random::register(&mut map);
         elementwise::register(&mut map);
         conditional::register(&mut map);

@@ -369,6 +369,47 @@ pub fn sum_bound_u64(v: &[u64]) -> (u64, u64) {
     .fold((0, 0), join)
 }
 
+/// How many of `v` (each read as `real` gives it) fall in each of `bins`
+/// equal bins over `[lo, hi]`, by Arkouda's rule: bin `(x - lo) / width`
+/// truncated, a value equal to `hi` in the last bin, and a value outside
+/// the range (or NaN) in none. Each core counts its chunk into its own
+/// bins while they are few; many bins are counted once, in one pass.
+pub fn histogram<T: Copy + Sync>(
+    v: &[T],
+    (lo, hi): (f64, f64),
+    bins: usize,
+    real: impl Fn(T) -> f64 + Sync,
+) -> Vec<i64> {
+    const FEW: usize = 1 << 16;
+    let width = (hi - lo) / bins as f64;
+    let count = |c: &[T]| {
+        let mut h = vec![0i64; bins];
+        for &x in c {
+            let x = real(x);
+            if lo <= x && x <= hi {
+                // Rounding may put a value just below hi one past the end.
+                let b = if x == hi {
+                    bins
+                } else {
+                    ((x - lo) / width) as usize
+                };
+                h[b.min(bins - 1)] += 1;
+            }
+        }
+        h
+    };
+    if bins > FEW {
+        return count(v);
+    }
+    fold_chunks(v, count)
+        .into_iter()
+        .reduce(|mut a, b| {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+            a
+        })
+        .unwrap_or_else(|| vec![0; bins])
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_words;
@@ -447,5 +488,28 @@ mod tests {
         big[5] = f64::NAN;
         assert_eq!(float_prod(&big, true), 0.0);
         assert!(float_prod(&big, false).is_nan());
+    }
+
+    #[test]
+    fn histogram_counts_as_arkouda() {
+        let v = [
+            0.0,
+            0.5,
+            1.0,
+            2.5,
+            3.0,
+            -1.0,
+            4.0,
+            f64::NAN,
+            2.999_999_999_999_999_6,
+        ];
+        assert_eq!(histogram(&v, (0.0, 3.0), 3, |x| x), [2, 1, 3]);
+        assert_eq!(histogram(&v, (1.0, 1.0), 2, |x| x), [0, 1]);
+        assert_eq!(histogram(&v, (5.0, 1.0), 2, |x| x), [0, 0]);
+        let big: Vec<i64> = (0..200_000).collect();
+        let h = histogram(&big, (0.0, 199_999.0), 4, |x| x as f64);
+        assert_eq!(h, [50_000; 4]);
+        let many = histogram(&big, (0.0, 200_000.0), 100_000, |x| x as f64);
+        assert!(many.iter().all(|&c| c == 2));
     }
 }

@@ -25,7 +25,8 @@ pub use count::{
     Wrap, int_prod, int_sum, sum_bound_i64, sum_bound_u64, sum_u8, u8_prod, wrap_fold,
 };
 pub use count::{
-    all_nonzero, any_nonzero, bytes_of, count_true, first_byte, float_prod, trues_by_chunk,
+    all_nonzero, any_nonzero, bytes_of, count_true, first_byte, float_prod, histogram,
+    trues_by_chunk,
 };
 pub use extreme::{arg_extreme, arg_extreme_bool, extreme, extreme_f64, extremes, pick_f64};
 pub(crate) use pairwise::{Two, nan_sum_count, np_sum, pairwise};
