@@ -863,3 +863,94 @@ fn histogram_counts_as_numpy_and_rejects_what_the_original_does() {
     );
     assert_eq!(info_all(&c), before, "a failed histogram changes nothing");
 }
+
+/// `allclose` as the client sends it: the `bool ...` reply.
+fn allclose(c: &Client, a: &Vals, b: &Vals, rtol: &str, atol: &str, equal_nan: bool) -> Reply {
+    let (na, nb) = (put(c, a), put(c, b));
+    let (ta, tb) = (a.dtype(), b.dtype());
+    c.cmd(
+        &format!("allclose<{ta},1,{tb},1>"),
+        &[
+            ("a", ta, &na),
+            ("b", tb, &nb),
+            ("rtol", "float64", rtol),
+            ("atol", "float64", atol),
+            (
+                "equal_nan",
+                "bool",
+                if equal_nan { "True" } else { "False" },
+            ),
+        ],
+    )
+}
+
+#[test]
+fn allclose_answers_as_numpy() {
+    let server = Server::start();
+    let c = server.client();
+    let f = |v: &[f64]| Vals::F(v.to_vec());
+    let inf = f64::INFINITY;
+    // (a, b, rtol, atol, equal_nan, np.allclose's answer)
+    let cases = [
+        (
+            f(&[1.0, 2.0, 3.0]),
+            f(&[1.0, 2.00001, 2.99999]),
+            "1e-05",
+            "1e-08",
+            false,
+            true,
+        ),
+        (f(&[1.0]), f(&[1.0001]), "1e-05", "1e-08", false, false),
+        (f(&[1.0]), f(&[1.0001]), "0.001", "0.0", false, true),
+        (
+            f(&[inf, -inf]),
+            f(&[inf, -inf]),
+            "1e-05",
+            "1e-08",
+            false,
+            true,
+        ),
+        (f(&[inf]), f(&[-inf]), "1e-05", "1e-08", false, false),
+        (
+            f(&[f64::NAN]),
+            f(&[f64::NAN]),
+            "1e-05",
+            "1e-08",
+            false,
+            false,
+        ),
+        (f(&[f64::NAN]), f(&[f64::NAN]), "1e-05", "1e-08", true, true),
+        (f(&[]), f(&[]), "1e-05", "1e-08", false, true),
+        (
+            Vals::I(vec![1, 2, 3]),
+            f(&[1.0, 2.0, 3.00001]),
+            "1e-05",
+            "1e-08",
+            false,
+            true,
+        ),
+        (
+            Vals::B(vec![true, false]),
+            Vals::U8(vec![1, 0]),
+            "0",
+            "0",
+            false,
+            true,
+        ),
+        (
+            Vals::U(vec![u64::MAX]),
+            Vals::I(vec![i64::MAX]),
+            "1e-05",
+            "1e-08",
+            false,
+            false,
+        ),
+    ];
+    for (a, b, rtol, atol, nan, want) in cases {
+        let text = if want { "bool True" } else { "bool False" };
+        allclose(&c, &a, &b, rtol, atol, nan).expect_normal(text);
+    }
+    allclose(&c, &f(&[1.0]), &f(&[1.0, 2.0]), "1e-05", "1e-08", false).expect_error(
+        "Error executing command allclose<float64,1,float64,1>: ValueError: a and b must have the same shape",
+    );
+}

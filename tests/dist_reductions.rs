@@ -658,3 +658,40 @@ fn histogram_adds_every_ranks_counts() {
         }
     }
 }
+
+#[test]
+fn allclose_needs_every_rank_to_agree() {
+    for ranks in RANKS {
+        let s = server(ranks);
+        let c = s.client();
+        for len in LENS {
+            let a: Vec<f64> = (0..len).map(|i| i as f64 / 4.0).collect();
+            let na = put(&c, &Vals::F(a.clone()));
+            let ask = |b: &[f64]| {
+                let nb = put(&c, &Vals::F(b.to_vec()));
+                c.cmd(
+                    "allclose<float64,1,float64,1>",
+                    &[
+                        ("a", "float64", &na),
+                        ("b", "float64", &nb),
+                        ("rtol", "float64", "1e-05"),
+                        ("atol", "float64", "1e-08"),
+                        ("equal_nan", "bool", "False"),
+                    ],
+                )
+                .normal()
+                .to_string()
+            };
+            assert_eq!(ask(&a), "bool True", "len={len} ranks={ranks}");
+            // One far pair anywhere (first, middle, last block) decides.
+            for at in [0, len / 2, len.saturating_sub(1)] {
+                if at < len {
+                    let mut b = a.clone();
+                    b[at] += 1.0;
+                    assert_eq!(ask(&b), "bool False", "len={len} at={at} ranks={ranks}");
+                }
+            }
+            c.cmd("clear", &[]).expect_normal("success");
+        }
+    }
+}

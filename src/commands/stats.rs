@@ -1,6 +1,7 @@
 //! Whole-array statistics: `meanAll`, `varAll` and `stdAll` (`<dtype,1>`;
 //! arguments `x`, `skipNan` and, for var and std, `ddof`), replying with a
-//! scalar `float64 <value>`.
+//! scalar `float64 <value>`; and `allclose<ta,1,tb,1>` (arguments `a`, `b`,
+//! `rtol`, `atol`, `equal_nan`), replying `bool True` or `bool False`.
 //!
 //! The values are NumPy's bit for bit, because the sums are added in NumPy's
 //! order: its pairwise summation, with the same split points. A float64
@@ -33,7 +34,8 @@ use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels::aggregate::{
-    bytes_of, count_true, nan_sum_count, np_sum, sum_bound_i64, sum_bound_u64, sum_u8,
+    Tolerance, all_close, bytes_of, count_true, nan_sum_count, np_sum, sum_bound_i64,
+    sum_bound_u64, sum_u8,
 };
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
@@ -48,7 +50,45 @@ pub fn register(map: &mut CommandMap) {
             .everywhere();
         map.add(format!("stdAll{t}"), handler!(std_all), Kind::Tracked, M)
             .everywhere();
+        for other in DType::ALL {
+            let cmd = format!("allclose<{},1,{},1>", dtype.name(), other.name());
+            map.add(cmd, handler!(allclose), Kind::Tracked, M)
+                .everywhere();
+        }
     }
+}
+
+/// `np.allclose(a, b, rtol, atol, equal_nan)` of two arrays of one size
+/// and any dtypes (bool read as 0 and 1), each rank judging its block.
+pub fn allclose(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
+    let (ta, tb) = (ctx.param_type(0)?, ctx.param_type(2)?);
+    let a = ctx.typed_array(args, "a", ta)?;
+    let b = ctx.typed_array(args, "b", tb)?;
+    if a.shape != b.shape {
+        return Err(CommandError::value("a and b must have the same shape"));
+    }
+    let tol = Tolerance {
+        rtol: args.real("rtol")?,
+        atol: args.real("atol")?,
+        equal_nan: args.bool("equal_nan")?,
+    };
+    macro_rules! real {
+        ($data:expr, $then:expr) => {
+            match $data {
+                ArrayData::Int64(v) => $then((v, |x: i64| x as f64)),
+                ArrayData::UInt64(v) => $then((v, |x: u64| x as f64)),
+                ArrayData::UInt8(v) => $then((v, |x: u8| f64::from(x))),
+                ArrayData::Float64(v) => $then((v, |x: f64| x)),
+                ArrayData::Bool(v) => $then((v, |x: bool| f64::from(u8::from(x)))),
+            }
+        };
+    }
+    let mine = real!(&a.data, |x| real!(&b.data, |y| all_close(x, y, tol)));
+    let all = exchange::allgather(ctx.comm, u8::from(mine))?
+        .into_iter()
+        .all(|ok| ok == 1);
+    let text = if all { "True" } else { "False" };
+    Ok(Reply::normal(format!("bool {text}")))
 }
 
 /// Mean and variance (`ddof` given) or just the mean (`ddof` None).

@@ -410,6 +410,43 @@ pub fn histogram<T: Copy + Sync>(
         .unwrap_or_else(|| vec![0; bins])
 }
 
+/// Tolerances of [`all_close`].
+#[derive(Clone, Copy)]
+pub struct Tolerance {
+    pub rtol: f64,
+    pub atol: f64,
+    pub equal_nan: bool,
+}
+
+/// Whether every pair of `a` and `b` (same length, each read as a float by
+/// `fa`, `fb`) is close, as `np.allclose`: `|x - y| <= atol + rtol * |y|`
+/// for finite pairs, infinities equal in sign, and NaN pairs only with
+/// `equal_nan`. Empty slices are close.
+pub fn all_close<A: Copy + Sync, B: Copy + Sync>(
+    (a, fa): (&[A], impl Fn(A) -> f64 + Sync),
+    (b, fb): (&[B], impl Fn(B) -> f64 + Sync),
+    tol: Tolerance,
+) -> bool {
+    assert_eq!(a.len(), b.len(), "pairs");
+    let close = |x: f64, y: f64| {
+        if x.is_finite() && y.is_finite() {
+            (x - y).abs() <= tol.atol + tol.rtol * y.abs()
+        } else if x.is_nan() || y.is_nan() {
+            tol.equal_nan && x.is_nan() && y.is_nan()
+        } else {
+            x == y
+        }
+    };
+    crate::kernels::map_ranges(a.len(), |r| {
+        a[r.clone()]
+            .iter()
+            .zip(&b[r])
+            .all(|(&x, &y)| close(fa(x), fb(y)))
+    })
+    .into_iter()
+    .all(|ok| ok)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_words;
@@ -511,5 +548,38 @@ mod tests {
         assert_eq!(h, [50_000; 4]);
         let many = histogram(&big, (0.0, 200_000.0), 100_000, |x| x as f64);
         assert!(many.iter().all(|&c| c == 2));
+    }
+
+    #[test]
+    fn all_close_as_numpy() {
+        let tol = Tolerance {
+            rtol: 1e-5,
+            atol: 1e-8,
+            equal_nan: false,
+        };
+        let f = |x: f64| x;
+        let pair = |a: &[f64], b: &[f64], t| all_close((a, f), (b, f), t);
+        assert!(pair(&[1.0, 2.0, 3.0], &[1.0, 2.00001, 2.99999], tol));
+        assert!(!pair(&[1.0], &[1.0001], tol));
+        assert!(pair(
+            &[f64::INFINITY, -f64::INFINITY],
+            &[f64::INFINITY, -f64::INFINITY],
+            tol
+        ));
+        assert!(!pair(&[f64::INFINITY], &[-f64::INFINITY], tol));
+        assert!(!pair(&[f64::INFINITY], &[1e308], tol));
+        assert!(!pair(&[f64::NAN], &[f64::NAN], tol));
+        let nan_ok = Tolerance {
+            equal_nan: true,
+            ..tol
+        };
+        assert!(pair(&[f64::NAN, 1.0], &[f64::NAN, 1.0], nan_ok));
+        assert!(!pair(&[f64::NAN], &[1.0], nan_ok));
+        assert!(pair(&[], &[], tol));
+        let big: Vec<i64> = (0..200_000).collect();
+        let mut near: Vec<f64> = big.iter().map(|&x| x as f64 * (1.0 + 1e-6)).collect();
+        assert!(all_close((&big, |x| x as f64), (&near, f), tol));
+        near[150_000] += 10.0;
+        assert!(!all_close((&big, |x| x as f64), (&near, f), tol));
     }
 }

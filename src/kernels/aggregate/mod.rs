@@ -21,6 +21,7 @@ mod count;
 mod extreme;
 mod pairwise;
 
+pub use count::{Tolerance, all_close};
 pub use count::{
     Wrap, int_prod, int_sum, sum_bound_i64, sum_bound_u64, sum_u8, u8_prod, wrap_fold,
 };
