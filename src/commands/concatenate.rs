@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use super::{CommandMap, Ctx, Kind, check_dtype};
+use super::{CommandMap, Ctx, Kind, check_axis, check_dtype};
 use crate::dist::{Block, Comm, exchange};
 use crate::error::CommandError;
 use crate::handler;
@@ -211,12 +211,7 @@ fn store_join(
 
 pub fn concatenate(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
-    let axis = args.int("axis")?;
-    if axis != 0 && axis != -1 {
-        return Err(CommandError::value(format!(
-            "axis {axis} is out of bounds for array of dimension 1"
-        )));
-    }
+    check_axis(args)?;
     // The client's offsets are the running sizes, recomputed by the join.
     args.int_list("offsets")?;
     let arrays = named_arrays(args, ctx)?;

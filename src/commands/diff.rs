@@ -9,7 +9,7 @@
 //! ranks) and takes the differences locally.
 
 use super::indexing::moves;
-use super::{CommandMap, Ctx, Kind};
+use super::{CommandMap, Ctx, Kind, check_axis};
 use crate::error::CommandError;
 use crate::handler;
 use crate::kernels::scan::differences;
@@ -33,12 +33,7 @@ pub fn diff(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             "order must be non-negative but got {n}"
         )));
     }
-    let axis = args.int("axis")?;
-    if axis != 0 && axis != -1 {
-        return Err(CommandError::value(format!(
-            "axis {axis} is out of bounds for array of dimension 1"
-        )));
-    }
+    check_axis(args)?;
     let entry = ctx.typed_array(args, "x", dtype)?;
     let size = entry.size();
     let n = usize::try_from(n).map_or(size, |n| n.min(size));

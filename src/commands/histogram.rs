@@ -50,20 +50,7 @@ pub fn histogram_(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
             )));
         }
     };
-    let mine = if ctx.ranks() == 1 {
-        counts
-    } else {
-        let block = ctx.block(bins);
-        let parts: Vec<usize> = (0..ctx.ranks()).map(|r| block.range(r).len()).collect();
-        let (got, from) = exchange::alltoallv(ctx.comm, &counts, &parts)?;
-        drop(counts);
-        let len = from.first().copied().unwrap_or(0);
-        let mut sum = vec![0i64; len];
-        for part in got.chunks(len.max(1)) {
-            sum.iter_mut().zip(part).for_each(|(s, c)| *s += c);
-        }
-        sum
-    };
+    let mine = exchange::sum_blocks(ctx.comm, &ctx.block(bins), counts)?;
     let out = ctx
         .shared
         .symbols

@@ -258,6 +258,18 @@ pub fn check_dtype(
     )))
 }
 
+/// Rank-1 arrays have axis 0 (or -1).
+pub fn check_axis(args: &Args) -> Result<(), CommandError> {
+    let axis = args.int("axis")?;
+    if axis == 0 || axis == -1 {
+        Ok(())
+    } else {
+        Err(CommandError::value(format!(
+            "axis {axis} is out of bounds for array of dimension 1"
+        )))
+    }
+}
+
 /// How the daemon treats a command around its handler.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

@@ -99,7 +99,11 @@ pub fn all_all(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
 }
 
 /// Every rank's `x`, combined in rank order by `f` (one rank: `x` itself).
-fn over_ranks<T: Plain>(ctx: &Ctx, x: T, f: impl Fn(T, T) -> T) -> Result<T, CommandError> {
+pub(crate) fn over_ranks<T: Plain>(
+    ctx: &Ctx,
+    x: T,
+    f: impl Fn(T, T) -> T,
+) -> Result<T, CommandError> {
     let all = exchange::allgather(ctx.comm, x)?;
     Ok(all.into_iter().reduce(f).unwrap_or(x))
 }

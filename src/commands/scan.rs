@@ -17,7 +17,7 @@
 //! boundaries above, so they too may differ in the last bits.
 
 use super::indexing::moves;
-use super::{CommandMap, Ctx, Kind};
+use super::{CommandMap, Ctx, Kind, check_axis};
 use crate::dist::exchange;
 use crate::error::CommandError;
 use crate::handler;
@@ -111,12 +111,7 @@ fn scan_f64(ctx: &Ctx, v: &[f64], init: bool, kind: Scan) -> Result<Vec<f64>, Co
 
 fn run(args: &Args, ctx: &Ctx, kind: Scan) -> Result<Reply, CommandError> {
     let dtype = ctx.param_type(0)?;
-    let axis = args.int("axis")?;
-    if axis != 0 && axis != -1 {
-        return Err(CommandError::value(format!(
-            "axis {axis} is out of bounds for array of dimension 1"
-        )));
-    }
+    check_axis(args)?;
     let init = args.bool("includeInitial")?;
     let entry = ctx.typed_array(args, "x", dtype)?;
     let out_type = match dtype {

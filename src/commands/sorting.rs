@@ -21,7 +21,7 @@
 //! `searchSorted` sends each query to the rank whose block of `x1` holds its
 //! place. With one rank every command runs the one-process code.
 
-use super::{CommandMap, Ctx, Kind, check_dtype};
+use super::{CommandMap, Ctx, Kind, check_axis, check_dtype};
 use crate::dist::{self, exchange};
 use crate::error::CommandError;
 use crate::handler;
@@ -334,18 +334,6 @@ fn check_algorithm(name: &str) -> Result<(), CommandError> {
         other => Err(CommandError::NotImplemented(format!(
             "Unrecognized sorting algorithm: {other}"
         ))),
-    }
-}
-
-/// Rank-1 arrays have axis 0 (or -1).
-fn check_axis(args: &Args) -> Result<(), CommandError> {
-    let axis = args.int("axis")?;
-    if axis == 0 || axis == -1 {
-        Ok(())
-    } else {
-        Err(CommandError::value(format!(
-            "axis {axis} is out of bounds for array of dimension 1"
-        )))
     }
 }
 

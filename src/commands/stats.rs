@@ -29,6 +29,7 @@
 //! one another at different rank counts) in the last bits.
 
 use super::{CommandMap, Ctx, Kind};
+use crate::commands::reductions::over_ranks;
 use crate::commands::symbols::format_real;
 use crate::dist::exchange;
 use crate::error::CommandError;
@@ -37,6 +38,7 @@ use crate::kernels::aggregate::{
     Tolerance, all_close, bytes_of, count_true, nan_sum_count, np_sum, sum_bound_i64,
     sum_bound_u64, sum_u8,
 };
+use crate::kernels::elem::Side;
 use crate::protocol::{Args, Reply};
 use crate::symbol_table::{ArrayData, DType};
 
@@ -72,21 +74,9 @@ pub fn allclose(args: &Args, ctx: &Ctx) -> Result<Reply, CommandError> {
         atol: args.real("atol")?,
         equal_nan: args.bool("equal_nan")?,
     };
-    macro_rules! real {
-        ($data:expr, $then:expr) => {
-            match $data {
-                ArrayData::Int64(v) => $then((v, |x: i64| x as f64)),
-                ArrayData::UInt64(v) => $then((v, |x: u64| x as f64)),
-                ArrayData::UInt8(v) => $then((v, |x: u8| f64::from(x))),
-                ArrayData::Float64(v) => $then((v, |x: f64| x)),
-                ArrayData::Bool(v) => $then((v, |x: bool| f64::from(u8::from(x)))),
-            }
-        };
-    }
-    let mine = real!(&a.data, |x| real!(&b.data, |y| all_close(x, y, tol)));
-    let all = exchange::allgather(ctx.comm, u8::from(mine))?
-        .into_iter()
-        .all(|ok| ok == 1);
+    let (sa, sb) = (Side::Arr(&a.data), Side::Arr(&b.data));
+    let mine = all_close(a.local_len(), &sa, &sb, tol);
+    let all = over_ranks(ctx, u8::from(mine), |x, y| x & y)? == 1;
     let text = if all { "True" } else { "False" };
     Ok(Reply::normal(format!("bool {text}")))
 }
@@ -99,8 +89,7 @@ struct Moments {
 
 /// The sum of every rank's `x`, added in rank order (one rank: `x`).
 fn sum_over_ranks(ctx: &Ctx, x: f64) -> Result<f64, CommandError> {
-    let all = exchange::allgather(ctx.comm, x)?;
-    Ok(all.into_iter().reduce(|a, b| a + b).unwrap_or(x))
+    over_ranks(ctx, x, |a, b| a + b)
 }
 
 /// The two passes over the array whose block is `v` (of `n` elements in

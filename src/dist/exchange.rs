@@ -96,6 +96,23 @@ pub fn exscan_sum(comm: &dyn Comm, x: u64) -> R<(u64, u64)> {
     Ok((before, all.iter().sum()))
 }
 
+/// Every rank's `whole` (a vector of the global length `block.n`) added
+/// element by element, each rank keeping its block of the sum: each rank
+/// sends every other rank only that rank's block (a reduce-scatter).
+pub fn sum_blocks(comm: &dyn Comm, block: &Block, whole: Vec<i64>) -> R<Vec<i64>> {
+    if comm.size() == 1 {
+        return Ok(whole);
+    }
+    let parts: Vec<usize> = (0..comm.size()).map(|r| block.range(r).len()).collect();
+    let (got, _) = alltoallv(comm, &whole, &parts)?;
+    drop(whole);
+    let mut sum = vec![0i64; parts[comm.rank()]];
+    for part in got.chunks(sum.len().max(1)) {
+        sum.iter_mut().zip(part).for_each(|(s, c)| *s += c);
+    }
+    Ok(sum)
+}
+
 /// Sends `counts[r]` consecutive elements of `send` to rank r; returns what
 /// every rank sent here, in rank order, and how many came from each.
 pub fn alltoallv<T: Plain>(
@@ -639,6 +656,23 @@ mod tests {
     }
 
     /// Every exchange at 1 to 4 ranks (threads) against the one-array answer.
+    #[test]
+    fn sum_blocks_adds_every_ranks_whole() {
+        for ranks in 1..=4 {
+            for n in [0usize, 1, 3, 37] {
+                let block = Block::new(n, ranks);
+                let got = on_ranks(ranks, |c| {
+                    let k = c.rank() as i64 + 1;
+                    let whole: Vec<i64> = (0..n as i64).map(|i| i * k).collect();
+                    sum_blocks(c, &block, whole).unwrap()
+                });
+                let k = (ranks * (ranks + 1) / 2) as i64;
+                let want: Vec<i64> = (0..n as i64).map(|i| i * k).collect();
+                assert_eq!(got, want, "n={n} ranks={ranks}");
+            }
+        }
+    }
+
     #[test]
     fn exchanges_agree_with_one_array() {
         for ranks in 1..=4 {

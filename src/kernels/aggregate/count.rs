@@ -2,6 +2,7 @@
 //! byte searches, and the exact integer sums behind integer means.
 
 use super::fold_chunks;
+use crate::kernels::elem::{BLOCK, Side, load};
 
 /// Elements per block of the any/all loops: the search stops at the end of
 /// the first block that decides it.
@@ -418,16 +419,12 @@ pub struct Tolerance {
     pub equal_nan: bool,
 }
 
-/// Whether every pair of `a` and `b` (same length, each read as a float by
-/// `fa`, `fb`) is close, as `np.allclose`: `|x - y| <= atol + rtol * |y|`
-/// for finite pairs, infinities equal in sign, and NaN pairs only with
-/// `equal_nan`. Empty slices are close.
-pub fn all_close<A: Copy + Sync, B: Copy + Sync>(
-    (a, fa): (&[A], impl Fn(A) -> f64 + Sync),
-    (b, fb): (&[B], impl Fn(B) -> f64 + Sync),
-    tol: Tolerance,
-) -> bool {
-    assert_eq!(a.len(), b.len(), "pairs");
+/// Whether every pair of the first `n` elements of `a` and `b` (any dtypes,
+/// read as float64 a block at a time, as the binary operators read them)
+/// is close, as `np.allclose`: `|x - y| <= atol + rtol * |y|` for finite
+/// pairs, infinities equal in sign, and NaN pairs only with `equal_nan`.
+/// With no pairs the answer is true.
+pub fn all_close(n: usize, a: &Side, b: &Side, tol: Tolerance) -> bool {
     let close = |x: f64, y: f64| {
         if x.is_finite() && y.is_finite() {
             (x - y).abs() <= tol.atol + tol.rtol * y.abs()
@@ -437,11 +434,15 @@ pub fn all_close<A: Copy + Sync, B: Copy + Sync>(
             x == y
         }
     };
-    crate::kernels::map_ranges(a.len(), |r| {
-        a[r.clone()]
-            .iter()
-            .zip(&b[r])
-            .all(|(&x, &y)| close(fa(x), fb(y)))
+    crate::kernels::map_ranges(n, |r| {
+        let (mut x, mut y) = ([0.0; BLOCK], [0.0; BLOCK]);
+        r.clone().step_by(BLOCK).all(|start| {
+            let len = BLOCK.min(r.end - start);
+            let (x, y) = (&mut x[..len], &mut y[..len]);
+            load(a, start, x);
+            load(b, start, y);
+            x.iter().zip(y.iter()).all(|(&x, &y)| close(x, y))
+        })
     })
     .into_iter()
     .all(|ok| ok)
@@ -451,6 +452,7 @@ pub fn all_close<A: Copy + Sync, B: Copy + Sync>(
 mod tests {
     use super::super::test_words;
     use super::*;
+    use crate::symbol_table::ArrayData;
 
     const LENS: [usize; 12] = [0, 1, 7, 8, 9, 15, 16, 17, 33, 16_385, 70_001, 300_007];
 
@@ -557,8 +559,13 @@ mod tests {
             atol: 1e-8,
             equal_nan: false,
         };
-        let f = |x: f64| x;
-        let pair = |a: &[f64], b: &[f64], t| all_close((a, f), (b, f), t);
+        let pair = |a: &[f64], b: &[f64], t| {
+            let (a, b) = (
+                ArrayData::Float64(a.to_vec()),
+                ArrayData::Float64(b.to_vec()),
+            );
+            all_close(a.len(), &Side::Arr(&a), &Side::Arr(&b), t)
+        };
         assert!(pair(&[1.0, 2.0, 3.0], &[1.0, 2.00001, 2.99999], tol));
         assert!(!pair(&[1.0], &[1.0001], tol));
         assert!(pair(
@@ -576,10 +583,19 @@ mod tests {
         assert!(pair(&[f64::NAN, 1.0], &[f64::NAN, 1.0], nan_ok));
         assert!(!pair(&[f64::NAN], &[1.0], nan_ok));
         assert!(pair(&[], &[], tol));
-        let big: Vec<i64> = (0..200_000).collect();
+        // Mixed dtypes, over several cores and blocks (the last one short).
+        let big: Vec<i64> = (0..200_001).collect();
         let mut near: Vec<f64> = big.iter().map(|&x| x as f64 * (1.0 + 1e-6)).collect();
-        assert!(all_close((&big, |x| x as f64), (&near, f), tol));
+        let ints = ArrayData::Int64(big);
+        let close = |near: &[f64]| {
+            let floats = ArrayData::Float64(near.to_vec());
+            all_close(near.len(), &Side::Arr(&ints), &Side::Arr(&floats), tol)
+        };
+        assert!(close(&near));
         near[150_000] += 10.0;
-        assert!(!all_close((&big, |x| x as f64), (&near, f), tol));
+        assert!(!close(&near));
+        near[150_000] -= 10.0;
+        near[200_000] += 10.0;
+        assert!(!close(&near));
     }
 }
